@@ -1,0 +1,5 @@
+"""`python -m tokenplan_cli` runs the same CLI as the `tokenplan` console script."""
+
+from tokenplan_cli.cli import main
+
+main()

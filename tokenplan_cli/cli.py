@@ -1,0 +1,210 @@
+"""The `tokenplan` command: a lazy command group and the one error boundary.
+
+Commands are imported only when invoked (`COMMANDS` maps a name to its module), so `tokenplan estimate
+--json` loads neither the other commands nor Rich. Every error a user can cause ends here as one line
+on stderr (`tokenplan: error: …`), plus a JSON error document on stdout under `--json`, and an exit code
+from `ExitCode`.
+"""
+
+import importlib
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer import _click as click
+from typer.core import TyperGroup
+
+from tokenplan_cli import __version__
+from tokenplan_cli.core.errors import ExitCode, TokenplanError
+
+# name -> module defining `app` (a typer.Typer); the order is the order of `tokenplan --help`.
+COMMANDS = {
+    "estimate": "tokenplan_cli.commands.estimate",
+    "rates": "tokenplan_cli.commands.rates",
+}
+
+
+class LazyCommands(Mapping[str, click.Command]):
+    """Commands by name, each built from its module on first use."""
+
+    def __init__(self, modules: Mapping[str, str]) -> None:
+        self.modules = modules
+        self.loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self.loaded:
+            module = importlib.import_module(self.modules[name])
+            command = typer.main.get_command(module.app)
+            command.name = name
+            self.loaded[name] = command
+        return self.loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.modules)
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
+
+class _PlainCoercion:
+    """Converts a raw option string with a plain constructor (str, Path, int; flags as they are).
+
+    Typer 0.29 coerces every non-flag value through a pydantic TypeAdapter, and importing pydantic costs
+    about 50 ms: more than the rest of a `--json` call. tokenplan's options are plain strings, paths and
+    whole numbers that it parses itself, so this stands in for typer's coercion. Only the private hook
+    `_runtime_param` is used; on a typer without it, nothing changes (tests/test_startup.py watches that
+    pydantic stays unloaded).
+    """
+
+    def __init__(self, convert: Any) -> None:
+        self.convert = convert
+
+    def coerce(self, value: Any, param: click.Parameter, ctx: click.Context) -> Any:
+        if value is None:
+            return None
+        try:
+            return self.convert(value)
+        except ValueError:
+            raise click.exceptions.BadParameter(
+                f"{value!r} is not a whole number", ctx=ctx, param=param
+            ) from None
+
+
+def _flag(value: Any) -> Any:
+    return value  # click has already parsed a flag to a bool
+
+
+_PLAIN_TYPES: dict[Any, Any] = {str: str, Path: Path, int: int, bool: _flag}
+
+
+def use_plain_coercion() -> None:
+    """Make typer coerce plain str/Path/int/flag parameters with `_PlainCoercion` (see its docstring)."""
+    parameter = getattr(typer.core, "_TyperParameter", None)
+    original = getattr(parameter, "get_runtime_param", None)
+    if parameter is None or original is None or getattr(original, "plain", False):
+        return
+
+    def get_runtime_param(self: Any) -> Any:
+        if self._runtime_param is None and not self.multiple and self.nargs == 1:
+            convert = _PLAIN_TYPES.get(self.type_descriptor.annotation)
+            if convert is not None:
+                self._runtime_param = _PlainCoercion(convert)
+        return original(self)
+
+    get_runtime_param.plain = True  # type: ignore[attr-defined]
+    parameter.get_runtime_param = get_runtime_param
+
+
+use_plain_coercion()
+
+
+class TokenplanGroup(TyperGroup):
+    """The root group: lazy subcommands, and errors turned into one line and an exit code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(COMMANDS)  # type: ignore[assignment]
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        extra.pop("standalone_mode", None)
+        code = run_guarded(
+            lambda: super(TokenplanGroup, self).main(
+                args=argv, prog_name=prog_name or "tokenplan", standalone_mode=False, **extra
+            ),
+            wants_json="--json" in argv,
+        )
+        sys.exit(code)
+
+
+def run_guarded(invoke: Any, *, wants_json: bool) -> int:
+    """Run `invoke`, mapping every outcome to an exit code; errors are reported, never raised."""
+    try:
+        result = invoke()
+        return result if isinstance(result, int) else ExitCode.OK
+    except TokenplanError as exc:
+        return report_error(exc.message, exc.exit_code, wants_json)
+    except click.exceptions.UsageError as exc:
+        return report_error(_usage_message(exc), ExitCode.BAD_INPUT, wants_json)
+    except click.exceptions.ClickException as exc:
+        return report_error(exc.format_message(), exc.exit_code, wants_json)
+    except click.exceptions.Abort:
+        return report_error("aborted", ExitCode.BAD_INPUT, wants_json)
+    except BrokenPipeError:
+        _silence_broken_pipe()
+        return ExitCode.OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: one line, unless asked for the traceback
+        if os.environ.get("TOKENPLAN_DEBUG"):
+            raise
+        message = f"internal error: {type(exc).__name__}: {exc} (TOKENPLAN_DEBUG=1 shows the traceback)"
+        return report_error(message, ExitCode.INTERNAL, wants_json)
+
+
+def _usage_message(exc: click.exceptions.UsageError) -> str:
+    message = exc.format_message()
+    command = exc.ctx.command_path if exc.ctx is not None else "tokenplan"
+    message = message[0].lower() + message[1:] if message[:1].isupper() else message
+    return f"{message.rstrip('.')} (see '{command} --help')"
+
+
+def report_error(message: str, code: int, wants_json: bool) -> int:
+    """Print `tokenplan: error: …` on stderr (and the JSON error document on stdout under --json)."""
+    one_line = " ".join(message.split())
+    if wants_json:
+        from tokenplan_cli.render.jsonout import dumps
+
+        document = {"schema_version": 1, "error": {"code": int(code), "message": one_line}}
+        sys.stdout.write(dumps(document) + "\n")
+        sys.stdout.flush()
+    sys.stderr.write(f"tokenplan: error: {one_line}\n")
+    sys.stderr.flush()
+    return int(code)
+
+
+def _silence_broken_pipe() -> None:
+    """The reader went away (`tokenplan … | head`): stop quietly, as other tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"tokenplan {__version__}\n")
+        raise typer.Exit(ExitCode.OK)
+
+
+app = typer.Typer(
+    cls=TokenplanGroup,
+    name="tokenplan",
+    help="Quota calculator and planner for the MiMo Token Plan.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Quota calculator and planner for the MiMo Token Plan.
+
+    Exit codes: 0 fine, 1 a check failed (e.g. over budget), 2 bad input, 3 internal error.
+    """
+
+
+def main() -> None:
+    """Entry point of the `tokenplan` console script and `python -m tokenplan_cli`."""
+    typer.main.get_command(app).main()

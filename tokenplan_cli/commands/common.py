@@ -1,0 +1,78 @@
+"""Options and helpers every command shares, so each command stays a screen long."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tokenplan_cli.core.dates import parse_instant
+from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.core.ratecard import Currency, RateCard
+from tokenplan_cli.render import OutputFormat
+
+RatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rates",
+        envvar="TOKENPLAN_RATES",
+        help="Rate card to use instead of the built-in one (also TOKENPLAN_RATES).",
+        show_default=False,
+        dir_okay=True,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Apply the rules in force at this date or date-time (default: now).",
+        show_default=False,
+    ),
+]
+CurrencyOption = Annotated[
+    str | None, typer.Option("--currency", help="USD or CNY (default: the card's).", show_default=False)
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document (see docs/json.md).")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print the table as CSV.")]
+
+
+def command_app(**settings: object) -> typer.Typer:
+    """A Typer app for one command module (no shell-completion options: the root owns those)."""
+    return typer.Typer(add_completion=False, **settings)  # type: ignore[arg-type]
+
+
+def load_card(path: Path | None) -> RateCard:
+    """The card at `path`, or the built-in one."""
+    from tokenplan_cli.readers.ratecard import load_rate_card
+
+    return load_rate_card(path)
+
+
+def now_utc() -> datetime:
+    """The clock, read once per command and only here."""
+    return datetime.now(UTC)
+
+
+def resolve_as_of(text: str | None) -> datetime:
+    return parse_instant(text, what="--as-of") if text else now_utc()
+
+
+def resolve_currency(card: RateCard, code: str | None) -> Currency:
+    return card.currency(code or card.defaults.currency)
+
+
+def output_format(json_output: bool, csv_output: bool = False) -> OutputFormat:
+    if json_output and csv_output:
+        raise BadInputError("--json and --csv exclude each other: pick one")
+    if json_output:
+        return OutputFormat.JSON
+    return OutputFormat.CSV if csv_output else OutputFormat.HUMAN
+
+
+def headroom_or_default(card: RateCard, text: str | None) -> Fraction:
+    from tokenplan_cli.core.amounts import parse_share
+
+    return parse_share(text, what="--headroom") if text is not None else card.defaults.headroom

@@ -1,0 +1,117 @@
+"""Parsing the amounts people type: `10M`, `2.5B`, `750k`, `1_000_000`, `1e6`, `30%`.
+
+Every parser returns an exact `Fraction` and raises `BadInputError` with a one-line reason.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from tokenplan_cli.core.errors import BadInputError
+
+# Suffixes are case-insensitive; "m" is mega here, never milli (nobody counts milli-tokens).
+_SUFFIXES = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
+_EXAMPLES = "write e.g. 10M, 2.5B, 750k, 1_000_000 or 1e6"
+
+
+def parse_amount(
+    text: str | int | Decimal | Fraction, *, what: str = "amount", limit: Fraction | None = None
+) -> Fraction:
+    """A non-negative exact amount from text such as `10M`, `2.5B`, `750k`, `1_000_000` or `1e6`.
+
+    An amount above `limit` is refused as an absurd one (most likely a typo).
+
+    >>> parse_amount("2.5B")
+    Fraction(2500000000, 1)
+    >>> parse_amount("1,000,000") == parse_amount("1e6") == parse_amount("1_000_000") == 10**6
+    True
+    """
+    if isinstance(text, bool):
+        raise BadInputError(f"{what}: expected a number, got {text!r}")
+    if isinstance(text, int | Decimal | Fraction):
+        value = _exact(text, what)
+    else:
+        value = _parse_text(text, what)
+    if value < 0:
+        raise BadInputError(f"{what}: {text} is negative")
+    if limit is not None and value > limit:
+        raise BadInputError(f"{what}: {text} is more than the limit of {int(limit):,} (a typo?)")
+    return value
+
+
+def _exact(number: int | Decimal | Fraction, what: str) -> Fraction:
+    if isinstance(number, Decimal) and not number.is_finite():
+        raise BadInputError(f"{what}: {number} is not a finite number")
+    return Fraction(number)
+
+
+def _parse_text(text: str, what: str) -> Fraction:
+    body = text.strip()
+    factor = _SUFFIXES.get(body[-1:].lower(), 1)
+    if factor != 1:
+        body = body[:-1].rstrip()
+    if "," in body:
+        body = _without_thousands_commas(body, text, what)
+    # Decimal reads 1e6, 2.5, 1_000_000 (underscores between digits only) and refuses the rest.
+    if not body or not (body[0].isdigit() or body[0] in "+-."):
+        raise BadInputError(f"{what}: {text!r} is not a number ({_EXAMPLES})")
+    try:
+        number = Decimal(body)
+    except InvalidOperation:
+        raise BadInputError(f"{what}: {text!r} is not a number ({_EXAMPLES})") from None
+    if not number.is_finite():
+        raise BadInputError(f"{what}: {text!r} is not a finite number")
+    return Fraction(number) * factor
+
+
+def _without_thousands_commas(body: str, text: str, what: str) -> str:
+    """`1,000,000` -> `1000000`; commas anywhere but between groups of three digits are an error."""
+    whole, dot, fraction = body.partition(".")
+    groups = whole.split(",")
+    if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+        raise BadInputError(f"{what}: {text!r} is not a number ({_EXAMPLES})")
+    return "".join(groups) + dot + fraction
+
+
+def parse_share(text: str | Decimal | Fraction | int, *, what: str = "share") -> Fraction:
+    """A share between 0 and 1, written `30%` or as a fraction `0.3`.
+
+    A bare number above 1 is refused rather than guessed at: `30` could mean 30 % or a typo.
+
+    >>> parse_share("30%"), parse_share("0.3")
+    (Fraction(3, 10), Fraction(3, 10))
+    """
+    if isinstance(text, str) and text.strip().endswith("%"):
+        body = text.strip()[:-1]
+        value = _parse_plain(body, text, what) / 100
+    elif isinstance(text, str):
+        value = _parse_plain(text, text, what)
+        if value > 1:
+            raise BadInputError(f"{what}: {text} is outside 0–1; write {text}% for a percentage")
+    else:
+        value = parse_amount(text, what=what)
+    if not 0 <= value <= 1:
+        raise BadInputError(f"{what}: {text} is outside 0–100 %")
+    return value
+
+
+def _parse_plain(body: str, original: str, what: str) -> Fraction:
+    try:
+        number = Decimal(body.strip().replace("_", ""))
+    except InvalidOperation as exc:
+        raise BadInputError(f"{what}: {original!r} is not a percentage (write e.g. 30%)") from exc
+    if not number.is_finite():
+        raise BadInputError(f"{what}: {original!r} is not a finite number")
+    return Fraction(number)
+
+
+def parse_money(text: str | int | Decimal, *, what: str = "amount") -> Fraction:
+    """A non-negative money amount such as `45.50` (no suffixes: prices are small numbers)."""
+    if isinstance(text, str):
+        value = _parse_plain(text.replace(",", ""), text, what)
+    else:
+        value = _exact(text, what)
+    if value < 0:
+        raise BadInputError(f"{what}: {text} is negative")
+    return value

@@ -1,0 +1,53 @@
+"""Exit codes and the error types that carry them to the CLI's one error boundary."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """What `tokenplan` returns to the shell (documented in docs/exit-codes.md)."""
+
+    OK = 0
+    CHECK_FAILED = 1  # the command ran and a limit it checks was broken (e.g. over budget)
+    BAD_INPUT = 2  # a flag, file, card or profile that cannot be used
+    INTERNAL = 3  # a bug in tokenplan: please report it
+
+
+class TokenplanError(Exception):
+    """Base of every error a user can cause; the message is one line meant for them."""
+
+    exit_code: ExitCode = ExitCode.BAD_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadInputError(TokenplanError):
+    """A value given on the command line (or in a file) that tokenplan cannot use."""
+
+
+class UnknownNameError(BadInputError):
+    """A name (model, tier, currency, ...) that is not on the card; suggests the closest ones."""
+
+    def __init__(self, what: str, name: str, known: Iterable[str]) -> None:
+        self.name = name
+        self.known = tuple(known)
+        message = f"unknown {what} {name!r}"
+        hint = did_you_mean(name, self.known)
+        message += f"; did you mean {hint}?" if hint else f" (known: {', '.join(self.known)})"
+        super().__init__(message)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str | None:
+    """The closest known names to `name`, quoted and joined, or None.
+
+    >>> did_you_mean("mimo-v25-pro", ["mimo-v2.5-pro", "mimo-v2.5"])
+    "'mimo-v2.5-pro'"
+    """
+    by_folded = {k.casefold(): k for k in known}
+    matches = difflib.get_close_matches(name.casefold(), list(by_folded), n=3, cutoff=0.6)
+    return " or ".join(repr(by_folded[m]) for m in matches) or None

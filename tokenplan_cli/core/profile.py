@@ -1,0 +1,43 @@
+"""A usage profile: a described usage (hand-written, or observed in logs) as the planner reads it.
+
+The file format is documented in docs/usage-profile.md; `tokenplan_cli.readers.profile` parses it and
+`tokenplan usage profile` writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from fractions import Fraction
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from tokenplan_cli.core.usage import Period, Usage, UsageSource
+
+
+class DayUsage(NamedTuple):
+    """One observed day: what each model used in each window."""
+
+    day: date
+    usage: Usage
+
+
+class UsageProfile(NamedTuple):
+    source: str  # the file it came from
+    name: str
+    period: Period
+    timezone: str
+    usage: Usage  # per period, split into windows
+    offpeak_share: Fraction | None  # the share applied to models without an exact off-peak part
+    hours_utc: tuple[Fraction, ...] | None  # 24 weights by UTC hour, if the profile has hours
+    days: tuple[DayUsage, ...] = ()
+    observed: Mapping[str, Any] = MappingProxyType({})
+
+    def to_source(self) -> UsageSource:
+        return UsageSource(
+            usage=self.usage,
+            period=self.period,
+            label=f"profile {self.source}",
+            offpeak_share=self.offpeak_share,
+            hours=dict(enumerate(self.hours_utc)) if self.hours_utc else None,
+        )

@@ -1,0 +1,213 @@
+"""The rate card as validated, immutable values.
+
+`tokenplan_cli.readers.ratecard` builds a `RateCard` from TOML; everything else reads it. All amounts are
+`Fraction`s (exact); times are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, time
+from fractions import Fraction
+from typing import Literal, NamedTuple
+
+from tokenplan_cli.core.errors import BadInputError, UnknownNameError
+
+ModelKind = Literal["llm", "asr", "tts"]
+Cycle = Literal["monthly", "annual"]
+CYCLES: tuple[Cycle, ...] = ("monthly", "annual")
+
+# The kinds of quantity a usage record can hold. The rate table prices the first three token kinds;
+# `[charging]` in the card says how cache writes and reasoning tokens are charged.
+TOKEN_KINDS = ("cache_hit", "cache_miss", "cache_write", "output", "reasoning")
+PRICED_TOKEN_KINDS = ("cache_hit", "cache_miss", "output")
+SECONDS_PER_HOUR = 3600
+
+
+class TokenRates(NamedTuple):
+    """Credits per token, by priced kind."""
+
+    cache_hit: Fraction
+    cache_miss: Fraction
+    output: Fraction
+
+    def of(self, priced_kind: str) -> Fraction:
+        rate: Fraction = getattr(self, priced_kind)
+        return rate
+
+
+class LegacyRates(NamedTuple):
+    """Rates a model was charged at before `until` (e.g. the V2 rates of the Subscription Instructions)."""
+
+    rates: TokenRates
+    until: datetime
+
+
+class Forward(NamedTuple):
+    """From `since` on, requests for the model are served (and charged) as `to`."""
+
+    to: str
+    since: datetime
+
+
+class Model(NamedTuple):
+    name: str
+    kind: ModelKind
+    series: str
+    description: str = ""
+    rates: TokenRates | None = None  # llm and tts
+    credits_per_audio_hour: Fraction | None = None  # asr
+    promotion: str | None = None  # e.g. "free for a limited time"
+    forward: Forward | None = None
+    legacy: tuple[LegacyRates, ...] = ()
+
+
+class Series(NamedTuple):
+    name: str
+    discontinued_at: datetime | None = None
+
+
+class CycleRule(NamedTuple):
+    name: Cycle
+    months: int
+    nominal_days: int
+
+
+class PlanTerms(NamedTuple):
+    """One tier on one cycle: its credits and its list price in each currency."""
+
+    credits: Fraction
+    prices: Mapping[str, Fraction]
+
+
+class Tier(NamedTuple):
+    name: str
+    rank: int  # 0 for the lowest; a higher rank is a higher package
+    terms: Mapping[str, PlanTerms]  # by cycle
+
+    def on(self, cycle: str) -> PlanTerms:
+        return self.terms[cycle]
+
+
+class Discount(NamedTuple):
+    name: str
+    label: str
+    multiplier: Fraction
+    cycles: tuple[str, ...]
+    once_per_account: bool
+
+
+class Currency(NamedTuple):
+    code: str
+    minor_units: int
+    symbol: str
+
+
+class OffPeakWindow(NamedTuple):
+    """A daily window in UTC, minutes after midnight; `end` may be 1440 (24:00) or wrap past midnight."""
+
+    start_minute: int
+    end_minute: int
+    coefficient: Fraction
+
+    def minutes(self) -> tuple[tuple[int, int], ...]:
+        """The window as non-wrapping [start, end) spans within one day."""
+        if self.start_minute < self.end_minute:
+            return ((self.start_minute, self.end_minute),)
+        return ((self.start_minute, 24 * 60), (0, self.end_minute))
+
+    def contains_minute(self, minute_of_day: int) -> bool:
+        return any(lo <= minute_of_day < hi for lo, hi in self.minutes())
+
+    def label(self) -> str:
+        def hhmm(m: int) -> str:
+            return f"{m // 60:02d}:{m % 60:02d}"
+
+        return f"{hhmm(self.start_minute)}–{hhmm(self.end_minute)} UTC"
+
+
+class Reminders(NamedTuple):
+    usage_thresholds: tuple[Fraction, ...]
+    expiry_days_before: tuple[int, ...]
+
+
+class Validity(NamedTuple):
+    expires_at: time  # UTC time of day on the expiry date
+    month_end: str  # "clamp"
+
+
+class Event(NamedTuple):
+    name: str
+    at: datetime
+    description: str
+
+
+class Defaults(NamedTuple):
+    currency: str
+    headroom: Fraction
+    timezone: str
+
+
+class Limits(NamedTuple):
+    max_amount: Fraction
+    max_audio_hours: Fraction
+
+
+class RateCard(NamedTuple):
+    name: str
+    source: str  # where it was loaded from, for messages
+    currencies: Mapping[str, Currency]
+    cycles: Mapping[str, CycleRule]
+    annual_price_factor: Fraction
+    tiers: tuple[Tier, ...]
+    discounts: Mapping[str, Discount]
+    exclusive_groups: tuple[tuple[str, ...], ...]
+    offpeak: OffPeakWindow
+    reminders: Reminders
+    validity: Validity
+    charging: Mapping[str, str]  # token kind -> priced kind it is charged as
+    models: Mapping[str, Model]
+    series: Mapping[str, Series]
+    events: tuple[Event, ...]
+    defaults: Defaults
+    limits: Limits
+    updated: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def model(self, name: str) -> Model:
+        """The model called `name` (case-insensitive), or an error with a did-you-mean."""
+        found = self.models.get(name) or self.models.get(name.lower())
+        if found is None:
+            raise UnknownNameError("model", name, self.models)
+        return found
+
+    def tier(self, name: str) -> Tier:
+        """The tier called `name` (case-insensitive), or an error with a did-you-mean."""
+        for tier in self.tiers:
+            if tier.name.casefold() == name.casefold():
+                return tier
+        raise UnknownNameError("tier", name, (t.name for t in self.tiers))
+
+    def currency(self, code: str) -> Currency:
+        found = self.currencies.get(code.upper())
+        if found is None:
+            raise UnknownNameError("currency", code, self.currencies)
+        return found
+
+    def cycle(self, name: str) -> CycleRule:
+        found = self.cycles.get(name.lower())
+        if found is None:
+            raise UnknownNameError("cycle", name, self.cycles)
+        return found
+
+    def priced_kind(self, kind: str) -> str:
+        """The rate-table kind a token kind is charged as (cache_write -> cache_miss, ...)."""
+        return self.charging.get(kind, kind)
+
+    def asr_model(self) -> Model:
+        """The card's speech-recognition model, for `--audio-hours` without `--model`."""
+        asr = [m for m in self.models.values() if m.kind == "asr" and m.forward is None]
+        if len(asr) != 1:
+            names = ", ".join(m.name for m in asr) or "none"
+            raise BadInputError(f"the card has {len(asr)} ASR models ({names}); name one with --model")
+        return asr[0]

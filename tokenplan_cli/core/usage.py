@@ -1,0 +1,166 @@
+"""Usage: what was (or will be) consumed, by model, kind of quantity and time window.
+
+Every source (flags, a usage-profile TOML, tool logs) ends up as a `Usage`: a set of `UsageLine`s, each
+the quantities one model used in the peak or the off-peak window. The credit engine prices a `Usage`;
+nothing downstream needs to know where it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import Literal, NamedTuple
+
+from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.core.ratecard import SECONDS_PER_HOUR, RateCard
+
+Window = Literal["peak", "offpeak"]
+WINDOWS: tuple[Window, ...] = ("peak", "offpeak")
+ZERO = Fraction(0)
+
+
+class Quantities(NamedTuple):
+    """Token counts by kind, and seconds of input audio. Exact; may be fractional for averages."""
+
+    cache_hit: Fraction = ZERO
+    cache_miss: Fraction = ZERO
+    cache_write: Fraction = ZERO
+    output: Fraction = ZERO
+    reasoning: Fraction = ZERO
+    audio_seconds: Fraction = ZERO
+
+    def __add__(self, other: Quantities) -> Quantities:
+        return Quantities(*(a + b for a, b in zip(self.values(), other.values(), strict=True)))
+
+    def scaled(self, factor: Fraction) -> Quantities:
+        return Quantities(*(value * factor for value in self.values()))
+
+    def values(self) -> tuple[Fraction, ...]:
+        return tuple(self)
+
+    def as_dict(self) -> dict[str, Fraction]:
+        return dict(zip(self._fields, self, strict=True))
+
+    def is_zero(self) -> bool:
+        return not any(self.values())
+
+    @property
+    def tokens(self) -> Fraction:
+        """All tokens of every kind (not audio)."""
+        return self.cache_hit + self.cache_miss + self.cache_write + self.output + self.reasoning
+
+
+QUANTITY_NAMES = Quantities._fields
+
+
+class UsageLine(NamedTuple):
+    model: str
+    window: Window
+    quantities: Quantities
+
+
+class Usage(NamedTuple):
+    """Quantities by (model, window). Lines for the same key are merged on construction."""
+
+    lines: tuple[UsageLine, ...] = ()
+
+    @staticmethod
+    def of(lines: Iterable[UsageLine]) -> Usage:
+        merged: dict[tuple[str, Window], Quantities] = {}
+        for line in lines:
+            key = (line.model, line.window)
+            merged[key] = merged.get(key, Quantities()) + line.quantities
+        return Usage(tuple(UsageLine(m, w, q) for (m, w), q in merged.items()))
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage.of(self.lines + other.lines)
+
+    def scaled(self, factor: Fraction) -> Usage:
+        return Usage(tuple(line._replace(quantities=line.quantities.scaled(factor)) for line in self.lines))
+
+    def models(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(line.model for line in self.lines))
+
+    def is_empty(self) -> bool:
+        return all(line.quantities.is_zero() for line in self.lines)
+
+
+def split_by_share(model: str, total: Quantities, offpeak_share: Fraction) -> Usage:
+    """A model's total quantities, of which `offpeak_share` fell in the off-peak window."""
+    return Usage.of(
+        (
+            UsageLine(model, "peak", total.scaled(1 - offpeak_share)),
+            UsageLine(model, "offpeak", total.scaled(offpeak_share)),
+        )
+    )
+
+
+class Period(NamedTuple):
+    """What span the amounts of a source cover, and how many such spans make a month.
+
+    `per` is "day", "week", "month" or "days" (an observed span of `days` calendar days, as written by
+    `usage profile`). `active_days` is how many days of a month are used, for `per="day"`.
+    """
+
+    per: Literal["day", "week", "month", "days"] = "month"
+    active_days: int | None = None
+    days: Fraction | None = None
+
+    def to_month(self, month_days: int) -> Fraction:
+        """The factor that turns an amount per this period into an amount per month of `month_days`."""
+        if self.per == "month":
+            return Fraction(1)
+        if self.per == "day":
+            return Fraction(self.active_days if self.active_days is not None else month_days)
+        if self.per == "week":
+            return Fraction(month_days, 7)
+        assert self.days is not None and self.days > 0
+        return Fraction(month_days) / self.days
+
+
+class UsageSource(NamedTuple):
+    """A usage as its source gave it, before it is scaled to a month: lines, period and a description."""
+
+    usage: Usage
+    period: Period
+    label: str  # e.g. "flags", "profile usage.toml"
+    offpeak_share: Fraction | None = None  # the share the source assumed, if it used one
+    notes: tuple[str, ...] = ()
+    hours: Mapping[int, Fraction] | None = None  # hour-of-day weights in UTC, if the source has them
+
+
+def usage_from_flags(
+    card: RateCard,
+    *,
+    model: str | None,
+    tokens: Quantities,
+    audio_hours: Fraction,
+    offpeak_share: Fraction,
+    period: Period,
+) -> UsageSource:
+    """The usage of `estimate --model M --cache-hit … --audio-hours …` as a source.
+
+    Token amounts belong to `--model`; audio hours to the card's ASR model (or to `--model` when that is
+    an ASR model). The off-peak share applies to everything.
+    """
+    lines: list[UsageLine] = []
+    asr = None
+    if audio_hours:
+        named = card.model(model) if model else None
+        asr = named if named is not None and named.kind == "asr" else card.asr_model()
+        audio = Quantities(audio_seconds=audio_hours * SECONDS_PER_HOUR)
+        lines += split_by_share(asr.name, audio, offpeak_share).lines
+    if not tokens.is_zero():
+        if model is None:
+            raise BadInputError("token amounts need a model: add --model (e.g. --model mimo-v2.5-pro)")
+        named = card.model(model)
+        if named.kind == "asr":
+            raise BadInputError(f"{named.name} is charged by audio duration: use --audio-hours, not tokens")
+        lines += split_by_share(named.name, tokens, offpeak_share).lines
+    elif model is not None and asr is None:
+        card.model(model)  # an unknown name is still an error, even with no amounts
+    if not lines:
+        raise BadInputError(
+            "no usage given: add --cache-hit/--cache-miss/--output, --audio-hours, or --profile FILE"
+        )
+    return UsageSource(usage=Usage.of(lines), period=period, label="flags", offpeak_share=offpeak_share)

@@ -1,0 +1,192 @@
+"""Validated access to a parsed TOML document, with errors that name the file, the key and the fault.
+
+Readers walk their document through `Table`s: each typed getter records the key as known, and
+`finish()` rejects every key that was not asked for, with a did-you-mean. Floats are read as `Decimal`
+(`tomllib.load(..., parse_float=Decimal)`), so no amount ever passes through a binary float.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from tokenplan_cli.core.errors import BadInputError, did_you_mean
+
+
+class FileError(BadInputError):
+    """A file that cannot be used; the message starts with its path."""
+
+
+def load_toml(path: Path, what: str) -> dict[str, Any]:
+    """Parse the TOML file at `path` with exact decimals, or raise a one-line `FileError`."""
+    try:
+        with path.open("rb") as handle:
+            parsed: dict[str, Any] = tomllib.load(handle, parse_float=Decimal)
+            return parsed
+    except FileNotFoundError:
+        raise FileError(f"{path}: no such {what} file") from None
+    except IsADirectoryError:
+        raise FileError(f"{path}: is a directory, not a {what} file") from None
+    except PermissionError:
+        raise FileError(f"{path}: permission denied") from None
+    except UnicodeDecodeError:
+        raise FileError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FileError(f"{path}: TOML syntax error: {exc}") from None
+    except OSError as exc:
+        raise FileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+class Table:
+    """One TOML table, at `where` inside the file `source`."""
+
+    def __init__(self, data: Any, where: str, source: str) -> None:
+        self.source = source
+        self.where = where
+        if not isinstance(data, dict):
+            self._fail(where, f"expected a table, got {_type_name(data)}")
+        self.data: dict[str, Any] = data
+        self.seen: set[str] = set()
+
+    # -- errors ---------------------------------------------------------------------------------
+    def _fail(self, where: str, fault: str) -> None:
+        raise FileError(f"{self.source}: {where}: {fault}" if where else f"{self.source}: {fault}")
+
+    def fail(self, key: str, fault: str) -> None:
+        """Raise an error about `key` of this table."""
+        self._fail(self.path(key), fault)
+
+    def path(self, key: str) -> str:
+        quoted = key if key.replace("_", "").replace("-", "").isalnum() else f'"{key}"'
+        return f"{self.where}.{quoted}" if self.where else quoted
+
+    # -- access ---------------------------------------------------------------------------------
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def raw(self, key: str, default: Any = None, *, required: bool = False) -> Any:
+        self.seen.add(key)
+        if key not in self.data:
+            if required:
+                self._fail(self.where, f"missing key {key!r}")
+            return default
+        return self.data[key]
+
+    def keys(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def table(self, key: str, *, required: bool = True) -> Table:
+        value = self.raw(key, {}, required=required)
+        return Table(value, self.path(key), self.source)
+
+    def tables(self, key: str, *, required: bool = False) -> list[Table]:
+        value = self.raw(key, [], required=required)
+        if not isinstance(value, list):
+            self.fail(key, f"expected an array of tables, got {_type_name(value)}")
+        return [Table(item, f"{self.path(key)}[{i}]", self.source) for i, item in enumerate(value)]
+
+    def subtables(self) -> Iterator[tuple[str, Table]]:
+        """Every key of this table as a sub-table (for tables keyed by name, like `[models."x"]`)."""
+        for key in list(self.data):
+            yield key, self.table(key)
+
+    def string(self, key: str, default: str | None = None, *, required: bool = True) -> str:
+        value = self.raw(key, default, required=required and default is None)
+        if not isinstance(value, str):
+            self.fail(key, f"expected a string, got {_type_name(value)}")
+        return value
+
+    def optional_string(self, key: str) -> str | None:
+        value = self.raw(key)
+        if value is not None and not isinstance(value, str):
+            self.fail(key, f"expected a string, got {_type_name(value)}")
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.raw(key, default)
+        if not isinstance(value, bool):
+            self.fail(key, f"expected true or false, got {_type_name(value)}")
+        return value
+
+    def integer(self, key: str, *, minimum: int | None = None, default: int | None = None) -> int:
+        value = self.raw(key, default, required=default is None)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(key, f"expected a whole number, got {_type_name(value)}")
+        if minimum is not None and value < minimum:
+            self.fail(key, f"must be at least {minimum}, got {value}")
+        return int(value)
+
+    def number(
+        self,
+        key: str,
+        *,
+        default: Fraction | None = None,
+        positive: bool = False,
+        at_most: Fraction | None = None,
+    ) -> Fraction:
+        """An exact non-negative number (int or decimal) at `key`."""
+        value = self.raw(key, default, required=default is None)
+        return self.check_number(key, value, positive=positive, at_most=at_most)
+
+    def check_number(
+        self, key: str, value: Any, *, positive: bool = False, at_most: Fraction | None = None
+    ) -> Fraction:
+        if isinstance(value, Fraction):
+            number = value
+        elif isinstance(value, bool) or not isinstance(value, int | Decimal):
+            self.fail(key, f"expected a number, got {_type_name(value)}")
+            raise AssertionError  # unreachable: fail() raises
+        elif isinstance(value, Decimal) and not value.is_finite():
+            self.fail(key, f"expected a finite number, got {value}")
+            raise AssertionError
+        else:
+            number = Fraction(value)
+        if number < 0:
+            self.fail(key, f"must not be negative, got {value}")
+        if positive and number == 0:
+            self.fail(key, "must be greater than zero")
+        if at_most is not None and number > at_most:
+            self.fail(key, f"must be at most {at_most}, got {value}")
+        return number
+
+    def instant(self, key: str, *, required: bool = True) -> datetime | None:
+        """An offset date-time (`2026-06-29T16:00:00Z`), as an aware UTC datetime."""
+        value = self.raw(key, required=required)
+        if value is None:
+            return None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            self.fail(key, f"expected a date-time with an offset (e.g. 2026-06-29T16:00:00Z), got {value!r}")
+        return value.astimezone(UTC)
+
+    def day(self, key: str) -> date:
+        value = self.raw(key, required=True)
+        if isinstance(value, datetime) or not isinstance(value, date):
+            self.fail(key, f"expected a date (e.g. 2026-10-01), got {value!r}")
+        return value
+
+    def finish(self) -> None:
+        """Reject keys nobody asked for: a typo in a card must not be silently ignored."""
+        for key in self.data:
+            if key not in self.seen:
+                hint = did_you_mean(key, self.seen)
+                suggestion = f"; did you mean {hint}?" if hint else ""
+                self.fail(key, f"unknown key{suggestion}")
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"

@@ -1,0 +1,47 @@
+"""The one renderer switch: a result document out as Rich tables, JSON or CSV.
+
+Every command builds a plain document (see `tokenplan_cli.views`): the versioned JSON a script reads.
+A person sees the same document drawn by `tokenplan_cli.render.human_<name>`, imported only then, so a
+`--json` call never loads Rich.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
+from typing import Any
+
+
+class OutputFormat(Enum):
+    HUMAN = "human"
+    JSON = "json"
+    CSV = "csv"
+
+
+def emit(
+    document: Mapping[str, Any],
+    fmt: OutputFormat,
+    *,
+    human: str,
+    csv_rows: Callable[[Mapping[str, Any]], Sequence[Mapping[str, Any]]] | None = None,
+) -> None:
+    """Write `document` to stdout in `fmt`; `human` names the module under render/ that draws it."""
+    if fmt is OutputFormat.JSON:
+        from tokenplan_cli.render.jsonout import dumps
+
+        sys.stdout.write(dumps(document) + "\n")
+    elif fmt is OutputFormat.CSV:
+        from tokenplan_cli.core.errors import BadInputError
+        from tokenplan_cli.render.csvout import write_csv
+
+        if csv_rows is None:
+            raise BadInputError("this command has no table to print as CSV; use --json")
+        write_csv(csv_rows(document), sys.stdout)
+    else:
+        from tokenplan_cli.render.terminal import make_console
+
+        module = importlib.import_module(f"tokenplan_cli.render.human_{human}")
+        module.render(document, make_console())
+    sys.stdout.flush()

@@ -1,0 +1,1 @@
+"""Writers: what tokenplan puts on disk, always atomically and never over a file without --force."""
