@@ -44,7 +44,7 @@ def _credits_table(doc: Mapping[str, Any], console: Console) -> Table:
     table.add_column("off-peak", justify="right")
     table.add_column("credits", justify="right", style="bold")
     for model in doc["models"]:
-        charged = model["charged_as"] if model["charged_as"] != model["model"] else "="
+        charged = model["charged_as"]
         status = "" if model["status"] == "active" else f" ({model['status']})"
         table.add_row(
             model["model"],
@@ -73,23 +73,13 @@ def _plans_table(doc: Mapping[str, Any], console: Console) -> Table:
         box=table_box(console),
         title_justify="left",
     )
-    for name, justify in (
-        ("tier", "left"),
-        ("cycle", "left"),
-        ("quota", "right"),
-        ("use", "right"),
-        ("utilization", "right"),
-        ("fits", "center"),
-        ("runs out", "right"),
-        ("price", "right"),
-        ("per month", "right"),
-        ("per B used", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    columns = ("tier", "cycle", "quota", "use", "used", "fits", "runs out", "price", "/ month", "/ B used")
+    for name in columns:
+        table.add_column(name, justify="left" if name in ("tier", "cycle") else "right", no_wrap=True)
     best = doc["recommended"] or {}
     for plan in doc["plans"]:
         chosen = plan["tier"] == best.get("tier") and plan["cycle"] == best.get("cycle")
-        runs_out = f"day {plan['runs_out_day']} of {plan['cycle_days']}" if plan["runs_out_day"] else "lasts"
+        runs_out = f"day {plan['runs_out_day']}/{plan['cycle_days']}" if plan["runs_out_day"] else "lasts"
         table.add_row(
             plan["tier"],
             plan["cycle"],
@@ -113,4 +103,4 @@ def _recommendation(doc: Mapping[str, Any], console: Console) -> None:
     else:
         console.print(Text(f"Recommended: {best['tier']} {best['cycle']}", style="bold green"))
     for reason in doc["reasons"]:
-        console.print(f"  {reason}")
+        console.print(f"  {reason}", soft_wrap=True)

@@ -1,0 +1,88 @@
+"""Shared fixtures: the built-in card, a CLI runner that parses JSON, and a fixed clock."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from typer.testing import CliRunner
+
+from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.readers.ratecard import load_rate_card
+
+# CI runs the derandomized profile so a failure reproduces; locally hypothesis explores.
+settings.register_profile("ci", derandomize=True, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=100)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+AS_OF = "2026-11-23"  # the rules in force today; tests pin it so they do not age
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def card() -> RateCard:
+    return load_rate_card()
+
+
+@pytest.fixture(scope="session")
+def now() -> datetime:
+    """The instant tests price at (the rules in force on 2026-11-23)."""
+    return NOW
+
+
+class Cli:
+    """Runs `tokenplan` in-process through Typer's CliRunner; every call states the exit code it expects."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def run(self, args: Sequence[str], *, code: int = 0, env: dict[str, str] | None = None) -> Any:
+        from tokenplan_cli.cli import app
+
+        result = self.runner.invoke(app, list(args), env={"COLUMNS": "120", "NO_COLOR": "1", **(env or {})})
+        assert result.exit_code == code, (
+            f"exit {result.exit_code} != {code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+        return result
+
+    def json(self, args: Sequence[str], *, code: int = 0, env: dict[str, str] | None = None) -> Any:
+        result = self.run([*args, "--json"], code=code, env=env)
+        return json.loads(result.stdout, parse_float=_decimal)
+
+    def error(self, args: Sequence[str], *, code: int = 2) -> str:
+        """Run a command that must fail: one line on stderr, no traceback; returns that line."""
+        result = self.run(args, code=code)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, f"expected one line on stderr, got:\n{result.stderr}"
+        assert lines[0].startswith("tokenplan: error: "), lines[0]
+        assert "Traceback" not in result.output
+        return lines[0].removeprefix("tokenplan: error: ")
+
+
+def _decimal(text: str) -> Any:
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a text file under tmp_path and return its path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
