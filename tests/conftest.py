@@ -17,7 +17,9 @@ from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.readers.ratecard import load_rate_card
 
 # CI runs the derandomized profile so a failure reproduces; locally hypothesis explores.
-settings.register_profile("ci", derandomize=True, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", derandomize=True, max_examples=200, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile("dev", max_examples=100)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 

@@ -61,7 +61,9 @@ def test_ten_million_peak_credits_cost_eight_million_off_peak(card: RateCard) ->
 
 @pytest.mark.parametrize("tier", ["Lite", "Standard", "Pro", "Max"])
 @pytest.mark.parametrize("currency", ["USD", "CNY"])
-def test_every_annual_price_is_12_monthly_times_0_88_to_the_cent(card: RateCard, tier: str, currency: str) -> None:
+def test_every_annual_price_is_12_monthly_times_0_88_to_the_cent(
+    card: RateCard, tier: str, currency: str
+) -> None:
     # SUB: "Continuous annual subscription: Enjoy an 88% discount compared to continuous monthly".
     plan = card.tier(tier)
     monthly = plan.on("monthly").prices[currency]
@@ -79,7 +81,9 @@ def test_every_annual_price_is_12_monthly_times_0_88_to_the_cent(card: RateCard,
         ("Max", 82_000_000_000, 984_000_000_000),
     ],
 )
-def test_annual_credits_are_one_pool_of_twelve_months(card: RateCard, tier: str, monthly: int, annual: int) -> None:
+def test_annual_credits_are_one_pool_of_twelve_months(
+    card: RateCard, tier: str, monthly: int, annual: int
+) -> None:
     assert card.tier(tier).on("monthly").credits == monthly
     assert card.tier(tier).on("annual").credits == annual == 12 * monthly
 
@@ -98,7 +102,9 @@ def test_language_model_rates_per_token(card: RateCard, model: str, rates: tuple
     assert credits_of(card, model, output=1) == out
 
 
-@pytest.mark.parametrize("model", ["mimo-v2.5-tts", "mimo-v2.5-tts-voiceclone", "mimo-v2.5-tts-voicedesign", "mimo-v2-tts"])
+@pytest.mark.parametrize(
+    "model", ["mimo-v2.5-tts", "mimo-v2.5-tts-voiceclone", "mimo-v2.5-tts-voicedesign", "mimo-v2-tts"]
+)
 def test_tts_is_free_for_now(card: RateCard, model: str) -> None:
     assert credits_of(card, model, output=1_000_000, cache_miss=1_000_000) == 0
     assert card.model(model).promotion == "free for a limited time"

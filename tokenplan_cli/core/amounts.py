@@ -13,6 +13,8 @@ from tokenplan_cli.core.errors import BadInputError
 # Suffixes are case-insensitive; "m" is mega here, never milli (nobody counts milli-tokens).
 _SUFFIXES = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
 _EXAMPLES = "write e.g. 10M, 2.5B, 750k, 1_000_000 or 1e6"
+# Beyond 10^±30 a number is a typo; refusing it early also keeps Fraction(1e999999999) from eating memory.
+_MAX_EXPONENT = 30
 
 
 def parse_amount(
@@ -62,6 +64,8 @@ def _parse_text(text: str, what: str) -> Fraction:
         raise BadInputError(f"{what}: {text!r} is not a number ({_EXAMPLES})") from None
     if not number.is_finite():
         raise BadInputError(f"{what}: {text!r} is not a finite number")
+    if number and not -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT:
+        raise BadInputError(f"{what}: {text!r} is absurdly large or small")
     return Fraction(number) * factor
 
 

@@ -21,7 +21,8 @@ def parse_instant(text: str, *, what: str = "date") -> datetime:
             return datetime.combine(date.fromisoformat(cleaned), time(), UTC)
         parsed = datetime.fromisoformat(cleaned)
     except ValueError as exc:
-        reason = str(exc) if "range" in str(exc) else "expected YYYY-MM-DD or an ISO 8601 date-time"
+        detail = str(exc)
+        reason = "expected YYYY-MM-DD or an ISO 8601 date-time" if "isoformat" in detail else detail
         raise BadInputError(f"{what}: {text!r} is not a valid date ({reason})") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)

@@ -83,7 +83,7 @@ def _period(root: Table) -> Period:
     per = root.string("per", "month")
     if per not in PERIODS:
         root.fail("per", f"expected one of {', '.join(PERIODS)}, got {per!r}")
-    active = root.integer("active_days", minimum=1, default=0) or None
+    active = root.integer("active_days", minimum=1) if root.has("active_days") else None
     if active is not None and per != "day":
         root.fail("active_days", 'active days only apply to amounts per "day"')
     return Period(per, active_days=active)  # type: ignore[arg-type]
@@ -124,7 +124,7 @@ def _usage(entries: list[Table], card: RateCard, share: Fraction) -> Usage:
             offpeak_table = entry.table("offpeak")
             offpeak = _quantities(offpeak_table, card)
             offpeak_table.finish()
-            peak = _subtract(entry, total, offpeak)
+            peak = _subtract(offpeak_table, total, offpeak)
             lines += [UsageLine(name, "peak", peak), UsageLine(name, "offpeak", offpeak)]
         else:
             lines += split_by_share(name, total, share).lines
@@ -152,13 +152,13 @@ def _amount(table: Table, key: str, limit: Fraction) -> Fraction:
     return amount
 
 
-def _subtract(entry: Table, total: Quantities, part: Quantities) -> Quantities:
+def _subtract(part_table: Table, total: Quantities, part: Quantities) -> Quantities:
     rest = {}
     for name, (whole, piece) in zip(
         QUANTITY_NAMES, zip(total.values(), part.values(), strict=True), strict=True
     ):
         if piece > whole:
-            entry.fail(f"offpeak.{name}", f"the off-peak part ({piece}) exceeds the total ({whole})")
+            part_table.fail(name, f"the off-peak part ({piece}) exceeds the total ({whole})")
         rest[name] = whole - piece
     return Quantities(**rest)
 

@@ -324,12 +324,14 @@ def _check_forward(table: Table, models: dict[str, Model], name: str) -> None:
     while model.forward is not None:
         target = model.forward.to
         if target not in models:
-            table.fail(f"{name}.forward.to", f"unknown model {target!r}")
+            table.fail(name, "forward", "to", f"unknown model {target!r}")
         if target in seen:
-            table.fail(f"{name}.forward.to", f"forwards loop: {' -> '.join([*seen, target])}")
+            table.fail(name, "forward", "to", f"forwards loop: {' -> '.join([*seen, target])}")
         if models[target].kind != models[name].kind:
             table.fail(
-                f"{name}.forward.to",
+                name,
+                "forward",
+                "to",
                 f"{target} is a {models[target].kind} model, {name} is {models[name].kind}",
             )
         seen.append(target)

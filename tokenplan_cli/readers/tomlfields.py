@@ -57,23 +57,29 @@ class Table:
     def _fail(self, where: str, fault: str) -> None:
         raise FileError(f"{self.source}: {where}: {fault}" if where else f"{self.source}: {fault}")
 
-    def fail(self, key: str, fault: str) -> None:
-        """Raise an error about `key` of this table."""
-        self._fail(self.path(key), fault)
+    def fail(self, *keys_and_fault: str) -> None:
+        """Raise an error about a key (or a path of keys) of this table: `fail("forward", "to", fault)`."""
+        *keys, fault = keys_and_fault
+        self._fail(self.path(*keys), fault)
 
-    def path(self, key: str) -> str:
-        quoted = key if key.replace("_", "").replace("-", "").isalnum() else f'"{key}"'
-        return f"{self.where}.{quoted}" if self.where else quoted
+    def path(self, *keys: str) -> str:
+        quoted = [key if key.replace("_", "").replace("-", "").isalnum() else f'"{key}"' for key in keys]
+        return ".".join([self.where, *quoted] if self.where else quoted)
 
     # -- access ---------------------------------------------------------------------------------
     def has(self, key: str) -> bool:
+        """Whether `key` is present; asking makes it a known key (for did-you-mean suggestions)."""
+        self.seen.add(key)
         return key in self.data
 
     def raw(self, key: str, default: Any = None, *, required: bool = False) -> Any:
         self.seen.add(key)
         if key not in self.data:
             if required:
-                self._fail(self.where, f"missing key {key!r}")
+                typo = did_you_mean(key, self.data)
+                self._fail(
+                    self.where, f"missing key {key!r}" + (f" (is {typo} a typo of it?)" if typo else "")
+                )
             return default
         return self.data[key]
 

@@ -1,0 +1,116 @@
+"""Parsing what people type: amounts, shares, money, dates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from tokenplan_cli.core.amounts import parse_amount, parse_money, parse_share
+from tokenplan_cli.core.dates import iso_utc, parse_instant
+from tokenplan_cli.core.errors import BadInputError
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        pytest.param("10M", 10_000_000, id="mega"),
+        pytest.param("2.5B", 2_500_000_000, id="billion-decimal"),
+        pytest.param("750k", 750_000, id="kilo"),
+        pytest.param("750K", 750_000, id="kilo-upper"),
+        pytest.param("1_000_000", 1_000_000, id="underscores"),
+        pytest.param("1e6", 1_000_000, id="exponent"),
+        pytest.param("1,000,000", 1_000_000, id="thousands-commas"),
+        pytest.param("3T", 3 * 10**12, id="tera"),
+        pytest.param("4.1G", 4_100_000_000, id="giga"),
+        pytest.param(" 12 M ", 12_000_000, id="spaces"),
+        pytest.param("0", 0, id="zero"),
+        pytest.param("0.5", Fraction(1, 2), id="fraction-kept-exact"),
+        pytest.param("1234.5k", 1_234_500, id="decimal-with-suffix"),
+    ],
+)
+def test_amounts(text: str, value: Fraction) -> None:
+    assert parse_amount(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("-5M", "is negative", id="negative"),
+        pytest.param("ten", "is not a number", id="words"),
+        pytest.param("5X", "is not a number", id="unknown-suffix"),
+        pytest.param("nan", "is not a number", id="nan"),
+        pytest.param("inf", "is not a number", id="inf"),
+        pytest.param("1,00", "is not a number", id="bad-commas"),
+        pytest.param("", "is not a number", id="empty"),
+        pytest.param("1e999999999", "absurdly large", id="absurd-exponent"),
+        pytest.param("2000000T", "more than the limit", id="over-limit"),
+    ],
+)
+def test_bad_amounts(text: str, message: str) -> None:
+    with pytest.raises(BadInputError, match=message):
+        parse_amount(text, limit=Fraction(10**15))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("30%", Fraction(3, 10)),
+        ("0.3", Fraction(3, 10)),
+        ("0", 0),
+        ("100%", 1),
+        ("12.5%", Fraction(1, 8)),
+        ("1", 1),
+    ],
+)
+def test_shares(text: str, value: Fraction) -> None:
+    assert parse_share(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("30", "write 30% for a percentage", id="bare-percent"),
+        pytest.param("130%", "outside 0–100 %", id="over-100"),
+        pytest.param("-5%", "outside 0–100 %", id="negative"),
+        pytest.param("lots", "not a percentage", id="words"),
+        pytest.param("nan%", "not a finite number", id="nan"),
+    ],
+)
+def test_bad_shares(text: str, message: str) -> None:
+    with pytest.raises(BadInputError, match=message):
+        parse_share(text)
+
+
+def test_money_is_exact() -> None:
+    assert parse_money("45.50") == Fraction(91, 2)
+    assert parse_money(Decimal("0.1")) == Fraction(1, 10)
+    with pytest.raises(BadInputError, match="negative"):
+        parse_money("-1")
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2026-06-30", "2026-06-30T00:00:00Z"),
+        ("2026-06-30T08:00+08:00", "2026-06-30T00:00:00Z"),
+        ("2026-06-30T08:00:00Z", "2026-06-30T08:00:00Z"),
+        ("2026-06-30 12:30", "2026-06-30T12:30:00Z"),
+    ],
+)
+def test_instants(text: str, iso: str) -> None:
+    assert iso_utc(parse_instant(text)) == iso
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-02-30", "day is out of range"),
+        ("yesterday", "expected YYYY-MM-DD"),
+        ("2026-13-01", "month must be"),
+    ],
+)
+def test_bad_instants(text: str, message: str) -> None:
+    with pytest.raises(BadInputError, match=message):
+        parse_instant(text)

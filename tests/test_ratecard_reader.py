@@ -1,0 +1,118 @@
+"""The rate card reader: the built-in card, a round trip through export, and a table of bad cards."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+import tokenplan_cli
+
+from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.readers.ratecard import builtin_card_path, load_rate_card, parse_rate_card
+from tokenplan_cli.readers.tomlfields import FileError
+from tokenplan_cli.writers.ratecard import card_to_toml
+
+BUILTIN = builtin_card_path().read_text(encoding="utf-8")
+
+
+def test_builtin_card_is_inside_the_installed_package() -> None:
+    # An installed tokenplan finds its card from any directory: it ships inside the package. (An editable
+    # install of a checkout reads the top-level rates.toml instead; CI installs non-editable.)
+    package = Path(tokenplan_cli.__file__).parent
+    if (package.parent / "pyproject.toml").is_file():
+        pytest.skip("running from a source checkout (editable install)")
+    assert builtin_card_path() == package / "rates.toml"
+
+
+def test_builtin_card_has_every_seed_model_and_tier(card: RateCard) -> None:
+    assert list(card.models) == [
+        "mimo-v2.5-pro", "mimo-v2.5", "mimo-v2.5-asr", "mimo-v2.5-tts", "mimo-v2.5-tts-voiceclone",
+        "mimo-v2.5-tts-voicedesign", "mimo-v2-pro", "mimo-v2-omni", "mimo-v2-tts",
+    ]  # fmt: skip
+    assert [t.name for t in card.tiers] == ["Lite", "Standard", "Pro", "Max"]
+    assert {d: str(card.discounts[d].multiplier) for d in card.discounts} == {
+        "first_purchase": "22/25",
+        "auto_renew_new_user": "77/100",
+        "auto_renew_existing_user": "7/10",
+    }
+    assert card.offpeak.label() == "16:00–24:00 UTC" and card.offpeak.coefficient == Decimal("0.8")
+    assert card.reminders.usage_thresholds == (Decimal("0.5"), Decimal("0.9"), 1)
+    assert card.reminders.expiry_days_before == (2, 0)
+
+
+def test_export_round_trips_to_an_equal_card(card: RateCard) -> None:
+    exported = tomli_w.dumps(card_to_toml(card))
+    again = parse_rate_card(tomllib.loads(exported, parse_float=Decimal), card.source)
+    assert again == card
+
+
+def card_with(old: str, new: str) -> str:
+    assert old in BUILTIN, old
+    return BUILTIN.replace(old, new, 1)
+
+
+BAD_CARDS = [
+    pytest.param(card_with("schema_version = 1", "schema_version = 1\nschema_version = 2"), "TOML syntax error", id="toml-syntax"),
+    pytest.param(card_with("schema_version = 1", "schema_version = 7"), "schema_version: this tokenplan reads version 1", id="schema-version"),
+    pytest.param(card_with('forward = { to = "mimo-v2.5-pro"', 'forward = { to = "mimo-v9"'), 'models.mimo-v2-pro.forward.to: unknown model', id="forward-unknown"),
+    pytest.param(card_with("rates = { cache_hit = 2.5, cache_miss = 300", "rates = { cache_hit = -2.5, cache_miss = 300"), 'models."mimo-v2.5-pro".rates.cache_hit: must not be negative', id="negative-rate"),
+    pytest.param(card_with("monthly = { credits = 4_100_000_000, ", "monthly = { "), "tiers.Lite.monthly.credits: missing", id="tier-without-credits"),
+    pytest.param(card_with("price = { USD = 6, CNY = 39 }", 'price = { USD = "six", CNY = 39 }'), "tiers.Lite.monthly.price.USD: expected a number, got a string ('six')", id="price-not-number"),
+    pytest.param(card_with("monthly = { credits = 4_100_000_000,", "monthly = { credits = 0,"), "must be greater than zero", id="zero-credits"),
+    pytest.param(card_with("coefficient = 0.8", "coefficient = 1.2"), "offpeak.coefficient: must be at most 1", id="offpeak-dearer"),
+    pytest.param(card_with('start = "16:00"', 'start = "25:00"'), "offpeak.start: expected a time HH:MM", id="offpeak-bad-time"),
+    pytest.param(card_with("multiplier = 0.88 ", "multipler = 0.88 "), "missing key 'multiplier' (is 'multipler' a typo of it?)", id="typo-required-key"),
+    pytest.param(card_with("once_per_account = true       # [FAQ][SUB] \"available", "once_per_acount = true       # [FAQ][SUB] \"available"), "once_per_acount: unknown key; did you mean 'once_per_account'?", id="typo-optional-key"),
+    pytest.param(card_with('kind = "llm"', 'kind = "video"'), "expected one of llm, asr, tts", id="bad-kind"),
+    pytest.param(card_with('series = "v2.5"', 'series = "v3"'), "unknown series 'v3'", id="unknown-series"),
+    pytest.param(card_with('currency = "USD"', 'currency = "EUR"'), "defaults.currency: 'EUR' is not among", id="default-currency"),
+    pytest.param(card_with('[["first_purchase", ', '[["first_purchse", '), "unknown discount 'first_purchse'", id="exclusive-unknown"),
+    pytest.param(card_with("usage_thresholds = [0.5, 0.9, 1.0]", "usage_thresholds = [0.9, 0.5]"), "thresholds must rise", id="thresholds-order"),
+    pytest.param(card_with('expires_at = "23:59:59"', 'expires_at = "24:00:00"'), "expected a UTC time HH:MM:SS", id="expiry-time"),
+    pytest.param(card_with("headroom = 0.10", "headroom = 1.5"), "defaults.headroom: must be below 1", id="headroom"),
+    pytest.param(card_with('from = 2026-06-17T16:00:00Z }', 'from = 2026-06-17 }'), "expected a date-time with an offset", id="forward-date-no-time"),
+    pytest.param(card_with('to = "mimo-v2.5-tts", from', 'to = "mimo-v2.5", from'), "is a llm model, mimo-v2-tts is tts", id="forward-kind"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_CARDS)
+def test_bad_cards_name_the_file_key_and_fault(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FileError) as caught:
+        load_rate_card(path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)
+
+
+def test_toml_syntax_error_gives_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("schema_version = 1\nname = \n", encoding="utf-8")
+    with pytest.raises(FileError, match=r"TOML syntax error: .*line 2"):
+        load_rate_card(path)
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        pytest.param(lambda p: None, "no such rate card file", id="missing"),
+        pytest.param(lambda p: p.mkdir(), "is a directory", id="directory"),
+        pytest.param(lambda p: p.write_bytes(b"\xff\xfe = 1"), "not UTF-8", id="not-utf8"),
+    ],
+)
+def test_unreadable_cards(tmp_path: Path, setup: object, message: str) -> None:
+    path = tmp_path / "card.toml"
+    setup(path)  # type: ignore[operator]
+    with pytest.raises(FileError, match=message):
+        load_rate_card(path)
+
+
+def test_annual_price_off_by_a_cent_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "card.toml"
+    path.write_text(card_with("USD = 63.36,", "USD = 63.37,"), encoding="utf-8")
+    warnings = load_rate_card(path).warnings
+    assert warnings == ("Lite annual USD: 63.37 is not 12 × monthly × 0.88 = 63.36",)
