@@ -52,7 +52,7 @@ def total(usage: Usage, card: RateCard, now: datetime) -> Fraction:
 def test_additive_two_parts_cost_what_the_whole_costs(
     card: RateCard, now: datetime, a: Usage, b: Usage
 ) -> None:
-    assert total(a, card, now) + total(b, card, now) == total(a + b, card, now)
+    assert total(a, card, now) + total(b, card, now) == total(a.plus(b), card, now)
 
 
 @given(usages(), st.fractions(min_value=0, max_value=1, max_denominator=97))
@@ -68,7 +68,7 @@ def test_splitting_a_usage_in_two_gives_the_same_credits(
 def test_more_usage_never_costs_less(
     card: RateCard, now: datetime, usage: Usage, extra: Quantities, model: str
 ) -> None:
-    more = usage + Usage.of([UsageLine(model, "peak", extra)])
+    more = usage.plus(Usage.of([UsageLine(model, "peak", extra)]))
     assert total(more, card, now) >= total(usage, card, now)
 
 

@@ -10,7 +10,6 @@ import pytest
 import tomli_w
 
 import tokenplan_cli
-
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.readers.ratecard import builtin_card_path, load_rate_card, parse_rate_card
 from tokenplan_cli.readers.tomlfields import FileError

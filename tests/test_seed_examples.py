@@ -12,7 +12,6 @@ from tokenplan_cli.core.money import round_money
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.usage import Quantities, Usage, UsageLine
 
-
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 

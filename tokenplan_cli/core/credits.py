@@ -113,7 +113,7 @@ def _model_credits(
     peak = offpeak = base_offpeak = ZERO
     total_quantities = Quantities()
     for window, quantities in windows:
-        total_quantities += quantities
+        total_quantities = total_quantities.plus(quantities)
         coefficient = window_coefficient(window, card)
         base = compute_base_credits(quantities, resolved, card)
         for kind, credits in base.items():

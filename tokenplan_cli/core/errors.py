@@ -45,8 +45,10 @@ class UnknownNameError(BadInputError):
 def did_you_mean(name: str, known: Iterable[str]) -> str | None:
     """The closest known names to `name`, quoted and joined, or None.
 
-    >>> did_you_mean("mimo-v25-pro", ["mimo-v2.5-pro", "mimo-v2.5"])
-    "'mimo-v2.5-pro'"
+    >>> did_you_mean("mimo-v25-pro", ["mimo-v2.5-pro", "mimo-v2.5", "mimo-v2.5-asr"])
+    "'mimo-v2.5-pro' or 'mimo-v2.5-asr' or 'mimo-v2.5'"
+    >>> did_you_mean("Standrd", ["Lite", "Standard", "Pro", "Max"])
+    "'Standard'"
     """
     by_folded = {k.casefold(): k for k in known}
     matches = difflib.get_close_matches(name.casefold(), list(by_folded), n=3, cutoff=0.6)

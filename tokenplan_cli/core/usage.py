@@ -29,7 +29,8 @@ class Quantities(NamedTuple):
     reasoning: Fraction = ZERO
     audio_seconds: Fraction = ZERO
 
-    def __add__(self, other: Quantities) -> Quantities:
+    def plus(self, other: Quantities) -> Quantities:
+        """Kind by kind sum (not tuple concatenation: these are NamedTuples)."""
         return Quantities(*(a + b for a, b in zip(self.values(), other.values(), strict=True)))
 
     def scaled(self, factor: Fraction) -> Quantities:
@@ -69,10 +70,10 @@ class Usage(NamedTuple):
         merged: dict[tuple[str, Window], Quantities] = {}
         for line in lines:
             key = (line.model, line.window)
-            merged[key] = merged.get(key, Quantities()) + line.quantities
+            merged[key] = merged.get(key, Quantities()).plus(line.quantities)
         return Usage(tuple(UsageLine(m, w, q) for (m, w), q in merged.items()))
 
-    def __add__(self, other: Usage) -> Usage:
+    def plus(self, other: Usage) -> Usage:
         return Usage.of(self.lines + other.lines)
 
     def scaled(self, factor: Fraction) -> Usage:

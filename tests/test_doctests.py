@@ -1,0 +1,27 @@
+"""The examples in docstrings are tests too (rounding rules, parsers, share arithmetic)."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "tokenplan_cli.core.money",
+    "tokenplan_cli.core.amounts",
+    "tokenplan_cli.core.dates",
+    "tokenplan_cli.core.offpeak",
+    "tokenplan_cli.core.plans",
+    "tokenplan_cli.core.errors",
+    "tokenplan_cli.render.jsonout",
+    "tokenplan_cli.render.numbers",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name: str) -> None:
+    module = importlib.import_module(name)
+    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert tried > 0, f"{name} has no doctest"
+    assert failures == 0

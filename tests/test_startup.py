@@ -1,0 +1,57 @@
+"""Start-up discipline: the core imports neither typer nor rich, and `--json` loads neither rich nor pydantic.
+
+These are import checks, not timings (bench/startup.py measures time).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import tokenplan_cli
+
+
+def imported_modules(code: str) -> set[str]:
+    probe = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def test_the_core_loads_neither_typer_nor_rich() -> None:
+    modules = imported_modules(
+        "import tokenplan_cli.core.estimate, tokenplan_cli.core.credits, tokenplan_cli.core.plans, "
+        "tokenplan_cli.core.offpeak, tokenplan_cli.core.profile, tokenplan_cli.core.amounts"
+    )
+    assert not {m for m in modules if m.split(".")[0] in ("typer", "rich", "click")}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(
+            ["estimate", "-m", "mimo-v2.5-pro", "--cache-miss", "10M", "--offpeak", "30%", "--json"],
+            id="estimate",
+        ),
+        pytest.param(["rates", "--json"], id="rates"),
+        pytest.param(["estimate", "-m", "nope", "--output", "1", "--json"], id="error"),
+    ],
+)
+def test_json_output_loads_neither_rich_nor_pydantic(args: list[str]) -> None:
+    code = (
+        "import sys\nfrom tokenplan_cli.cli import main\n"
+        f"sys.argv = ['tokenplan', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nsys.stdout = sys.__stdout__"
+    )
+    modules = imported_modules(code)
+    assert "rich" not in modules and "pydantic" not in modules
+    assert "tokenplan_cli.render.human_estimate" not in modules
+
+
+def test_python_m_runs_the_same_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tokenplan_cli", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and result.stdout == f"tokenplan {tokenplan_cli.__version__}\n"
