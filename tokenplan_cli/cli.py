@@ -133,7 +133,7 @@ def run_guarded(invoke: Any, *, wants_json: bool) -> int:
         return report_error(_usage_message(exc), ExitCode.BAD_INPUT, wants_json)
     except click.exceptions.ClickException as exc:
         return report_error(exc.format_message(), exc.exit_code, wants_json)
-    except click.exceptions.Abort:
+    except typer.Abort:
         return report_error("aborted", ExitCode.BAD_INPUT, wants_json)
     except BrokenPipeError:
         _silence_broken_pipe()
@@ -148,8 +148,10 @@ def run_guarded(invoke: Any, *, wants_json: bool) -> int:
 
 
 def _usage_message(exc: click.exceptions.UsageError) -> str:
-    message = exc.format_message()
     command = exc.ctx.command_path if exc.ctx is not None else "tokenplan"
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # the help is already on screen
+        return f"a command is needed (see '{command} --help')"
+    message = exc.format_message()
     message = message[0].lower() + message[1:] if message[:1].isupper() else message
     return f"{message.rstrip('.')} (see '{command} --help')"
 
