@@ -33,6 +33,10 @@ class Quantities(NamedTuple):
         """Kind by kind sum (not tuple concatenation: these are NamedTuples)."""
         return Quantities(*(a + b for a, b in zip(self.values(), other.values(), strict=True)))
 
+    def __add__(self, other: Quantities) -> Quantities:  # type: ignore[override]
+        """`a + b` sums kind by kind, as `plus` does."""
+        return self.plus(other)
+
     def scaled(self, factor: Fraction) -> Quantities:
         return Quantities(*(value * factor for value in self.values()))
 
@@ -74,7 +78,11 @@ class Usage(NamedTuple):
         return Usage(tuple(UsageLine(m, w, q) for (m, w), q in merged.items()))
 
     def plus(self, other: Usage) -> Usage:
+        """Both usages' lines, merged by (model, window)."""
         return Usage.of(self.lines + other.lines)
+
+    def __add__(self, other: Usage) -> Usage:  # type: ignore[override]
+        return self.plus(other)
 
     def scaled(self, factor: Fraction) -> Usage:
         return Usage(tuple(line._replace(quantities=line.quantities.scaled(factor)) for line in self.lines))
