@@ -11,6 +11,8 @@ import pytest
 from conftest import AS_OF, Cli
 
 BASE = ["estimate", "--as-of", AS_OF]
+# The README's first example: the usage of a month, 30 % of it off-peak.
+README_USAGE = "--model mimo-v2.5-pro --cache-hit 50M --cache-miss 10M --output 2M --offpeak 30%".split()
 
 
 def plan(doc: dict, tier: str, cycle: str) -> dict:
@@ -18,21 +20,7 @@ def plan(doc: dict, tier: str, cycle: str) -> dict:
 
 
 def test_the_readme_example(cli: Cli) -> None:
-    doc = cli.json(
-        [
-            *BASE,
-            "--model",
-            "mimo-v2.5-pro",
-            "--cache-hit",
-            "50M",
-            "--cache-miss",
-            "10M",
-            "--output",
-            "2M",
-            "--offpeak",
-            "30%",
-        ]
-    )
+    doc = cli.json([*BASE, *README_USAGE])
     # (50M x 2.5 + 10M x 300 + 2M x 600) x (70 % + 30 % x 0.8)
     assert doc["schema_version"] == 1 and doc["command"] == "estimate"
     assert doc["credits_per_month"] == 4_065_500_000
@@ -174,21 +162,7 @@ def test_profile_gives_the_same_answer_as_the_flags(cli: Cli, write: Callable[[s
         'schema_version = 1\noffpeak_share = "30%"\n[[models]]\nmodel = "mimo-v2.5-pro"\ncache_hit = "50M"\ncache_miss = "10M"\noutput = "2M"\n',
     )
     from_profile = cli.json([*BASE, "--profile", str(profile)])
-    from_flags = cli.json(
-        [
-            *BASE,
-            "-m",
-            "mimo-v2.5-pro",
-            "--cache-hit",
-            "50M",
-            "--cache-miss",
-            "10M",
-            "--output",
-            "2M",
-            "--offpeak",
-            "30%",
-        ]
-    )
+    from_flags = cli.json([*BASE, *README_USAGE])
     assert from_profile["plans"] == from_flags["plans"]
     assert from_profile["source"] == f"profile {profile}"
 
