@@ -14,6 +14,7 @@ MODULES = [
     "tokenplan_cli.core.offpeak",
     "tokenplan_cli.core.plans",
     "tokenplan_cli.core.errors",
+    "tokenplan_cli.core.records",
     "tokenplan_cli.render.jsonout",
     "tokenplan_cli.render.numbers",
 ]

@@ -1,0 +1,135 @@
+"""Readers of AI coding tools' logs, one module per tool, all yielding `core.records.UsageRecord`s.
+
+Every reader module defines the same four names (the contract the scanner relies on):
+
+```python
+TOOL: str                       # the --from name, e.g. "claude-code"
+
+def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
+    "Where the tool keeps its logs on this machine, from its own environment variables (may not exist)."
+
+def find_files(root: Path, skips: Skips) -> Iterator[Path]:
+    "The log files under `root` (or `root` itself when it is a file), in a stable order."
+
+def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
+    "Stream the records of one file."
+```
+
+Rules for `read_file`, which runs in a worker process for many files:
+
+- Stream: read bytes line by line (or rows of a cursor), never a whole file into memory, never a list of
+  every record. Skip, before parsing, lines that cannot hold usage (a bytes test such as
+  `b'"usage"' in line`): parsing is the cost.
+- A line that cannot be read (malformed JSON, a truncated last line, bytes that are not UTF-8, a record
+  without the fields it needs) is skipped and reported with `skips.add(path, line_number, reason)`;
+  it is never raised. The reason is a short fixed phrase ("malformed JSON", "not UTF-8"): never the
+  line's content, which holds users' code. An unreadable file is `skips.add(path, 0, "cannot read: …")`.
+- Records carry a `dedupe_key` where the tool can write the same request twice (in one file or in two);
+  the scanner keeps one copy per key.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+# --from name -> module. The order is the order of `usage report`'s listing of tools found.
+LOG_READERS = {
+    "claude-code": "tokenplan_cli.readers.logs.claude_code",
+    "opencode": "tokenplan_cli.readers.logs.opencode",
+    "codex": "tokenplan_cli.readers.logs.codex",
+    "openclaw": "tokenplan_cli.readers.logs.openclaw",
+    "gemini": "tokenplan_cli.readers.logs.gemini",
+    "csv": "tokenplan_cli.readers.logs.generic",
+    "jsonl": "tokenplan_cli.readers.logs.generic",
+}
+
+# How many line numbers of skipped lines a summary keeps per file (the count is always exact).
+KEPT_LINE_NUMBERS = 5
+
+
+class SkippedFile(NamedTuple):
+    path: str
+    count: int
+    lines: tuple[int, ...]  # the first KEPT_LINE_NUMBERS line numbers (0: the file as a whole)
+    reasons: tuple[str, ...]  # distinct reasons, in the order first seen
+
+
+class Skips:
+    """What could not be read, by file: exact counts, the first line numbers and the reasons."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[int, list[int], list[str]]] = {}
+
+    def add(self, path: Path | str, line: int, reason: str) -> None:
+        key = str(path)
+        count, lines, reasons = self._files.get(key, (0, [], []))
+        if len(lines) < KEPT_LINE_NUMBERS:
+            lines.append(line)
+        if reason not in reasons:
+            reasons.append(reason)
+        self._files[key] = (count + 1, lines, reasons)
+
+    def merge(self, other: Skips) -> None:
+        """Fold in what a worker process found."""
+        for path, (count, lines, reasons) in other._files.items():
+            mine_count, mine_lines, mine_reasons = self._files.get(path, (0, [], []))
+            mine_lines.extend(lines[: KEPT_LINE_NUMBERS - len(mine_lines)])
+            mine_reasons.extend(r for r in reasons if r not in mine_reasons)
+            self._files[path] = (mine_count + count, mine_lines, mine_reasons)
+
+    @property
+    def total(self) -> int:
+        return sum(count for count, _, _ in self._files.values())
+
+    def by_file(self) -> tuple[SkippedFile, ...]:
+        return tuple(
+            SkippedFile(path, count, tuple(lines), tuple(reasons))
+            for path, (count, lines, reasons) in sorted(self._files.items())
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self._files)
+
+
+def walk_files(root: Path, wanted: Callable[[Path], bool], skips: Skips) -> Iterator[Path]:
+    """Files under `root` (following symbolic links, each directory once) for which `wanted` is true.
+
+    `root` itself is yielded when it is a file (whatever its name: the user named it). A directory
+    that cannot be listed, and a symbolic link loop, are reported in `skips` and passed over.
+    Order is stable: sorted by path within each directory.
+    """
+    if root.is_file():
+        yield root
+        return
+    seen: set[tuple[int, int]] = set()
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            stat = folder.stat()
+        except OSError as exc:
+            skips.add(folder, 0, f"cannot read: {exc.strerror or 'error'}")
+            continue
+        if (stat.st_dev, stat.st_ino) in seen:
+            skips.add(folder, 0, "symbolic link loop")
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as exc:
+            skips.add(folder, 0, f"cannot read: {exc.strerror or 'error'}")
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir():
+                    subfolders.append(path)
+                elif entry.is_file() and wanted(path):
+                    yield path
+            except OSError as exc:
+                skips.add(path, 0, f"cannot read: {exc.strerror or 'error'}")
+        pending.extend(reversed(subfolders))
