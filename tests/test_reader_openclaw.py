@@ -84,9 +84,14 @@ def test_the_files_found_are_stores_and_transcripts(agents: Path) -> None:
     rollout.parent.mkdir(parents=True)
     rollout.write_text("{}\n")
     (agents / "main" / "sessions" / "old.jsonl.deleted.2026-01-01T00-00-00.000Z.zst").write_bytes(b"\x28\xb5")
+    (agents / "main" / "sessions" / "7d3c1b2a.jsonl.tmp").write_text("4021")
+    imported = agents / "main" / "session-sqlite-import-archive" / "agent:main:x.4f.jsonl.imported-2026-03-01"
+    imported.parent.mkdir()
+    imported.write_text("")
     names = [path.name for path in openclaw.find_files(agents, Skips())]
     assert names == [
         openclaw.STORE_NAME,
+        "agent:main:x.4f.jsonl.imported-2026-03-01",
         "2b3c4d5e-6f70-4819-a2b3-c4d5e6f7a8b9.jsonl.reset.2026-03-02T10-00-00.000Z",
         "7d3c1b2a-9e8f-4a7b-b6c5-d4e3f2a1b0c9.jsonl",
     ]

@@ -13,6 +13,7 @@ reasoning in it (newer versions name that part `reasoningTokens` or `reasoning`)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,8 @@ from tokenplan_cli.readers.logs.sqlite import open_store, rows
 TOOL = "openclaw"
 KEY_PREFIX = b"ocl"
 STORE_NAME = "openclaw-agent.sqlite"
+# <session>.jsonl, its reset and deleted archives, and `openclaw doctor`'s imported copies.
+TRANSCRIPT_NAME = re.compile(r"\.jsonl(\.(reset|deleted)\.[^/]*|\.imported-[^/]*)?$")
 MARKERS = (b'"usage"', b'"model_change"', b'"model-snapshot"')
 # Assistant rows OpenClaw writes itself as transcript bookkeeping, not model output
 # (openclaw/openclaw src/shared/transcript-only-openclaw-assistant.ts).
@@ -66,7 +69,7 @@ def _is_transcript_store(path: Path) -> bool:
     in an agent's `codex-home` nor compressed archives."""
     if "codex-home" in path.parts or path.name.endswith(".zst"):
         return False
-    return path.name == STORE_NAME or path.name.endswith(".jsonl") or ".jsonl." in path.name
+    return path.name == STORE_NAME or TRANSCRIPT_NAME.search(path.name) is not None
 
 
 class _Session:
