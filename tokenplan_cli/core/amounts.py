@@ -124,3 +124,15 @@ def parse_money(text: str | int | Decimal, *, what: str = "amount") -> Fraction:
         raise BadInputError(f"{what}: {text} is negative")
     return value
 
+
+def parse_portion(text: str, *, whole: Fraction, what: str, limit: Fraction | None = None) -> Fraction:
+    """An amount of `whole`: a count such as `1.2B`, or a percentage of it such as `63%`.
+
+    >>> parse_portion("63%", whole=Fraction(11 * 10**9), what="--used")
+    Fraction(6930000000, 1)
+    >>> parse_portion("2.9B", whole=Fraction(41 * 10**8), what="--remaining")
+    Fraction(2900000000, 1)
+    """
+    if text.strip().endswith("%"):
+        return parse_share(text, what=what) * whole
+    return parse_amount(text, what=what, limit=limit)

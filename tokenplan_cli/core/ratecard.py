@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Literal, NamedTuple
 
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
+from tokenplan_cli.core.money import round_money
 
 ModelKind = Literal["llm", "asr", "tts"]
 Cycle = Literal["monthly", "annual"]
@@ -101,6 +102,11 @@ class Currency(NamedTuple):
     code: str
     minor_units: int
     symbol: str
+
+    def show(self, amount: Fraction) -> str:
+        """`$45.50` (`−$39.00` below zero): an amount for a message, rounded to the minor unit."""
+        sign = "−" if amount < 0 else ""
+        return f"{sign}{self.symbol}{round_money(abs(amount), self.minor_units)}"
 
 
 class OffPeakWindow(NamedTuple):
