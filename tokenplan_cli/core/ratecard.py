@@ -152,6 +152,8 @@ class Defaults(NamedTuple):
     currency: str
     headroom: Fraction
     timezone: str
+    # Days of a --history that `status` takes its burn rate from; None: every day of the plan so far.
+    burn_window_days: int | None = None
 
 
 class Limits(NamedTuple):
