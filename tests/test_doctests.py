@@ -15,6 +15,8 @@ MODULES = [
     "tokenplan_cli.core.plans",
     "tokenplan_cli.core.errors",
     "tokenplan_cli.core.records",
+    "tokenplan_cli.core.validity",
+    "tokenplan_cli.core.burn",
     "tokenplan_cli.render.jsonout",
     "tokenplan_cli.render.numbers",
 ]

@@ -81,7 +81,9 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("name", "text", "message"), BAD_FILES)
-def test_bad_histories_name_the_file_line_and_fault(card: RateCard, write: Write, name: str, text: str, message: str) -> None:
+def test_bad_histories_name_the_file_line_and_fault(
+    card: RateCard, write: Write, name: str, text: str, message: str
+) -> None:
     path = write(name, text)
     with pytest.raises(FileError) as caught:
         load_history(path, card)
@@ -102,4 +104,7 @@ def test_unreadable_histories(card: RateCard, tmp_path: Path) -> None:
 
 def test_history_days_come_out_in_order(card: RateCard, write: Write) -> None:
     path = write("h.csv", "date,credits\n2026-11-03,1\n2026-11-01,2\n2026-11-03,3\n")
-    assert [(d.day, d.credits) for d in load_history(path, card).days] == [(date(2026, 11, 1), 2), (date(2026, 11, 3), 4)]
+    assert [(d.day, d.credits) for d in load_history(path, card).days] == [
+        (date(2026, 11, 1), 2),
+        (date(2026, 11, 3), 4),
+    ]

@@ -62,7 +62,9 @@ DISCOUNTS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("tier", "cycle", "currency", "first", "auto", "price", "taken", "excluded"), DISCOUNTS)
+@pytest.mark.parametrize(
+    ("tier", "cycle", "currency", "first", "auto", "price", "taken", "excluded"), DISCOUNTS
+)
 def test_discount_rules(
     card: RateCard,
     tier: str,
@@ -223,7 +225,9 @@ def test_consumption_bad_input(used: str | None, remaining: str | None, message:
 
 
 def test_paid_above_the_list_price_is_refused(card: RateCard) -> None:
-    with pytest.raises(BadInputError, match=r"--paid: 17 is more than the list price of Standard monthly \(\$16.00\)"):
+    with pytest.raises(
+        BadInputError, match=r"--paid: 17 is more than the list price of Standard monthly \(\$16.00\)"
+    ):
         hold(card, "Standard", "monthly", card.currency("USD"), used="1B", remaining=None, paid="17")
 
 
@@ -325,7 +329,9 @@ def test_a_renewal_never_costs_more_than_the_new_price_nor_credits_less_than_the
     plan = plan_price(card, source, "monthly", money)
     held = HeldPlan(plan, Consumption(plan.credits, plan.credits * used), plan.list_price, paid_assumed=True)
     new_plan = plan_price(card, target, "monthly", money)
-    quote = quote_renewal(card, held, new_plan, renewal_claims(auto_renew), at.replace(tzinfo=NOW.tzinfo), money)
+    quote = quote_renewal(
+        card, held, new_plan, renewal_claims(auto_renew), at.replace(tzinfo=NOW.tzinfo), money
+    )
     assert 0 <= quote.offset.amount_due <= quote.price <= new_plan.list_price
     assert quote.credits_after >= new_plan.credits
     assert quote.offset.remaining_value <= held.paid

@@ -30,7 +30,12 @@ def status(
 ) -> PlanStatus:
     money = card.currency("USD")
     return compute_status(
-        card, plan_price(card, tier, cycle, money), parse_instant(start), parse_instant(now), money, **usage  # type: ignore[arg-type]
+        card,
+        plan_price(card, tier, cycle, money),
+        parse_instant(start),
+        parse_instant(now),
+        money,
+        **usage,  # type: ignore[arg-type]
     )
 
 
@@ -97,13 +102,17 @@ def test_when_no_upgrade_lasts_the_largest_is_offered_with_its_run_out(card: Rat
     assert result.action is not None and not result.action.lasts
     assert result.action.quote.target.tier.name == "Max"
     assert at(result.action.runs_out_at) == "2026-11-22T00:00:00Z"
-    assert result.reasons[-1].startswith("no upgrade lasts at this rate; the largest, Max monthly for $100.00")
+    assert result.reasons[-1].startswith(
+        "no upgrade lasts at this rate; the largest, Max monthly for $100.00"
+    )
 
 
 def test_no_time_elapsed_means_no_rate_and_no_projection(card: RateCard) -> None:
     result = status(card, "Pro", "2026-11-01T10:00Z", "2026-11-01T10:00Z", used="0")
     assert (result.burn_per_day, result.runs_out_at, result.stops_early) == (None, None, False)
-    assert result.reasons == ("0.0 % of the credits used (0); no time has passed, so there is no burn rate yet",)
+    assert result.reasons == (
+        "0.0 % of the credits used (0); no time has passed, so there is no burn rate yet",
+    )
 
 
 def test_an_expired_plan_is_reported_not_projected(card: RateCard) -> None:
@@ -123,7 +132,9 @@ def test_a_past_usage_reset_restarts_the_count(card: RateCard) -> None:
     result = status(card, "Standard", "2026-03-01", "2026-06-01", cycle="annual", used="10%")
     assert at(result.counted_from) == "2026-05-26T16:00:00Z"
     assert result.burn_per_day == Fraction(13_200_000_000) / Fraction(16, 3)  # 5 1/3 days since the reset
-    assert result.notes[0].startswith("the usage reset at 2026-05-26 16:00:00 UTC set the credits used to zero")
+    assert result.notes[0].startswith(
+        "the usage reset at 2026-05-26 16:00:00 UTC set the credits used to zero"
+    )
 
 
 def test_a_usage_reset_ahead_restores_the_quota_in_the_projection(card: RateCard) -> None:
@@ -165,7 +176,9 @@ def test_history_days_outside_the_plan_are_left_out(card: RateCard) -> None:
 
 
 def test_a_history_over_the_quota_is_refused(card: RateCard) -> None:
-    with pytest.raises(BadInputError, match=r"--history: the days from 2026-11-01 add up to 5,000,000,000 credits"):
+    with pytest.raises(
+        BadInputError, match=r"--history: the days from 2026-11-01 add up to 5,000,000,000 credits"
+    ):
         status(card, "Lite", "2026-11-01", "2026-11-03", history=days(("2026-11-01", 5 * B)))
 
 
@@ -210,5 +223,8 @@ def test_a_projection_never_goes_up_without_a_reset_and_runs_out_where_the_rate_
 
 def test_crossing_interpolates_between_points() -> None:
     a, b = parse_instant("2026-11-01"), parse_instant("2026-11-03")
-    assert iso_utc(crossing([Point(a, Fraction(10)), Point(b, Fraction(0))], Fraction(5))) == "2026-11-02T00:00:00Z"  # type: ignore[arg-type]
+    assert (
+        iso_utc(crossing([Point(a, Fraction(10)), Point(b, Fraction(0))], Fraction(5)))
+        == "2026-11-02T00:00:00Z"
+    )  # type: ignore[arg-type]
     assert crossing([Point(a, Fraction(10)), Point(b, Fraction(6))], Fraction(5)) is None

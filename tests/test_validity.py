@@ -98,7 +98,9 @@ LAST_SECONDS = [
 
 
 @pytest.mark.parametrize(("now", "active", "days_left"), LAST_SECONDS)
-def test_the_boundaries_of_expiry_to_the_second(card: RateCard, now: str, active: bool, days_left: int) -> None:
+def test_the_boundaries_of_expiry_to_the_second(
+    card: RateCard, now: str, active: bool, days_left: int
+) -> None:
     plan = window(card, "2026-03-28")
     instant = parse_instant(now)
     assert plan.is_active(instant) is active
@@ -166,7 +168,9 @@ def test_expiry_is_the_same_day_or_the_months_last(card: RateCard, start: dateti
 
 
 @given(start=starts, offset=st.integers(min_value=0, max_value=400 * 86400))
-def test_elapsed_and_left_days_add_up_while_the_plan_serves(card: RateCard, start: datetime, offset: int) -> None:
+def test_elapsed_and_left_days_add_up_while_the_plan_serves(
+    card: RateCard, start: datetime, offset: int
+) -> None:
     plan = validity_window(start, card.cycles["annual"], card.validity)
     now = start + timedelta(seconds=offset)
     if plan.is_active(now):

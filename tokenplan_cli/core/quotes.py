@@ -184,7 +184,9 @@ def hold(
 ) -> HeldPlan:
     """The plan held, from what a person types: its tier and cycle, `--used`/`--remaining`, `--paid`."""
     plan = plan_price(card, tier, cycle, currency)
-    consumption = resolve_consumption(plan.credits, used=used, remaining=remaining, limit=plan.credits)
+    consumption = resolve_consumption(
+        plan.credits, used=used, remaining=remaining, limit=card.limits.max_amount
+    )
     return held_plan(plan, consumption, paid, currency)
 
 

@@ -119,7 +119,9 @@ def compute_status(
     counted_from = max((start, *(r for r in resets if start < r <= now)))
     end = min(now, window.ends_at)
     if history is None:
-        consumption = resolve_consumption(plan.credits, used=used, remaining=remaining, limit=plan.credits)
+        consumption = resolve_consumption(
+            plan.credits, used=used, remaining=remaining, limit=card.limits.max_amount
+        )
         actual = straight_line(counted_from, end, plan.credits, consumption.used)
         burn_since, source, counted, left_out = counted_from, "straight-line", None, 0
     else:
