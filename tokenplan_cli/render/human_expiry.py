@@ -18,7 +18,9 @@ def render(doc: Mapping[str, Any], console: Console) -> None:
         ("days left", days_left(doc)),
         *(
             (
-                "reminder" if r["days_before"] == 0 else f"reminder, {r['days_before']} days before",
+                "reminder on the day"
+                if r["days_before"] == 0
+                else f"reminder {r['days_before']} days before",
                 r["date"] + (" (sent)" if r["fired"] else ""),
             )
             for r in doc["reminders"]

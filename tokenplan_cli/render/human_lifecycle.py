@@ -24,7 +24,7 @@ def key_values(title: str, rows: Sequence[tuple[str, str]], console: Console) ->
 
 
 def when(doc: Mapping[str, Any], key: str) -> str:
-    """An instant of the document in UTC, and in the user's zone when that is another."""
+    """An instant of the document in UTC and, on a second line, in the user's zone when that is another."""
     utc = doc[key]
     if utc is None:
         return "–"
@@ -32,8 +32,7 @@ def when(doc: Mapping[str, Any], key: str) -> str:
     local = doc["local"]
     if local["timezone"] == "UTC" or local.get(key) is None:
         return text
-    stamp, offset = local[key][:19].replace("T", " "), local[key][19:]
-    return f"{text} ({stamp} {local['timezone']}, UTC{offset})"
+    return f"{text}\n{local[key][:19].replace('T', ' ')} {local['timezone']}"
 
 
 def money(doc: Mapping[str, Any], amount: str | None) -> str:

@@ -28,7 +28,8 @@ def render(doc: Mapping[str, Any], console: Console) -> None:
     console.print(key_values(_title(doc), _rows(doc), console))
     fancy = console.is_terminal and not console.no_color
     glyphs = UNICODE if fancy else ASCII
-    console.print()
+    if console.is_terminal:  # a rounded table ends on its border; a plain one with an empty line
+        console.print()
     for pieces in chart_rows(doc, console.width, glyphs):
         console.print(_text(pieces), no_wrap=True, crop=True)
     console.print(_text(legend(glyphs, doc["stops_early"])))
@@ -44,7 +45,7 @@ def _title(doc: Mapping[str, Any]) -> str:
 def _rows(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     rows = [
         ("bought", when(doc, "start")),
-        ("now", f"{when(doc, 'now')}, day {doc['days_elapsed']} of {doc['days_total']}"),
+        ("now", when(doc, "now")),
         ("expires", when(doc, "expires_at")),
         ("days left", days_left(doc)),
         ("credits used", credits(doc["credits_used"])),
@@ -53,9 +54,9 @@ def _rows(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("credits run out", when(doc, "runs_out_at") if doc["runs_out_at"] else "not before expiry"),
     ]
     for reminder in doc["reminders"]:
-        state = "sent" if reminder["fired"] else "due"
-        at = reminder["at"].replace("T", " ").replace("Z", " UTC") if reminder["at"] else "not before expiry"
-        rows.append((f"{pct(reminder['threshold'], 0)} reminder", f"{state} {at}"))
+        at = reminder["at"] and reminder["at"].replace("T", " ").replace("Z", " UTC")
+        state = f"sent {at}" if reminder["fired"] else (f"due {at}" if at else "not before expiry")
+        rows.append((f"{pct(reminder['threshold'], 0)} reminder", state))
     action = doc["action"]
     if action is not None:
         lasts = "lasts" if action["lasts"] else f"still runs out {action['runs_out_at'][:10]}"
