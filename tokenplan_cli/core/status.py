@@ -46,11 +46,12 @@ BurnSource = Literal["straight-line", "history"]
 
 
 class UsageReminder(NamedTuple):
+    """A 50/90/100 % reminder: `at` is when it fired (on the actual line) or is due at this rate (None:
+    not before the plan ends)."""
+
     threshold: Fraction  # share of the quota used
     fired: bool
-    at: (
-        datetime | None
-    )  # when it fired (estimated on the line) or is due at this rate; None: not before expiry
+    at: datetime | None
 
 
 class NextReminder(NamedTuple):
@@ -118,41 +119,29 @@ def compute_status(
     resets = tuple(e.at for e in card.events if e.name == RESET_EVENT)
     counted_from = max((start, *(r for r in resets if start < r <= now)))
     end = min(now, window.ends_at)
-    if history is None:
-        consumption = resolve_consumption(
-            plan.credits, used=used, remaining=remaining, limit=card.limits.max_amount
-        )
-        actual = straight_line(counted_from, end, plan.credits, consumption.used)
-        burn_since, source, counted, left_out = counted_from, "straight-line", None, 0
-    else:
-        inside = [
-            d for d in history if start_of_day(d.day) + DAY > counted_from and start_of_day(d.day) <= end
-        ]
-        consumption = _history_consumption(plan, inside, counted_from)
-        actual = history_line(counted_from, end, plan.credits, inside)
-        burn_since = _window_start(card, counted_from, end)
-        source, counted, left_out = "history", len(inside), len(history) - len(inside)
-    rate = burn_rate(actual, burn_since, end)
+    seen = _observed(card, plan, counted_from, end, used=used, remaining=remaining, history=history)
+    rate = burn_rate(seen.actual, seen.burn_since, end)
     future_resets = [r for r in resets if now < r < window.ends_at]
     projected = (
-        project(end, consumption.remaining, plan.credits, rate, window.ends_at, future_resets)
+        project(end, seen.consumption.remaining, plan.credits, rate, window.ends_at, future_resets)
         if not window.has_ended(now)
-        else (actual[-1],)
+        else (seen.actual[-1],)
     )
-    runs_out_at = crossing((*actual, *projected), ZERO)
+    runs_out_at = crossing((*seen.actual, *projected), ZERO)
     stops_early = runs_out_at is not None and runs_out_at < window.ends_at
-    reminders = _usage_reminders(card, plan, consumption, actual, projected)
-    held = held_plan(plan, consumption, paid, currency)
+    reminders = _usage_reminders(card, plan, seen.consumption, seen.actual, projected)
+    held = held_plan(plan, seen.consumption, paid, currency)
     action, action_reasons = _action(card, held, rate, now, currency, stops_early and window.is_active(now))
+    stops_at = runs_out_at if stops_early else None
     return PlanStatus(
         plan=plan,
         expiry=expiry,
         counted_from=counted_from,
-        consumption=consumption,
-        burn_source=source,  # type: ignore[arg-type]
-        burn_since=burn_since,
+        consumption=seen.consumption,
+        burn_source=seen.source,
+        burn_since=seen.burn_since,
         burn_per_day=rate,
-        actual=actual,
+        actual=seen.actual,
         projected=projected,
         runs_out_at=runs_out_at,
         stops_early=stops_early,
@@ -160,24 +149,55 @@ def compute_status(
         next_reminder=_next_reminder(reminders, expiry.reminders, now),
         action=action,
         currency=currency,
-        days_counted=counted,
-        days_left_out=left_out,
-        reasons=(
-            *_reasons(window, now, consumption, rate, runs_out_at if stops_early else None, future_resets),
-            *action_reasons,
-        ),
-        notes=(*_notes(window, now, start, counted_from, future_resets, source), *expiry.notes[1:]),
+        days_counted=seen.days_counted,
+        days_left_out=seen.days_left_out,
+        reasons=(*_reasons(window, now, seen.consumption, rate, stops_at, future_resets), *action_reasons),
+        notes=(*_notes(window, now, start, counted_from, future_resets, seen.source), *expiry.notes[1:]),
     )
 
 
-def _history_consumption(plan: PlanPrice, days: Sequence[DayCredits], counted_from: datetime) -> Consumption:
-    used = sum((d.credits for d in days), ZERO)
-    if used > plan.credits:
+class Observed(NamedTuple):
+    """What is known of the use so far: the credits used, the line they drew, where the rate is taken from."""
+
+    consumption: Consumption
+    actual: tuple[Point, ...]
+    burn_since: datetime
+    source: BurnSource
+    days_counted: int | None = None  # days of history inside the plan so far
+    days_left_out: int = 0
+
+
+def _observed(
+    card: RateCard,
+    plan: PlanPrice,
+    counted_from: datetime,
+    end: datetime,
+    *,
+    used: str | None,
+    remaining: str | None,
+    history: Sequence[DayCredits] | None,
+) -> Observed:
+    """The use from `counted_from` to `end`: one figure on a straight line, or the days of a history."""
+    if history is None:
+        limit = card.limits.max_amount
+        consumption = resolve_consumption(plan.credits, used=used, remaining=remaining, limit=limit)
+        actual = straight_line(counted_from, end, plan.credits, consumption.used)
+        return Observed(consumption, actual, counted_from, "straight-line")
+    inside = [d for d in history if start_of_day(d.day) + DAY > counted_from and start_of_day(d.day) <= end]
+    total = sum((d.credits for d in inside), ZERO)
+    if total > plan.credits:
         raise BadInputError(
-            f"--history: the days from {counted_from:%Y-%m-%d} add up to {count(used)} credits, "
+            f"--history: the days from {counted_from:%Y-%m-%d} add up to {count(total)} credits, "
             f"more than the {count(plan.credits)} of {plan.label}"
         )
-    return Consumption(plan.credits, used)
+    return Observed(
+        Consumption(plan.credits, total),
+        history_line(counted_from, end, plan.credits, inside),
+        _window_start(card, counted_from, end),
+        "history",
+        len(inside),
+        len(history) - len(inside),
+    )
 
 
 def _window_start(card: RateCard, counted_from: datetime, now: datetime) -> datetime:
