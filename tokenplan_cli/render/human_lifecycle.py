@@ -52,3 +52,10 @@ def explain(doc: Mapping[str, Any], console: Console) -> None:
         console.print(f"  {reason}", soft_wrap=True)
     for note in doc.get("notes", []):
         console.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
+
+
+def compensation(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The compensation-credits row of a quote, when there are any."""
+    if not doc["compensation_credits"]:
+        return []
+    return [("compensation credits", credits(doc["compensation_credits"]))]

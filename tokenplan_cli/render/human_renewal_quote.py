@@ -7,8 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
-from tokenplan_cli.render.human_lifecycle import credits, explain, key_values, money, when
-from tokenplan_cli.render.human_upgrade_quote import compensation
+from tokenplan_cli.render.human_lifecycle import compensation, credits, explain, key_values, money, when
 from tokenplan_cli.render.numbers import pct
 
 

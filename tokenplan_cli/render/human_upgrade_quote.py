@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.console import Console
 
-from tokenplan_cli.render.human_lifecycle import credits, explain, key_values, money, when
+from tokenplan_cli.render.human_lifecycle import compensation, credits, explain, key_values, money, when
 from tokenplan_cli.render.numbers import pct
 
 
@@ -29,9 +29,3 @@ def render(doc: Mapping[str, Any], console: Console) -> None:
     title = f"Upgrade {held['tier']} → {target['tier']}: {money(doc, doc['amount_due'])}"
     console.print(key_values(title, rows, console))
     explain(doc, console)
-
-
-def compensation(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
-    if not doc["compensation_credits"]:
-        return []
-    return [("compensation credits", credits(doc["compensation_credits"]))]
