@@ -8,6 +8,8 @@ import importlib
 import pytest
 
 MODULES = [
+    "tokenplan_cli.core.validity",
+    "tokenplan_cli.core.burn",
     "tokenplan_cli.core.money",
     "tokenplan_cli.core.amounts",
     "tokenplan_cli.core.dates",
@@ -15,8 +17,6 @@ MODULES = [
     "tokenplan_cli.core.plans",
     "tokenplan_cli.core.errors",
     "tokenplan_cli.core.records",
-    "tokenplan_cli.core.validity",
-    "tokenplan_cli.core.burn",
     "tokenplan_cli.render.jsonout",
     "tokenplan_cli.render.numbers",
 ]
