@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Start-up benchmark: `tokenplan estimate … --json` against `python -c "import typer"`, in one run.
 
+`--all` also times quote, upgrade-quote, renewal-quote, expiry and status under --json.
+
 Prints the median wall time of each (over --runs alternating runs) and their ratio. Target: at most
 1.3x (issue #2). Run it against an installed tokenplan, with bytecode compiled as pip leaves it:
 
@@ -19,6 +21,15 @@ import time
 
 ESTIMATE = ["estimate", "--model", "mimo-v2.5-pro", "--cache-hit", "50M", "--cache-miss", "10M",
             "--output", "2M", "--offpeak", "30%", "--json"]  # fmt: skip
+# The plan-lifecycle commands (issue 3), timed the same way with --all.
+LIFECYCLE = {
+    "quote": ["quote", "Standard", "--first-purchase", "--start", "2026-11-01", "--json"],
+    "upgrade-quote": ["upgrade-quote", "--from", "Lite", "--to", "Pro", "--used", "1.2B", "--json"],
+    "renewal-quote": ["renewal-quote", "--from", "Pro", "--to", "Lite", "--used", "10%", "--json"],
+    "expiry": ["expiry", "--start", "2026-03-28", "--now", "2026-04-26", "--tz", "Asia/Shanghai", "--json"],
+    "status": ["status", "--tier", "Standard", "--start", "2026-11-01", "--used", "63%",
+               "--now", "2026-11-12T12:00Z", "--json"],
+}  # fmt: skip
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
@@ -30,6 +41,7 @@ def timed(command: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--all", action="store_true", help="also time the plan-lifecycle commands")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     tokenplan = shutil.which("tokenplan") or sys.exit("tokenplan is not on PATH: install the project first")
@@ -45,6 +57,11 @@ def main() -> None:
     print(f"python -c 'import typer'        median {base_ms:6.1f} ms over {args.runs} runs")
     print(f"tokenplan estimate ... --json   median {subject_ms:6.1f} ms over {args.runs} runs")
     print(f"ratio {subject_ms / base_ms:.2f}x (target <= 1.30x)")
+    if args.all:
+        for name, command in LIFECYCLE.items():
+            timed([tokenplan, *command], env)
+            ms = statistics.median(timed([tokenplan, *command], env) for _ in range(args.runs)) * 1000
+            print(f"tokenplan {name:<14} --json  median {ms:6.1f} ms, {ms / base_ms:.2f}x 'import typer'")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,12 @@ def test_bad_amounts(text: str, message: str) -> None:
         parse_amount(text, limit=Fraction(10**15))
 
 
+def test_a_decimal_from_a_file_with_an_absurd_exponent_is_refused_before_it_is_built() -> None:
+    # TOML and JSON readers hand over Decimals; Fraction(Decimal("1e99999999")) would take minutes.
+    with pytest.raises(BadInputError, match="absurdly large"):
+        parse_amount(Decimal("1e99999999"), limit=Fraction(10**15))
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [

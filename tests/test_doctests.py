@@ -8,6 +8,8 @@ import importlib
 import pytest
 
 MODULES = [
+    "tokenplan_cli.core.validity",
+    "tokenplan_cli.core.burn",
     "tokenplan_cli.core.money",
     "tokenplan_cli.core.amounts",
     "tokenplan_cli.core.dates",

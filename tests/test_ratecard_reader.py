@@ -73,6 +73,8 @@ BAD_CARDS = [
     pytest.param(card_with("usage_thresholds = [0.5, 0.9, 1.0]", "usage_thresholds = [0.9, 0.5]"), "thresholds must rise", id="thresholds-order"),
     pytest.param(card_with('expires_at = "23:59:59"', 'expires_at = "24:00:00"'), "expected a UTC time HH:MM:SS", id="expiry-time"),
     pytest.param(card_with("headroom = 0.10", "headroom = 1.5"), "defaults.headroom: must be below 1", id="headroom"),
+    pytest.param(card_with("burn_window_days = 7", "burn_window_days = 0"), "defaults.burn_window_days: must be at least 1, got 0", id="burn-window-zero"),
+    pytest.param(card_with("burn_window_days = 7", "burn_window_days = 7.5"), "defaults.burn_window_days: expected a whole number", id="burn-window-fraction"),
     pytest.param(card_with('from = 2026-06-17T16:00:00Z }', 'from = 2026-06-17 }'), "expected a date-time with an offset", id="forward-date-no-time"),
     pytest.param(card_with('to = "mimo-v2.5-tts", from', 'to = "mimo-v2.5", from'), "is a llm model, mimo-v2-tts is tts", id="forward-kind"),
 ]  # fmt: skip
@@ -108,6 +110,12 @@ def test_unreadable_cards(tmp_path: Path, setup: object, message: str) -> None:
     setup(path)  # type: ignore[operator]
     with pytest.raises(FileError, match=message):
         load_rate_card(path)
+
+
+def test_a_card_without_a_burn_window_takes_every_day_of_a_history(tmp_path: Path) -> None:
+    path = tmp_path / "card.toml"
+    path.write_text(card_with("burn_window_days = 7", ""), encoding="utf-8")
+    assert load_rate_card(path).defaults.burn_window_days is None
 
 
 def test_annual_price_off_by_a_cent_is_a_warning_not_an_error(tmp_path: Path) -> None:

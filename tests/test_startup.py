@@ -23,7 +23,8 @@ def imported_modules(code: str) -> set[str]:
 def test_the_core_loads_neither_typer_nor_rich() -> None:
     modules = imported_modules(
         "import tokenplan_cli.core.estimate, tokenplan_cli.core.credits, tokenplan_cli.core.plans, "
-        "tokenplan_cli.core.offpeak, tokenplan_cli.core.profile, tokenplan_cli.core.amounts"
+        "tokenplan_cli.core.offpeak, tokenplan_cli.core.profile, tokenplan_cli.core.amounts, "
+        "tokenplan_cli.core.validity, tokenplan_cli.core.quotes, tokenplan_cli.core.status"
     )
     assert not {m for m in modules if m.split(".")[0] in ("typer", "rich", "click")}
 
@@ -37,6 +38,32 @@ def test_the_core_loads_neither_typer_nor_rich() -> None:
         ),
         pytest.param(["rates", "--json"], id="rates"),
         pytest.param(["estimate", "-m", "nope", "--output", "1", "--json"], id="error"),
+        pytest.param(["quote", "Standard", "--first-purchase", "--json"], id="quote"),
+        pytest.param(
+            ["upgrade-quote", "--from", "Lite", "--to", "Pro", "--used", "1B", "--json"], id="upgrade-quote"
+        ),
+        pytest.param(
+            ["renewal-quote", "--from", "Pro", "--to", "Lite", "--used", "1B", "--json"], id="renewal-quote"
+        ),
+        pytest.param(
+            ["expiry", "--start", "2026-03-28", "--now", "2026-04-01", "--tz", "Asia/Tokyo", "--json"],
+            id="expiry",
+        ),
+        pytest.param(
+            [
+                "status",
+                "--tier",
+                "Lite",
+                "--start",
+                "2026-11-01",
+                "--used",
+                "90%",
+                "--now",
+                "2026-11-05",
+                "--json",
+            ],
+            id="status",
+        ),
     ],
 )
 def test_json_output_loads_neither_rich_nor_pydantic(args: list[str]) -> None:
@@ -47,7 +74,8 @@ def test_json_output_loads_neither_rich_nor_pydantic(args: list[str]) -> None:
     )
     modules = imported_modules(code)
     assert "rich" not in modules and "pydantic" not in modules
-    assert "tokenplan_cli.render.human_estimate" not in modules
+    assert not {m for m in modules if m.startswith("tokenplan_cli.render.human")}
+    assert "tokenplan_cli.render.burndown" not in modules
 
 
 def test_python_m_runs_the_same_cli() -> None:

@@ -24,6 +24,11 @@ from tokenplan_cli.core.errors import ExitCode, TokenplanError
 COMMANDS = {
     "estimate": "tokenplan_cli.commands.estimate",
     "rates": "tokenplan_cli.commands.rates",
+    "quote": "tokenplan_cli.commands.quote",
+    "upgrade-quote": "tokenplan_cli.commands.upgrade_quote",
+    "renewal-quote": "tokenplan_cli.commands.renewal_quote",
+    "expiry": "tokenplan_cli.commands.expiry",
+    "status": "tokenplan_cli.commands.status",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
@@ -36,6 +36,59 @@ CurrencyOption = Annotated[
     str | None, typer.Option("--currency", help="USD or CNY (default: the card's).", show_default=False)
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document (see docs/json.md).")]
+CycleOption = Annotated[str, typer.Option("--cycle", help="Billing cycle: monthly or annual.")]
+ToCycleOption = Annotated[
+    str | None,
+    typer.Option("--to-cycle", help="Cycle of the new plan (default: the same cycle).", show_default=False),
+]
+NowOption = Annotated[
+    str | None,
+    typer.Option("--now", help="Compute as at this date or date-time (default: now).", show_default=False),
+]
+StartOption = Annotated[
+    str | None,
+    typer.Option(
+        "--start",
+        help="When the plan was (or is) bought: a UTC date, or a date-time with an offset.",
+        show_default=False,
+    ),
+]
+TzOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="Time zone to show instants in beside UTC, e.g. Asia/Shanghai (default: the card's).",
+        show_default=False,
+    ),
+]
+UsedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--used", help="Credits of the plan used so far: 1.2B, or a share such as 63%.", show_default=False
+    ),
+]
+RemainingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--remaining", help="Credits of the plan left: 2.9B, or a share such as 37%.", show_default=False
+    ),
+]
+PaidOption = Annotated[
+    str | None,
+    typer.Option(
+        "--paid",
+        help="What you paid for the plan you hold, if a discount made it less (default: its list price).",
+        show_default=False,
+    ),
+]
+AutoRenewOption = Annotated[
+    str | None,
+    typer.Option(
+        "--auto-renew",
+        help="First activation of auto-renewal: new-user (never subscribed) or existing-user.",
+        show_default=False,
+    ),
+]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print the table as CSV.")]
 
 
@@ -58,6 +111,23 @@ def now_utc() -> datetime:
 
 def resolve_as_of(text: str | None) -> datetime:
     return parse_instant(text, what="--as-of") if text else now_utc()
+
+
+def resolve_now(text: str | None, what: str = "--now") -> datetime:
+    """The instant `text` gives (a bare date is 00:00 UTC), or now."""
+    return parse_instant(text, what=what) if text else now_utc()
+
+
+def resolve_zone(card: RateCard, name: str | None) -> tzinfo:
+    """The zone of `--tz`, or the card's default zone."""
+    from tokenplan_cli.readers.zones import load_zone
+
+    if name is not None:
+        return load_zone(name)
+    try:
+        return load_zone(card.defaults.timezone)
+    except BadInputError as exc:
+        raise BadInputError(f"{card.source}: defaults.timezone: {exc.message}") from None
 
 
 def resolve_currency(card: RateCard, code: str | None) -> Currency:

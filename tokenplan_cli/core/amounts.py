@@ -45,6 +45,10 @@ def parse_amount(
 def _exact(number: int | Decimal | Fraction, what: str) -> Fraction:
     if isinstance(number, Decimal) and not number.is_finite():
         raise BadInputError(f"{what}: {number} is not a finite number")
+    # A decimal read from a file (TOML, JSON) is held to the same bound as typed text: Fraction(1e99999999)
+    # would build a hundred-million-digit integer before any limit could refuse it.
+    if isinstance(number, Decimal) and number and not -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT:
+        raise BadInputError(f"{what}: {number} is absurdly large or small")
     return Fraction(number)
 
 
@@ -119,3 +123,16 @@ def parse_money(text: str | int | Decimal, *, what: str = "amount") -> Fraction:
     if value < 0:
         raise BadInputError(f"{what}: {text} is negative")
     return value
+
+
+def parse_portion(text: str, *, whole: Fraction, what: str, limit: Fraction | None = None) -> Fraction:
+    """An amount of `whole`: a count such as `1.2B`, or a percentage of it such as `63%`.
+
+    >>> parse_portion("63%", whole=Fraction(11 * 10**9), what="--used")
+    Fraction(6930000000, 1)
+    >>> parse_portion("2.9B", whole=Fraction(41 * 10**8), what="--remaining")
+    Fraction(2900000000, 1)
+    """
+    if text.strip().endswith("%"):
+        return parse_share(text, what=what) * whole
+    return parse_amount(text, what=what, limit=limit)

@@ -54,3 +54,9 @@ def round_ratio(value: Fraction) -> Decimal:
 def percent(share: Fraction) -> str:
     """A share as a percentage with one decimal, for messages: `percent(Fraction(1, 3))` is `33.3 %`."""
     return f"{round_half_up(share * 100, 1)} %"
+
+
+def count(value: Fraction) -> str:
+    """Credits for a message, with thousands separators: `count(Fraction(11 * 10**9))` is `11,000,000,000`."""
+    rounded = round_credits(value)
+    return f"{rounded:,}"

@@ -10,7 +10,7 @@ from fractions import Fraction
 from math import ceil
 from typing import NamedTuple
 
-from tokenplan_cli.core.money import percent, round_money
+from tokenplan_cli.core.money import percent
 from tokenplan_cli.core.ratecard import CYCLES, Currency, RateCard
 
 BILLION = 10**9
@@ -119,16 +119,12 @@ def recommend_plan(plans: tuple[PlanFit, ...], currency: Currency, headroom: Fra
     best_monthly = min(monthly, key=lambda p: p.price_per_month) if monthly else None
     reasons = [
         f"{best.tier} {best.cycle} is the cheapest plan that fits: "
-        f"{_money(best.price_per_month, currency)} a month, {percent(best.utilization)} of its quota used, "
+        f"{currency.show(best.price_per_month)} a month, {percent(best.utilization)} of its quota used, "
         f"{percent(headroom)} headroom kept"
     ]
     if best.cycle != "monthly" and best_monthly is not None:
         reasons.append(
             f"without a year's commitment: {best_monthly.tier} monthly at "
-            f"{_money(best_monthly.price_per_month, currency)} a month"
+            f"{currency.show(best_monthly.price_per_month)} a month"
         )
     return Recommendation(best, best_monthly, None, tuple(reasons))
-
-
-def _money(amount: Fraction, currency: Currency) -> str:
-    return f"{currency.symbol}{round_money(amount, currency.minor_units)}"

@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Literal, NamedTuple
 
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
+from tokenplan_cli.core.money import round_money
 
 ModelKind = Literal["llm", "asr", "tts"]
 Cycle = Literal["monthly", "annual"]
@@ -102,6 +103,11 @@ class Currency(NamedTuple):
     minor_units: int
     symbol: str
 
+    def show(self, amount: Fraction) -> str:
+        """`$45.50` (`−$39.00` below zero): an amount for a message, rounded to the minor unit."""
+        sign = "−" if amount < 0 else ""
+        return f"{sign}{self.symbol}{round_money(abs(amount), self.minor_units)}"
+
 
 class OffPeakWindow(NamedTuple):
     """A daily window in UTC, minutes after midnight; `end` may be 1440 (24:00) or wrap past midnight."""
@@ -146,6 +152,8 @@ class Defaults(NamedTuple):
     currency: str
     headroom: Fraction
     timezone: str
+    # Days of a --history that `status` takes its burn rate from; None: every day of the plan so far.
+    burn_window_days: int | None = None
 
 
 class Limits(NamedTuple):

@@ -351,7 +351,8 @@ def _defaults(table: Table, currencies: dict[str, Currency]) -> Defaults:
     headroom = table.number("headroom")
     if headroom >= 1:
         table.fail("headroom", "must be below 1 (a share of the quota)")
-    defaults = Defaults(currency, headroom, table.string("timezone", "UTC"))
+    window = table.integer("burn_window_days", minimum=1) if table.has("burn_window_days") else None
+    defaults = Defaults(currency, headroom, table.string("timezone", "UTC"), window)
     table.finish()
     return defaults
 

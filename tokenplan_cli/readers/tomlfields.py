@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -24,10 +25,20 @@ class FileError(BadInputError):
 
 def load_toml(path: Path, what: str) -> dict[str, Any]:
     """Parse the TOML file at `path` with exact decimals, or raise a one-line `FileError`."""
+    with file_errors(path, what):
+        try:
+            with path.open("rb") as handle:
+                parsed: dict[str, Any] = tomllib.load(handle, parse_float=Decimal)
+                return parsed
+        except tomllib.TOMLDecodeError as exc:
+            raise FileError(f"{path}: TOML syntax error: {exc}") from None
+
+
+@contextmanager
+def file_errors(path: Path, what: str) -> Iterator[None]:
+    """Turn the ways reading `path` can fail into a one-line `FileError` naming it."""
     try:
-        with path.open("rb") as handle:
-            parsed: dict[str, Any] = tomllib.load(handle, parse_float=Decimal)
-            return parsed
+        yield
     except FileNotFoundError:
         raise FileError(f"{path}: no such {what} file") from None
     except IsADirectoryError:
@@ -36,8 +47,6 @@ def load_toml(path: Path, what: str) -> dict[str, Any]:
         raise FileError(f"{path}: permission denied") from None
     except UnicodeDecodeError:
         raise FileError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise FileError(f"{path}: TOML syntax error: {exc}") from None
     except OSError as exc:
         raise FileError(f"{path}: cannot read: {exc.strerror or exc}") from None
 

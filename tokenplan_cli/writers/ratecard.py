@@ -76,6 +76,11 @@ def card_to_toml(card: RateCard) -> dict[str, Any]:
             "currency": card.defaults.currency,
             "headroom": _number(card.defaults.headroom),
             "timezone": card.defaults.timezone,
+            **(
+                {"burn_window_days": card.defaults.burn_window_days}
+                if card.defaults.burn_window_days is not None
+                else {}
+            ),
         },
         "limits": {
             "max_amount": _number(card.limits.max_amount),

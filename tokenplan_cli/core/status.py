@@ -1,0 +1,339 @@
+"""Where a running plan stands: credits used and left, the burn rate, when the credits run out against
+the expiry, the usage reminders fired and due, and the cheapest upgrade when the service would stop early.
+
+The burn rate is a straight line from the start (only the total used is known) or, from a history of
+real days, the credits of the card's last `burn_window_days` days (all of them when the card sets none)
+over the time they span. Usage resets of the card (`[[events]] name = "usage-reset"`) count: credits are
+used from the last reset a plan lived through, and a reset still ahead restores the quota in the
+projection (docs/interpretations.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from fractions import Fraction
+from typing import Literal, NamedTuple
+
+from tokenplan_cli.core.burn import (
+    DayCredits,
+    Point,
+    burn_rate,
+    crossing,
+    history_line,
+    project,
+    straight_line,
+)
+from tokenplan_cli.core.dates import DAY, days_between, start_of_day, utc_text
+from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.core.money import count, percent
+from tokenplan_cli.core.quotes import (
+    Consumption,
+    HeldPlan,
+    PlanPrice,
+    UpgradeQuote,
+    held_plan,
+    plan_price,
+    quote_upgrade,
+    resolve_consumption,
+)
+from tokenplan_cli.core.ratecard import Currency, RateCard
+from tokenplan_cli.core.validity import Expiry, ExpiryReminder, ValidityWindow, compute_expiry
+
+RESET_EVENT = "usage-reset"
+ZERO = Fraction(0)
+BurnSource = Literal["straight-line", "history"]
+
+
+class UsageReminder(NamedTuple):
+    """A 50/90/100 % reminder: `at` is when it fired (on the actual line) or is due at this rate (None:
+    not before the plan ends)."""
+
+    threshold: Fraction  # share of the quota used
+    fired: bool
+    at: datetime | None
+
+
+class NextReminder(NamedTuple):
+    kind: Literal["usage", "expiry"]
+    at: datetime  # usage: the projected instant; expiry: 00:00 UTC of the reminder's day
+    threshold: Fraction | None = None
+    days_before: int | None = None
+
+
+class UpgradeAction(NamedTuple):
+    """Upgrading now to `quote.target`; whether its credits last its new validity at the burn rate."""
+
+    quote: UpgradeQuote
+    lasts: bool
+    runs_out_at: datetime | None
+
+
+class PlanStatus(NamedTuple):
+    plan: PlanPrice
+    expiry: Expiry  # the window, the expiry reminders, and `now`
+    counted_from: datetime  # the start, or the last usage reset since
+    consumption: Consumption
+    burn_source: BurnSource
+    burn_since: datetime  # the rate is measured from here to now
+    burn_per_day: Fraction | None  # None when no time has passed
+    actual: tuple[Point, ...]
+    projected: tuple[Point, ...]
+    runs_out_at: datetime | None
+    stops_early: bool
+    usage_reminders: tuple[UsageReminder, ...]
+    next_reminder: NextReminder | None
+    action: UpgradeAction | None
+    currency: Currency
+    days_counted: int | None  # days of history inside the plan so far (None without a history)
+    days_left_out: int  # days of history outside it
+    reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def window(self) -> ValidityWindow:
+        return self.expiry.window
+
+    @property
+    def now(self) -> datetime:
+        return self.expiry.now
+
+
+def compute_status(
+    card: RateCard,
+    plan: PlanPrice,
+    start: datetime,
+    now: datetime,
+    currency: Currency,
+    *,
+    used: str | None = None,
+    remaining: str | None = None,
+    history: Sequence[DayCredits] | None = None,
+    paid: str | None = None,
+) -> PlanStatus:
+    """The status at `now` of `plan` bought at `start`, used as `--used`/`--remaining` or `history` say."""
+    expiry = compute_expiry(card, start, plan.cycle, now)
+    window = expiry.window
+    if history is not None and (used is not None or remaining is not None):
+        raise BadInputError("--history gives the credits used: drop --used and --remaining")
+    resets = tuple(e.at for e in card.events if e.name == RESET_EVENT)
+    counted_from = max((start, *(r for r in resets if start < r <= now)))
+    end = min(now, window.ends_at)
+    seen = _observed(card, plan, counted_from, end, used=used, remaining=remaining, history=history)
+    rate = burn_rate(seen.actual, seen.burn_since, end)
+    future_resets = [r for r in resets if now < r < window.ends_at]
+    projected = (
+        project(end, seen.consumption.remaining, plan.credits, rate, window.ends_at, future_resets)
+        if not window.has_ended(now)
+        else (seen.actual[-1],)
+    )
+    runs_out_at = crossing((*seen.actual, *projected), ZERO)
+    stops_early = runs_out_at is not None and runs_out_at < window.ends_at
+    reminders = _usage_reminders(card, plan, seen.consumption, seen.actual, projected)
+    held = held_plan(plan, seen.consumption, paid, currency)
+    action, action_reasons = _action(card, held, rate, now, currency, stops_early and window.is_active(now))
+    stops_at = runs_out_at if stops_early else None
+    return PlanStatus(
+        plan=plan,
+        expiry=expiry,
+        counted_from=counted_from,
+        consumption=seen.consumption,
+        burn_source=seen.source,
+        burn_since=seen.burn_since,
+        burn_per_day=rate,
+        actual=seen.actual,
+        projected=projected,
+        runs_out_at=runs_out_at,
+        stops_early=stops_early,
+        usage_reminders=reminders,
+        next_reminder=_next_reminder(reminders, expiry.reminders, now),
+        action=action,
+        currency=currency,
+        days_counted=seen.days_counted,
+        days_left_out=seen.days_left_out,
+        reasons=(*_reasons(window, now, seen.consumption, rate, stops_at, future_resets), *action_reasons),
+        notes=(*_notes(window, now, start, counted_from, future_resets, seen.source), *expiry.notes[1:]),
+    )
+
+
+class Observed(NamedTuple):
+    """What is known of the use so far: the credits used, the line they drew, where the rate is taken from."""
+
+    consumption: Consumption
+    actual: tuple[Point, ...]
+    burn_since: datetime
+    source: BurnSource
+    days_counted: int | None = None  # days of history inside the plan so far
+    days_left_out: int = 0
+
+
+def _observed(
+    card: RateCard,
+    plan: PlanPrice,
+    counted_from: datetime,
+    end: datetime,
+    *,
+    used: str | None,
+    remaining: str | None,
+    history: Sequence[DayCredits] | None,
+) -> Observed:
+    """The use from `counted_from` to `end`: one figure on a straight line, or the days of a history."""
+    if history is None:
+        limit = card.limits.max_amount
+        consumption = resolve_consumption(plan.credits, used=used, remaining=remaining, limit=limit)
+        actual = straight_line(counted_from, end, plan.credits, consumption.used)
+        return Observed(consumption, actual, counted_from, "straight-line")
+    inside = [d for d in history if start_of_day(d.day) + DAY > counted_from and start_of_day(d.day) <= end]
+    total = sum((d.credits for d in inside), ZERO)
+    if total > plan.credits:
+        raise BadInputError(
+            f"--history: the days from {counted_from:%Y-%m-%d} add up to {count(total)} credits, "
+            f"more than the {count(plan.credits)} of {plan.label}"
+        )
+    return Observed(
+        Consumption(plan.credits, total),
+        history_line(counted_from, end, plan.credits, inside),
+        _window_start(card, counted_from, end),
+        "history",
+        len(inside),
+        len(history) - len(inside),
+    )
+
+
+def _window_start(card: RateCard, counted_from: datetime, now: datetime) -> datetime:
+    """Where a history's burn rate is measured from: `burn_window_days` (× 24 h) before now."""
+    days = card.defaults.burn_window_days
+    if days is None:
+        return counted_from
+    return max(counted_from, now - days * DAY)
+
+
+def _usage_reminders(
+    card: RateCard,
+    plan: PlanPrice,
+    consumption: Consumption,
+    actual: Sequence[Point],
+    projected: Sequence[Point],
+) -> tuple[UsageReminder, ...]:
+    reminders = []
+    for threshold in card.reminders.usage_thresholds:
+        level = plan.credits * (1 - threshold)
+        fired = consumption.used >= plan.credits * threshold
+        at = crossing(actual, level) if fired else crossing(projected, level)
+        reminders.append(UsageReminder(threshold, fired, at))
+    return tuple(reminders)
+
+
+def _next_reminder(
+    usage: Sequence[UsageReminder], expiry: Sequence[ExpiryReminder], now: datetime
+) -> NextReminder | None:
+    due = [NextReminder("usage", r.at, threshold=r.threshold) for r in usage if not r.fired and r.at]
+    due += [
+        NextReminder("expiry", start_of_day(r.day), days_before=r.days_before)
+        for r in expiry
+        if r.day > now.date()
+    ]
+    return min(due, key=lambda r: r.at) if due else None
+
+
+def _action(
+    card: RateCard, held: HeldPlan, rate: Fraction | None, now: datetime, currency: Currency, needed: bool
+) -> tuple[UpgradeAction | None, tuple[str, ...]]:
+    """The cheapest upgrade now whose credits last its new validity at `rate` (or the largest one)."""
+    if not needed or rate is None:
+        return None, ()
+    higher = [t for t in card.tiers if t.rank > held.plan.tier.rank]
+    if not higher:
+        return None, (
+            f"{held.plan.tier.name} is the highest package: no upgrade can help "
+            "(the provider points to its pay-as-you-go API)",
+        )
+    options = [_upgrade_option(card, held, tier.name, rate, now, currency) for tier in higher]
+    lasting = [o for o in options if o.lasts]
+    if lasting:
+        best = min(lasting, key=lambda o: o.quote.offset.amount_due)
+        reason = (
+            f"cheapest action: upgrade now to {best.quote.target.label} for "
+            f"{currency.show(best.quote.offset.amount_due)}; at this rate its credits last until it "
+            f"expires on {best.quote.window.expires_at:%Y-%m-%d}"
+        )
+        return best, (reason,)
+    best = options[-1]
+    assert best.runs_out_at is not None
+    reason = (
+        f"no upgrade lasts at this rate; the largest, {best.quote.target.label} for "
+        f"{currency.show(best.quote.offset.amount_due)} now, runs out on {best.runs_out_at:%Y-%m-%d}"
+    )
+    return best, (reason,)
+
+
+def _upgrade_option(
+    card: RateCard, held: HeldPlan, tier: str, rate: Fraction, now: datetime, currency: Currency
+) -> UpgradeAction:
+    quote = quote_upgrade(card, held, plan_price(card, tier, held.plan.cycle, currency), now, currency)
+    credits = quote.target.credits + quote.offset.compensation_credits
+    need = rate * days_between(quote.window.start, quote.window.ends_at)
+    if credits >= need:
+        return UpgradeAction(quote, True, None)
+    return UpgradeAction(
+        quote, False, crossing(project(now, credits, credits, rate, quote.window.ends_at), ZERO)
+    )
+
+
+def _reasons(
+    window: ValidityWindow,
+    now: datetime,
+    consumption: Consumption,
+    rate: Fraction | None,
+    stops_at: datetime | None,  # when the credits run out before the plan expires
+    future_resets: Sequence[datetime],
+) -> tuple[str, ...]:
+    used = f"{percent(consumption.used_fraction)} of the credits used ({count(consumption.used)})"
+    if rate is None:
+        return (f"{used}; no time has passed, so there is no burn rate yet",)
+    reasons = [f"{used}; burning {count(rate)} credits a day"]
+    if window.has_ended(now):
+        reasons.append(f"the plan expired at {utc_text(window.expires_at)}")
+    elif stops_at is not None:
+        resumes = next((r for r in future_resets if r > stops_at), None)
+        early = f"{_days(days_between(stops_at, window.ends_at))} before the plan expires"
+        until = f"until the usage reset at {utc_text(resumes)}" if resumes else "early"
+        reasons.append(
+            f"at this rate the credits run out at {utc_text(stops_at)}, {early}: the service stops {until}"
+        )
+    else:
+        reasons.append(
+            f"at this rate the credits last until the plan expires at {utc_text(window.expires_at)}"
+        )
+    return tuple(reasons)
+
+
+def _days(days: Fraction) -> str:
+    whole = days.numerator // days.denominator
+    return "less than a day" if whole == 0 else f"{whole} day{'s' if whole != 1 else ''}"
+
+
+def _notes(
+    window: ValidityWindow,
+    now: datetime,
+    start: datetime,
+    counted_from: datetime,
+    future_resets: Sequence[datetime],
+    source: str,
+) -> tuple[str, ...]:
+    notes = []
+    if counted_from != start:
+        notes.append(
+            f"the usage reset at {utc_text(counted_from)} set the credits used to zero (validity unchanged): "
+            "use is counted from then"
+        )
+    notes += [
+        f"the usage reset at {utc_text(r)} will set the credits used to zero: the projection restarts "
+        "from the full quota then"
+        for r in future_resets
+    ]
+    if source == "history":
+        notes.append("a history day counts in full when any part of it falls after the start (or the reset)")
+    if window.has_ended(now):
+        notes.append("the plan has expired: there is nothing left to project")
+    return tuple(notes)

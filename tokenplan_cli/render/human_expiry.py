@@ -1,0 +1,38 @@
+"""`expiry` for a person: the expiry instant, the reminders and what is left."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+
+from tokenplan_cli.render.human_lifecycle import explain, key_values, when
+
+
+def render(doc: Mapping[str, Any], console: Console) -> None:
+    rows = [
+        ("bought", when(doc, "start")),
+        ("expires", when(doc, "expires_at")),
+        ("now", when(doc, "now")),
+        ("days left", days_left(doc)),
+        *(
+            (
+                "reminder on the day"
+                if r["days_before"] == 0
+                else f"reminder {r['days_before']} days before",
+                r["date"] + (" (sent)" if r["fired"] else ""),
+            )
+            for r in doc["reminders"]
+        ),
+    ]
+    console.print(key_values(f"A {doc['cycle']} plan bought {doc['start'][:10]}", rows, console))
+    explain(doc, console)
+
+
+def days_left(doc: Mapping[str, Any]) -> str:
+    if not doc["active"]:
+        return "0 (expired)"
+    if doc["days_left"] == 0:
+        return "0 (the last day: it expires today)"
+    return f"{doc['days_left']} of {doc['days_total']}"

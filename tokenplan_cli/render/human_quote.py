@@ -1,0 +1,25 @@
+"""`quote` for a person: the price, the discount and why, the credits and the validity window."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+
+from tokenplan_cli.render.human_lifecycle import credits, explain, key_values, money, when
+
+
+def render(doc: Mapping[str, Any], console: Console) -> None:
+    discount = doc["discount_label"]
+    rows = [
+        ("list price", money(doc, doc["list_price"])),
+        ("discount", f"{discount}: −{money(doc, doc['discount_amount'])}" if discount else "none"),
+        ("price", money(doc, doc["price"])),
+        ("credits", credits(doc["credits"])),
+        ("per billion credits", money(doc, doc["price_per_billion"])),
+        ("starts", when(doc, "start")),
+        ("expires", when(doc, "expires_at")),
+    ]
+    console.print(key_values(f"{doc['tier']} {doc['cycle']}: {money(doc, doc['price'])}", rows, console))
+    explain(doc, console)
