@@ -146,6 +146,9 @@ class Defaults(NamedTuple):
     currency: str
     headroom: Fraction
     timezone: str
+    # The model that logged requests of a model no `--map` rule names are charged as (the dearer one, so
+    # an estimate never understates); "" when the card names none (tokenplan then takes its dearest LLM).
+    unmapped_model: str = ""
 
 
 class Limits(NamedTuple):

@@ -76,6 +76,7 @@ def card_to_toml(card: RateCard) -> dict[str, Any]:
             "currency": card.defaults.currency,
             "headroom": _number(card.defaults.headroom),
             "timezone": card.defaults.timezone,
+            **({"unmapped_model": card.defaults.unmapped_model} if card.defaults.unmapped_model else {}),
         },
         "limits": {
             "max_amount": _number(card.limits.max_amount),
