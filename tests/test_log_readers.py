@@ -99,7 +99,10 @@ def test_generic_json_lines_with_raw_usage_objects() -> None:
     openai_chat, openai_responses, anthropic = records
     # OpenAI counts include their parts: 1200 prompt = 1000 cached + 200; 300 completion = 100 reasoning + 200
     assert openai_chat[2:8] == ("mimo-v2.5-pro", 1000, 200, 0, 200, 100)
-    assert openai_chat.timestamp == at("2026-10-01T15:59:59") and openai_chat.dedupe_key == b"jsonl:chatcmpl-AbC123"
+    assert (
+        openai_chat.timestamp == at("2026-10-01T15:59:59")
+        and openai_chat.dedupe_key == b"jsonl:chatcmpl-AbC123"
+    )
     assert openai_responses[2:8] == ("gpt-5-mini", 400, 100, 0, 50, 20)
     assert anthropic[2:8] == ("claude-sonnet-4-5", 900, 30, 60, 40, 0)
     assert anthropic.timestamp == at("2026-10-01T16:15:00")  # +08:00 read as UTC
@@ -129,7 +132,9 @@ def test_bad_claude_code_lines(tmp_path: Path, data: bytes, lines: list[int], re
     assert [list(f.lines) for f in found] == ([lines] if lines else [])
     assert [list(f.reasons) for f in found] == ([reasons] if reasons else [])
     if found:
-        assert found[0].path == str(path) and "Let me" not in repr(found) and "input_tokens" not in repr(found)
+        assert (
+            found[0].path == str(path) and "Let me" not in repr(found) and "input_tokens" not in repr(found)
+        )
 
 
 BAD_GENERIC_FILES = [
@@ -146,7 +151,9 @@ BAD_GENERIC_FILES = [
 
 
 @pytest.mark.parametrize(("name", "data", "lines", "reasons"), BAD_GENERIC_FILES)
-def test_bad_generic_rows(tmp_path: Path, name: str, data: bytes, lines: list[int], reasons: list[str]) -> None:
+def test_bad_generic_rows(
+    tmp_path: Path, name: str, data: bytes, lines: list[int], reasons: list[str]
+) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     _, skips = read(generic, path)
@@ -169,7 +176,9 @@ def test_an_unreadable_file_is_counted_as_line_zero(tmp_path: Path, monkeypatch:
 
         monkeypatch.setattr(Path, "open", refuse)
     records, skips = read(claude_code, path)
-    assert records == [] and [(f.lines, f.reasons) for f in skips.by_file()] == [((0,), ("cannot read: permission denied",))]
+    assert records == [] and [(f.lines, f.reasons) for f in skips.by_file()] == [
+        ((0,), ("cannot read: permission denied",))
+    ]
 
 
 def test_a_folder_named_like_a_log_is_counted(tmp_path: Path) -> None:

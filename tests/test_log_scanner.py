@@ -89,7 +89,9 @@ def test_generic_exports_are_deduped_by_id(card: RateCard) -> None:
 
 BAD_PATHS = [
     pytest.param(lambda root: root / "missing", "no such file or directory", id="missing-path"),
-    pytest.param(lambda root: (root / "empty").mkdir() or root / "empty", "no log files found", id="empty-folder"),
+    pytest.param(
+        lambda root: (root / "empty").mkdir() or root / "empty", "no log files found", id="empty-folder"
+    ),
 ]
 
 

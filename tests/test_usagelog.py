@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tokenplan_cli.core.credits import compute_credits
-from tokenplan_cli.core.offpeak import window_at
 from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.core.offpeak import window_at
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.core.usage import Quantities, Usage, UsageLine
@@ -69,6 +69,11 @@ def test_bad_mapping(card: RateCard, rule: str, message: str) -> None:
         parse_mapping([rule], card)
 
 
+def test_a_card_without_unmapped_model_charges_its_dearest_language_model(card: RateCard) -> None:
+    bare = card._replace(defaults=card.defaults._replace(unmapped_model=""))
+    assert parse_mapping([], bare).charge("gpt-5") == ("mimo-v2.5-pro", True)
+
+
 def test_records_straddling_the_window_edge_are_priced_each_in_its_own(card: RateCard) -> None:
     records = [
         record("2026-10-01T15:59:59.999", cache_miss=1000, output=100),  # peak
@@ -114,13 +119,19 @@ def test_a_profile_holds_every_day_of_the_period(card: RateCard) -> None:
                                  zone=UTC, zone_name="UTC")  # fmt: skip
     assert [d.day.day for d in profile.days] == [1, 2, 3, 4] and profile.period.days == 4
     assert [d.usage.is_empty() for d in profile.days] == [False, True, True, False]
-    assert profile.hours_utc is not None and profile.hours_utc[10] == 10 * 600 and profile.hours_utc[17] == 20 * 600
+    assert (
+        profile.hours_utc is not None
+        and profile.hours_utc[10] == 10 * 600
+        and profile.hours_utc[17] == 20 * 600
+    )
     assert compute_credits(profile.usage, card, NOW).total == 10 * 600 + 20 * 600 * Fraction(4, 5)
 
 
 def test_a_period_without_use_is_an_error(card: RateCard) -> None:
     with pytest.raises(BadInputError, match="no usage found"):
-        profile_from_tally(LogTally(), card, as_of=NOW, mapping=parse_mapping([], card), zone=UTC, zone_name="UTC")
+        profile_from_tally(
+            LogTally(), card, as_of=NOW, mapping=parse_mapping([], card), zone=UTC, zone_name="UTC"
+        )
 
 
 instants = st.datetimes(min_value=datetime(2026, 6, 1), max_value=datetime(2026, 12, 31)).map(
@@ -145,7 +156,11 @@ records_strategy = st.lists(
 )
 
 
-@given(records=records_strategy, by=st.sampled_from(GROUPINGS), zone=st.sampled_from(["UTC", "Asia/Kolkata", "America/New_York"]))
+@given(
+    records=records_strategy,
+    by=st.sampled_from(GROUPINGS),
+    zone=st.sampled_from(["UTC", "Asia/Kolkata", "America/New_York"]),
+)
 def test_every_grouping_adds_up_to_the_records_priced_one_by_one(
     card: RateCard, records: list[UsageRecord], by: str, zone: str
 ) -> None:
@@ -170,5 +185,9 @@ def test_every_grouping_adds_up_to_the_records_priced_one_by_one(
 
 
 def test_unknown_grouping(card: RateCard) -> None:
-    with pytest.raises(BadInputError, match="--by: expected one of day, week, month, hour, model, tool, got 'year'"):
-        report_usage(LogTally(), card, as_of=NOW, mapping=parse_mapping([], card), by="year", zone=UTC, zone_name="UTC")
+    with pytest.raises(
+        BadInputError, match="--by: expected one of day, week, month, hour, model, tool, got 'year'"
+    ):
+        report_usage(
+            LogTally(), card, as_of=NOW, mapping=parse_mapping([], card), by="year", zone=UTC, zone_name="UTC"
+        )

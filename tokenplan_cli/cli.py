@@ -76,7 +76,7 @@ class _PlainCoercion:
 
 
 class _PlainListCoercion(_PlainCoercion):
-    """The same for a repeatable option or a variadic argument of plain values (`--map A --map B`, `PATH...`)."""
+    """The same for a repeatable option or a variadic argument (`--map A --map B`, `PATH...`)."""
 
     def coerce(self, value: Any, param: click.Parameter, ctx: click.Context) -> Any:
         if not value:

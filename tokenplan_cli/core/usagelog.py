@@ -72,8 +72,11 @@ class LogTally:
             self.audio[key] = self.audio.get(key, ZERO) + sign * audio
 
     def quantities(self, key: BucketKey) -> Quantities:
-        totals = self.counts[key]
-        return Quantities(*(Fraction(value) for value in totals[1:]), audio_seconds=self.audio.get(key, ZERO))
+        _, hit, miss, write, output, reasoning = self.counts[key]
+        return Quantities(
+            Fraction(hit), Fraction(miss), Fraction(write), Fraction(output), Fraction(reasoning),
+            self.audio.get(key, ZERO),
+        )  # fmt: skip
 
     def requests(self, key: BucketKey) -> int:
         return self.counts[key][0]
@@ -105,7 +108,9 @@ def parse_mapping(texts: Iterable[str], card: RateCard) -> ModelMap:
     for text in texts:
         pattern, equals, target = text.partition("=")
         if not equals or not pattern.strip() or not target.strip():
-            raise BadInputError(f"--map: expected PATTERN=MODEL (e.g. 'claude-opus-*=mimo-v2.5-pro'), got {text!r}")
+            raise BadInputError(
+                f"--map: expected PATTERN=MODEL (e.g. 'claude-opus-*=mimo-v2.5-pro'), got {text!r}"
+            )
         rules.append((pattern.strip().lower(), card.model(target.strip()).name))
     return ModelMap(tuple(rules), default_model(card), frozenset(card.models))
 
@@ -128,6 +133,9 @@ class DayRange(NamedTuple):
 
     def contains(self, day: date) -> bool:
         return (self.first is None or day >= self.first) and (self.last is None or day <= self.last)
+
+
+ALL_DAYS = DayRange()
 
 
 class Grouped(NamedTuple):
@@ -206,7 +214,7 @@ def report_usage(
     by: str,
     zone: tzinfo,
     zone_name: str,
-    days: DayRange = DayRange(),
+    days: DayRange = ALL_DAYS,
 ) -> UsageReport:
     """Credits of the tallied usage by `by` (day, week, month, hour of day in `zone`, model or tool).
 
@@ -267,7 +275,9 @@ def check_grouping(by: str) -> str:
 
 def charged_usage(keys: Iterable[BucketKey], tally: LogTally, mapping: ModelMap) -> Usage:
     """The buckets' quantities by charged model and window: what the credit engine prices."""
-    return Usage.of(UsageLine(mapping.charge(key.model)[0], key.window, tally.quantities(key)) for key in keys)
+    return Usage.of(
+        UsageLine(mapping.charge(key.model)[0], key.window, tally.quantities(key)) for key in keys
+    )
 
 
 def _grouped(
@@ -277,7 +287,9 @@ def _grouped(
     quantities = Quantities()
     for line in usage.lines:
         quantities = quantities.plus(line.quantities)
-    return Grouped(name, sum(tally.requests(key) for key in keys), quantities, compute_credits(usage, card, as_of))
+    return Grouped(
+        name, sum(tally.requests(key) for key in keys), quantities, compute_credits(usage, card, as_of)
+    )
 
 
 def _model_use(
@@ -296,7 +308,7 @@ def profile_from_tally(
     mapping: ModelMap,
     zone: tzinfo,
     zone_name: str,
-    days: DayRange = DayRange(),
+    days: DayRange = ALL_DAYS,
     name: str = "observed usage",
     source: str = "logs",
     observed: Mapping[str, Any] = MappingProxyType({}),

@@ -356,8 +356,10 @@ def _defaults(table: Table, currencies: dict[str, Currency], models: dict[str, M
     if unmapped and (unmapped not in models or models[unmapped].kind != "llm"):
         llms = [name for name, model in models.items() if model.kind == "llm"]
         hint = did_you_mean(unmapped, llms)
-        table.fail("unmapped_model", f"{unmapped!r} is not a language model of the card" + (
-            f"; did you mean {hint}?" if hint else ""))
+        table.fail(
+            "unmapped_model",
+            f"{unmapped!r} is not a language model of the card" + (f"; did you mean {hint}?" if hint else ""),
+        )
     defaults = Defaults(currency, headroom, table.string("timezone", "UTC"), unmapped)
     table.finish()
     return defaults

@@ -97,7 +97,9 @@ def _csv_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
                 return
             continue
         if len(cells) != len(header):
-            skips.add(path, number, bad_line_reason(line) if not line.endswith(b"\n") else "wrong number of fields")
+            skips.add(
+                path, number, bad_line_reason(line) if not line.endswith(b"\n") else "wrong number of fields"
+            )
             continue
         yield number, {key: value for key, value in zip(header, cells, strict=True) if value.strip() != ""}
 
@@ -120,7 +122,9 @@ def _record(row: dict[str, Any], tool: str) -> UsageRecord:
         tool=tool,
         model=normalise_model(model),
         audio_seconds=_seconds(row.get("audio_seconds")),
-        dedupe_key=f"{tool}:{record_id}".encode() if isinstance(record_id, str | int) and record_id != "" else None,
+        dedupe_key=f"{tool}:{record_id}".encode()
+        if isinstance(record_id, str | int) and record_id != ""
+        else None,
         **counts,
     )
 
@@ -159,7 +163,12 @@ def _split(input_all: Any, cached: Any, output_all: Any, reasoning: Any) -> dict
     total_out, thought = token_count(output_all), token_count(reasoning)
     if hit > total_in or thought > total_out:
         raise BadRecord("a part exceeds its total")
-    return {"cache_hit": hit, "cache_miss": total_in - hit, "output": total_out - thought, "reasoning": thought}
+    return {
+        "cache_hit": hit,
+        "cache_miss": total_in - hit,
+        "output": total_out - thought,
+        "reasoning": thought,
+    }
 
 
 def _detail(usage: dict[str, Any], table: str, key: str) -> Any:

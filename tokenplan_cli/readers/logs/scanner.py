@@ -82,7 +82,9 @@ def find_log_files(
     user named that does not exist, or holds no log file, is reported in `skips`.
     """
     if paths and len(tools) != 1:
-        raise BadInputError("paths belong to one log source: name it with --from (e.g. --from claude-code PATH)")
+        raise BadInputError(
+            "paths belong to one log source: name it with --from (e.g. --from claude-code PATH)"
+        )
     chosen = tools or tuple(LOG_READERS)
     files: list[LogFile] = []
     seen: set[Path] = set()
@@ -94,7 +96,7 @@ def find_log_files(
         if not roots and tool in ("csv", "jsonl") and tools:
             raise BadInputError(f"--from {tool} reads the files you name: add a PATH")
         for root in roots:
-            found = 0
+            found, skipped = 0, skips.total
             if not root.exists():
                 if explicit:
                     skips.add(root, 0, "no such file or directory")
@@ -105,7 +107,7 @@ def find_log_files(
                 if resolved not in seen:
                     seen.add(resolved)
                     files.append(LogFile(tool, module_name, path, _size(path)))
-            if explicit and not found and root.is_dir():
+            if explicit and not found and skips.total == skipped and root.is_dir():
                 skips.add(root, 0, "no log files found")
     return files
 
@@ -229,7 +231,9 @@ class _Merger:
                 self.slots[start : start + SLOT_WIDTH] = array("q", (ids[local], preferred, *counts))
                 self._count(ids[local], counts, audio, slot=slot)
 
-    def _count(self, bucket: int, counts: Sequence[int], audio: Fraction, *, slot: int, sign: int = 1) -> None:
+    def _count(
+        self, bucket: int, counts: Sequence[int], audio: Fraction, *, slot: int, sign: int = 1
+    ) -> None:
         self.tally.add(self.keys[bucket], (1, *counts), audio, sign)
         if audio and sign > 0:
             self.slot_audio[slot] = audio
