@@ -71,7 +71,11 @@ class Generator:
             "output_tokens": self.rng.randint(20, 4_000),
         }
         message_id = f"msg_01{self.rng.getrandbits(120):030x}"[:30]
-        request_id = None if self.rng.random() < self.missing_request_ids else f"req_011C{self.rng.getrandbits(120):030x}"[:28]
+        request_id = (
+            None
+            if self.rng.random() < self.missing_request_ids
+            else f"req_011C{self.rng.getrandbits(120):030x}"[:28]
+        )
         blocks = self.rng.choice(
             [["text"], ["thinking", "text"], ["text", "tool_use"], ["thinking", "tool_use", "tool_use"]]
         )
@@ -210,7 +214,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--size", default="100M")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--missing-request-ids", type=float, default=0.05, help="share of requests without one")
+    parser.add_argument(
+        "--missing-request-ids", type=float, default=0.05, help="share of requests without one"
+    )
     args = parser.parse_args()
     if (args.out / "truth.json").exists():
         raise SystemExit(f"{args.out} already holds logs; remove it first")

@@ -75,7 +75,9 @@ def ccusage_binary(out: Path, given: str | None) -> Path:
     if not binary.exists():
         npm = shutil.which("npm") or sys.exit("npm is needed to install ccusage (or pass --ccusage PATH)")
         folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund", CCUSAGE], check=True)
+        subprocess.run(
+            [npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund", CCUSAGE], check=True
+        )
     return binary
 
 
@@ -97,7 +99,17 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
     truth = json.loads((folder / "truth.json").read_text())
     megabytes = truth["bytes"] / 1e6
     env = {**os.environ, "TZ": "UTC", "CLAUDE_CONFIG_DIR": str(folder), "NO_COLOR": "1"}
-    tokenplan = [sys.executable, "-m", "tokenplan_cli", "usage", "report", "--from", "claude-code", str(folder), "--json"]
+    tokenplan = [
+        sys.executable,
+        "-m",
+        "tokenplan_cli",
+        "usage",
+        "report",
+        "--from",
+        "claude-code",
+        str(folder),
+        "--json",
+    ]
     theirs = [str(ccusage), "daily", "--json", "--offline"]
     results: dict[str, list[tuple[float, int, bytes]]] = {"tokenplan": [], "ccusage": []}
     for run in range(args.runs):
@@ -106,7 +118,9 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
             results[name].append(measure(command, env))
     print(f"\n{size}: {megabytes:,.0f} MB in {sum(1 for _ in folder.rglob('*.jsonl'))} files, "
           f"{truth['requests']:,} requests, {truth['lines']:,} lines; {args.runs} run(s) each")  # fmt: skip
-    print(f"  {'tool':<10} {'median s':>9} {'MB/s':>8} {'peak MB':>8}   {'  '.join(f'{k:>13}' for k in KINDS)}")
+    print(
+        f"  {'tool':<10} {'median s':>9} {'MB/s':>8} {'peak MB':>8}   {'  '.join(f'{k:>13}' for k in KINDS)}"
+    )
     speeds = {}
     for name, runs in results.items():
         seconds = statistics.median(r[0] for r in runs)
@@ -117,9 +131,13 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
             totals = [document["totals"][kind] for kind in KINDS]
         else:
             totals = [document["totals"][kind] for kind in CCUSAGE_KINDS]
-        print(f"  {name:<10} {seconds:9.2f} {speeds[name]:8.0f} {peak:8.0f}   {'  '.join(f'{t:>13,}' for t in totals)}")
+        print(
+            f"  {name:<10} {seconds:9.2f} {speeds[name]:8.0f} {peak:8.0f}   {'  '.join(f'{t:>13,}' for t in totals)}"
+        )
     print(f"  {'truth':<10} {'':>9} {'':>8} {'':>8}   {'  '.join(f'{truth[k]:>13,}' for k in TRUTH_KINDS)}")
-    print(f"  throughput ratio tokenplan / ccusage: {speeds['tokenplan'] / speeds['ccusage']:.2f}x (target >= 1.2x)")
+    print(
+        f"  throughput ratio tokenplan / ccusage: {speeds['tokenplan'] / speeds['ccusage']:.2f}x (target >= 1.2x)"
+    )
     if not args.keep:
         shutil.rmtree(folder)
 

@@ -11,10 +11,10 @@ in any zone is exact. Models are charged as the card's models through a `ModelMa
 from __future__ import annotations
 
 import fnmatch
-from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from fractions import Fraction
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
