@@ -6,8 +6,8 @@ in `<session>/subagents/agent-<id>.jsonl`): user prompts, tool results of realis
 bytes to tens of kilobytes), snapshot and summary lines, and assistant requests streamed as one line per
 content block, the early blocks with a partial `output_tokens` and the last with the final count. Some
 sessions are resumed into a new file that repeats earlier requests (cross-file duplicates); some
-requests (5 % by default) lack a `requestId`, as in some Claude Code 2.1 logs; a few `<synthetic>` lines. Timestamps spread over 60 days and every hour,
-so requests straddle 16:00 UTC.
+requests (5 % by default) lack a `requestId`, as in some Claude Code 2.1 logs; a few `<synthetic>`
+lines. Timestamps spread over 60 days and every hour, so requests straddle 16:00 UTC.
 
 The truth (tokens of each request counted once, with the final output count) is written beside the logs
 in `truth.json`, so a reader's totals can be checked, not only timed.

@@ -131,13 +131,11 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
             totals = [document["totals"][kind] for kind in KINDS]
         else:
             totals = [document["totals"][kind] for kind in CCUSAGE_KINDS]
-        print(
-            f"  {name:<10} {seconds:9.2f} {speeds[name]:8.0f} {peak:8.0f}   {'  '.join(f'{t:>13,}' for t in totals)}"
-        )
+        figures = "  ".join(f"{t:>13,}" for t in totals)
+        print(f"  {name:<10} {seconds:9.2f} {speeds[name]:8.0f} {peak:8.0f}   {figures}")
     print(f"  {'truth':<10} {'':>9} {'':>8} {'':>8}   {'  '.join(f'{truth[k]:>13,}' for k in TRUTH_KINDS)}")
-    print(
-        f"  throughput ratio tokenplan / ccusage: {speeds['tokenplan'] / speeds['ccusage']:.2f}x (target >= 1.2x)"
-    )
+    ratio = speeds["tokenplan"] / speeds["ccusage"]
+    print(f"  throughput ratio tokenplan / ccusage: {ratio:.2f}x (target >= 1.2x)")
     if not args.keep:
         shutil.rmtree(folder)
 
@@ -155,7 +153,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     ccusage = ccusage_binary(args.out, args.ccusage)
-    print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}; {subprocess.run([str(ccusage), '--version'], capture_output=True, text=True).stdout.strip()}")  # fmt: skip
+    version = subprocess.run([str(ccusage), "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}; {version}; load {os.getloadavg()[0]:.2f}")
     for size in args.sizes.split(","):
         run_size(size.strip(), args, ccusage)
 
