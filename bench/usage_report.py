@@ -154,7 +154,9 @@ def main() -> None:
     args = parser.parse_args()
     ccusage = ccusage_binary(args.out, args.ccusage)
     version = subprocess.run([str(ccusage), "--version"], capture_output=True, text=True).stdout.strip()
-    print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}; {version}; load {os.getloadavg()[0]:.2f}")
+    print(
+        f"cores: {os.cpu_count()}; python {sys.version.split()[0]}; {version}; load {os.getloadavg()[0]:.2f}"
+    )
     for size in args.sizes.split(","):
         run_size(size.strip(), args, ccusage)
 
