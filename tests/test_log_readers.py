@@ -112,7 +112,7 @@ GOOD_LINE = SESSION.read_bytes().splitlines(keepends=True)[2]
 
 # (file bytes, skipped line numbers, reasons): every line that cannot be read is counted, never raised
 BAD_CLAUDE_FILES = [
-    pytest.param(GOOD_LINE + b'{"type":"assistant","message":{"usage":{"input_tokens":1}\n' + GOOD_LINE, [2], ["malformed JSON"], id="malformed"),
+    pytest.param(GOOD_LINE + b'{"type":"assistant","message":{"usage":{"output_tokens":1}\n' + GOOD_LINE, [2], ["malformed JSON"], id="malformed"),
     pytest.param(GOOD_LINE + GOOD_LINE[:200], [2], ["truncated last line"], id="truncated-last-line"),
     pytest.param(GOOD_LINE + GOOD_LINE[:60], [2], ["truncated last line"], id="truncated-before-usage"),
     pytest.param(GOOD_LINE.replace(b"Let me", b"L\xffme").replace(b"thinking\",\"thinking\":\"The", b"thinking\",\"thinking\":\"\xfe\xff"), [1], ["not UTF-8"], id="not-utf8"),  # noqa: E501

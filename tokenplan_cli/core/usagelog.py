@@ -91,11 +91,7 @@ class LogTally:
             self.audio[key] = self.audio.get(key, ZERO) + sign * audio
 
     def quantities(self, key: BucketKey) -> Quantities:
-        _, hit, miss, write, output, reasoning = self.counts[key]
-        return Quantities(
-            Fraction(hit), Fraction(miss), Fraction(write), Fraction(output), Fraction(reasoning),
-            self.audio.get(key, ZERO),
-        )  # fmt: skip
+        return _quantities(self.counts[key][1:], self.audio.get(key, ZERO))
 
     def requests(self, key: BucketKey) -> int:
         return self.counts[key][0]
@@ -294,8 +290,27 @@ def check_grouping(by: str) -> str:
 
 def charged_usage(keys: Iterable[BucketKey], tally: LogTally, mapping: ModelMap) -> Usage:
     """The buckets' quantities by charged model and window: what the credit engine prices."""
+    counts: dict[tuple[str, Window], list[int]] = {}
+    audio: dict[tuple[str, Window], Fraction] = {}
+    for key in keys:  # whole numbers first: Fraction arithmetic per bucket was most of a report's time
+        line = (mapping.charge(key.model)[0], key.window)
+        totals = counts.get(line)
+        if totals is None:
+            totals = counts[line] = [0] * len(KINDS)
+        for position, value in enumerate(tally.counts[key][1:]):
+            totals[position] += value
+        if key in tally.audio:
+            audio[line] = audio.get(line, ZERO) + tally.audio[key]
     return Usage.of(
-        UsageLine(mapping.charge(key.model)[0], key.window, tally.quantities(key)) for key in keys
+        UsageLine(model, window, _quantities(totals, audio.get((model, window), ZERO)))
+        for (model, window), totals in counts.items()
+    )
+
+
+def _quantities(totals: list[int], audio: Fraction) -> Quantities:
+    hit, miss, write, output, reasoning = totals
+    return Quantities(
+        Fraction(hit), Fraction(miss), Fraction(write), Fraction(output), Fraction(reasoning), audio
     )
 
 

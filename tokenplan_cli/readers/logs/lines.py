@@ -74,9 +74,11 @@ def parse_instant(value: Any) -> datetime | None:
     """An ISO 8601 text (`2026-10-01T15:59:59.500Z`) or Unix seconds or milliseconds, as aware UTC."""
     if isinstance(value, str):
         try:
-            parsed = datetime.fromisoformat(value.strip())
+            parsed = datetime.fromisoformat(value)
         except ValueError:
             return None
+        if parsed.tzinfo is UTC:  # "…Z", as every tool writes: nothing to convert (hot path)
+            return parsed
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         seconds, millis = (value // 1000, value % 1000) if value >= MILLISECONDS_FROM else (value, 0)
@@ -97,8 +99,8 @@ class BadRecord(Exception):
 
 def token_count(value: Any) -> int:
     """A token count: a non-negative whole number; absent (None) is 0; anything else is a `BadRecord`."""
+    if type(value) is int and value >= 0:  # not a bool, which is an int too
+        return value
     if value is None:
         return 0
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
     raise BadRecord("bad token count")
