@@ -270,3 +270,64 @@ def test_usage_report_json_loads_no_rich() -> None:
     )
     modules = imported_modules(code)
     assert "rich" not in modules and "pydantic" not in modules
+
+
+def test_profile_json_needs_a_file(cli: Cli) -> None:
+    assert "--json describes the file written: add -o FILE" in cli.error(
+        ["usage", "profile", *FROM_CLAUDE, "--json"]
+    )
+
+
+def test_profile_to_stdout_is_the_toml(cli: Cli) -> None:
+    out = cli.run(["usage", "profile", *FROM_CLAUDE, "--as-of", AS_OF]).stdout
+    assert out.startswith("# Written by tokenplan usage profile") and "schema_version = 1" in out
+
+
+def test_the_progress_bar_draws_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, card: object) -> None:
+    """Rich is imported, and the bar drawn on stderr, only when stderr is a terminal and a person reads."""
+    import sys
+
+    from tokenplan_cli.commands import logsource
+    from tokenplan_cli.readers.logs import Skips
+    from tokenplan_cli.readers.logs.scanner import find_log_files
+
+    files = find_log_files(("claude-code",), [Path(CLAUDE)], {}, Path("/nowhere"), Skips())
+    monkeypatch.setattr("tokenplan_cli.readers.logs.scanner.POOL_FROM_BYTES", 0)
+    drawn: list[int] = []
+
+    class FakeProgress:
+        def __init__(self, files: int, total: int) -> None:
+            drawn.append(files)
+
+        def __enter__(self) -> object:
+            return lambda size: drawn.append(size)
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    monkeypatch.setattr("tokenplan_cli.render.progress.file_progress", FakeProgress)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    logsource._scan(files, card, Skips(), progress=True)  # type: ignore[arg-type]
+    assert drawn == []
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    logsource._scan(files, card, Skips(), progress=False)  # type: ignore[arg-type]
+    assert drawn == []
+    result = logsource._scan(files, card, Skips(), progress=True)  # type: ignore[arg-type]
+    assert drawn[0] == 3 and sum(drawn[1:]) == sum(f.size for f in files) and result.records == 4
+
+
+def test_file_progress_draws_files_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from tokenplan_cli.render import progress
+
+    stream = io.StringIO()
+    monkeypatch.setattr(
+        progress, "make_console", lambda stderr: Console(file=stream, force_terminal=True, width=100)
+    )
+    with progress.file_progress(2, 2_000_000) as advance:
+        advance(1_000_000)
+        advance(1_000_000)
+    assert "2/2 files" in stream.getvalue() and "2.0 MB" in stream.getvalue()

@@ -26,7 +26,9 @@ from tokenplan_cli.commands.logsource import (
     UntilOption,
     read_logs,
 )
+from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.render import OutputFormat, emit
+from tokenplan_cli.writers.files import STDOUT
 
 app = command_app(no_args_is_help=True, help="Real usage, read from your AI coding tools' logs.")
 
@@ -93,10 +95,14 @@ def profile(
     from tokenplan_cli.core.credits import compute_credits
     from tokenplan_cli.core.usagelog import local_hour_weights
     from tokenplan_cli.views.usage import profile_written_document
-    from tokenplan_cli.writers.files import STDOUT, write_output
+    from tokenplan_cli.writers.files import write_output
     from tokenplan_cli.writers.profile import profile_to_toml
 
     fmt = output_format(json_output)
+    if json_output and output == STDOUT:
+        raise BadInputError(
+            "--json describes the file written: add -o FILE (without it the profile goes to stdout)"
+        )
     card = load_card(rates)
     instant = resolve_as_of(as_of)
     logs = read_logs(

@@ -1,12 +1,12 @@
-"""Finding the tools' log files and reading them all: a process pool over files, one global dedupe.
+"""Finding the tools' log files and reading them all: worker processes over files, one global dedupe.
 
-Workers (one per core) each read whole files with their tool's reader and send back a compact result:
-the file's records without a dedupe key already summed by bucket, and its keyed records packed as
-bytes (a 16-byte digest of the key, the bucket, the counts). Consecutive copies of one request (a
-streamed response) are merged in the worker. The parent keeps, for every key it has seen, a slot of
-eight integers (the bucket and counts of the copy it kept) so that a better copy found later in another
-file replaces it exactly; everything else is summed into a `LogTally` as it arrives, so memory grows
-with the number of distinct requests, never with the bytes read.
+Workers (one per core) each read whole files with their tool's reader, keep one copy of each request
+the file holds (see `core.records.UsageRecord` for which), and send back a compact `FileResult`: the
+file's requests summed by bucket, and the 16-byte digests of their dedupe keys with eight integers
+each (file, bucket, preferred, counts). The parent adds the sums to one `LogTally` and settles the
+requests found in more than one file, taking the losing copy back out exactly. Memory grows with the
+number of distinct requests (about 150 bytes each in the parent), never with the bytes read; a worker
+holds one file's distinct requests at a time.
 """
 
 from __future__ import annotations
