@@ -331,3 +331,20 @@ def test_file_progress_draws_files_and_bytes(monkeypatch: pytest.MonkeyPatch) ->
         advance(1_000_000)
         advance(1_000_000)
     assert "2/2 files" in stream.getvalue() and "2.0 MB" in stream.getvalue()
+
+
+def test_the_readme_tour_shows_real_output(cli: Cli) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    command = "$ tokenplan usage report --from claude-code tests/fixtures/logs/claude --map 'claude-haiku-*=mimo-v2.5' --map 'claude-*=mimo-v2.5-pro'\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    args = [
+        "usage",
+        "report",
+        *FROM_CLAUDE,
+        "--map",
+        "claude-haiku-*=mimo-v2.5",
+        "--map",
+        "claude-*=mimo-v2.5-pro",
+    ]
+    real = "\n".join(line.rstrip() for line in cli.run(args).stdout.splitlines()) + "\n"
+    assert shown == real

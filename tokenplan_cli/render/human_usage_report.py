@@ -39,6 +39,7 @@ def render(doc: Mapping[str, Any], console: Console) -> None:
             f"copies dropped.",
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
     _skipped(doc["skipped"], console)
     for note in doc["notes"]:
