@@ -133,22 +133,31 @@ def _column_counts(row: dict[str, Any]) -> dict[str, int]:
     return {name: token_count(_whole(row.get(name))) for name in COUNT_COLUMNS}
 
 
+# OpenAI's usage objects, each told by its marks: (marks, total input, its details, total output, its
+# details). The chat API says prompt/completion; the responses API input/output, like Anthropic's, but
+# with details tables (and an input total that includes the cached part).
+OPENAI_STYLES = (
+    (
+        ("prompt_tokens", "completion_tokens"),
+        "prompt_tokens", "prompt_tokens_details", "completion_tokens", "completion_tokens_details",
+    ),
+    (
+        ("input_tokens_details", "output_tokens_details"),
+        "input_tokens", "input_tokens_details", "output_tokens", "output_tokens_details",
+    ),
+)  # fmt: skip
+
+
 def _usage_counts(usage: dict[str, Any]) -> dict[str, int]:
     """Tokens by kind from a provider's raw `usage` object (see the module's docstring)."""
-    if "prompt_tokens" in usage or "completion_tokens" in usage:
-        return _split(
-            usage.get("prompt_tokens"),
-            _detail(usage, "prompt_tokens_details", "cached_tokens"),
-            usage.get("completion_tokens"),
-            _detail(usage, "completion_tokens_details", "reasoning_tokens"),
-        )
-    if "input_tokens_details" in usage or "output_tokens_details" in usage:
-        return _split(
-            usage.get("input_tokens"),
-            _detail(usage, "input_tokens_details", "cached_tokens"),
-            usage.get("output_tokens"),
-            _detail(usage, "output_tokens_details", "reasoning_tokens"),
-        )
+    for marks, input_key, input_details, output_key, output_details in OPENAI_STYLES:
+        if any(mark in usage for mark in marks):
+            return _split(
+                usage.get(input_key),
+                _detail(usage, input_details, "cached_tokens"),
+                usage.get(output_key),
+                _detail(usage, output_details, "reasoning_tokens"),
+            )
     return {
         "cache_hit": token_count(usage.get("cache_read_input_tokens")),
         "cache_miss": token_count(usage.get("input_tokens")),
