@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from tokenplan_cli.core.records import UsageRecord, normalise_model
+from tokenplan_cli.core.records import ZERO, UsageRecord, normalise_model
 from tokenplan_cli.readers.logs import Skips, walk_files
 from tokenplan_cli.readers.logs.lines import (
     BadRecord,
@@ -91,7 +91,7 @@ def _record(entry: Any) -> UsageRecord | None:
     timestamp = parse_instant(entry.get("timestamp"))
     if timestamp is None:
         raise BadRecord("no valid timestamp")
-    return UsageRecord(
+    return UsageRecord(  # positional: several times a second per MB of logs
         timestamp,
         TOOL,
         _model_name(model if type(model) is str and model else "unknown"),
@@ -99,8 +99,10 @@ def _record(entry: Any) -> UsageRecord | None:
         token_count(usage.get("input_tokens")),
         _cache_write(usage),
         token_count(usage.get("output_tokens")),
-        dedupe_key=_dedupe_key(message.get("id"), entry.get("requestId")),
-        preferred=entry.get("isSidechain") is not True,
+        0,
+        ZERO,
+        _dedupe_key(message.get("id"), entry.get("requestId")),
+        entry.get("isSidechain") is not True,
     )
 
 
