@@ -15,6 +15,7 @@ MODULES = [
     "tokenplan_cli.core.plans",
     "tokenplan_cli.core.errors",
     "tokenplan_cli.core.records",
+    "tokenplan_cli.readers.logs.fields",
     "tokenplan_cli.render.jsonout",
     "tokenplan_cli.render.numbers",
 ]

@@ -1,23 +1,230 @@
-"""The opencode log reader (a placeholder: it finds nothing yet; see issue #4)."""
+"""OpenCode (and the forks that keep its layout: Kilo CLI, MiMo Code): assistant messages' token counts.
+
+OpenCode keeps each session's messages in a SQLite store (`opencode.db`, or `opencode-<channel>.db`;
+table `message`, with the steps' usage in table `part`) and, before version 1.2, as one JSON file per
+message under `storage/message/<session>/<message>.json` (parts under `storage/part/<message>/`). A
+migrated install has both, so the same message is read twice; see docs/log-formats.md.
+
+An assistant message's `tokens` are disjoint: `input` without the cache, `cache.read`, `cache.write`,
+`output` without reasoning, `reasoning`. OpenCode overwrites them at every step of the message (while it
+adds up the cost), so when the message has `step-finish` parts their sum is its usage.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips
+from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs.fields import (
+    BadRecord,
+    cannot_read,
+    count,
+    dedupe_key,
+    instant_from_ms,
+    mapping,
+    model_name,
+)
+from tokenplan_cli.readers.logs.jsonlines import parse_object
+from tokenplan_cli.readers.logs.sqlite import open_store, rows
 
 TOOL = "opencode"
+KEY_PREFIX = b"oc"
+# Data directories under $XDG_DATA_HOME of OpenCode and of the forks that keep its layout.
+DATA_DIRS = ("opencode", "kilo", "mimocode")
+STORE_NAME = re.compile(r"^(opencode|kilo|mimocode)[\w.-]*\.db$")
+# A message file holds metadata only (text lives in parts); anything larger is not one.
+MAX_JSON_BYTES = 16 << 20
+# A step-finish part is a few hundred bytes; larger part files (tool output, text) are not read.
+MAX_STEP_PART_BYTES = 8 << 10
+STEP_FINISH = b'"step-finish"'
+SEPARATOR = b"\x1e"  # joins a message's step-finish parts in one SQL value; JSON text never holds it
+
+MESSAGES_WITH_STEPS = f"""
+SELECT m.rowid, m.data,
+       (SELECT group_concat(p.data, char(30)) FROM part p
+         WHERE p.message_id = m.id AND instr(p.data, '{STEP_FINISH.decode()}') > 0)
+FROM message m WHERE instr(m.data, '"tokens"') > 0
+"""
+MESSAGES_ALONE = """SELECT m.rowid, m.data, NULL FROM message m WHERE instr(m.data, '"tokens"') > 0"""
+# Newer stores (the `next` channel) also keep messages in `session_message`, the role in column `type`.
+SESSION_MESSAGES = """
+SELECT rowid, data, NULL FROM session_message WHERE type = 'assistant' AND instr(data, '"tokens"') > 0
+"""
 
 
 def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
-    return []
+    data_home = Path(env["XDG_DATA_HOME"]) if env.get("XDG_DATA_HOME") else home / ".local" / "share"
+    return [data_home / name for name in DATA_DIRS]
 
 
 def find_files(root: Path, skips: Skips) -> Iterator[Path]:
-    return iter(())
+    """The SQLite stores at the top of a data directory, then its legacy message files.
+
+    A folder with neither (one a user named, such as `storage/message`) is searched for message files.
+    """
+    if not root.is_dir():
+        yield from walk_files(root, _is_message_file, skips)
+        return
+    try:
+        stores = sorted(entry for entry in root.iterdir() if STORE_NAME.match(entry.name) and entry.is_file())
+    except OSError as exc:
+        skips.add(root, 0, cannot_read(exc))
+        return
+    yield from stores
+    legacy = root / "storage" / "message"
+    if legacy.is_dir():
+        yield from walk_files(legacy, _is_message_file, skips)
+    elif not stores and not (root / "storage").exists():
+        yield from walk_files(root, _is_message_file, skips)
+
+
+def _is_message_file(path: Path) -> bool:
+    return path.suffix == ".json" and path.parent.parent.name == "message"
 
 
 def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
-    return iter(())
+    if path.suffix == ".json":
+        yield from _read_message_file(path, skips)
+    else:
+        yield from _read_store(path, skips)
+
+
+def _read_message_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
+    data = _small_file(path, MAX_JSON_BYTES, skips)
+    if data is None or b'"tokens"' not in data:
+        return
+    info = parse_object(data)
+    if isinstance(info, str):
+        skips.add(path, 1, info)
+        return
+    # storage/message/<session>/<message>.json has its parts in storage/part/<message>/
+    parts_folder = path.parent.parent.parent / "part" / path.stem
+    try:
+        record = _message_record(info, _step_parts_in(parts_folder))
+    except BadRecord as bad:
+        skips.add(path, 1, bad.reason)
+        return
+    if record is not None:
+        yield record
+
+
+def _small_file(path: Path, limit: int, skips: Skips | None) -> bytes | None:
+    """The bytes of a file no larger than `limit` (None, reported when `skips` is given, otherwise)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        if skips is not None:
+            skips.add(path, 0, cannot_read(exc))
+        return None
+    if len(data) > limit:
+        if skips is not None:
+            skips.add(path, 0, "file too large")
+        return None
+    return data
+
+
+def _step_parts_in(folder: Path) -> list[dict[str, Any]]:
+    """The step-finish parts of a legacy message (unreadable or foreign part files count for nothing)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return []
+    parts = []
+    for entry in entries:
+        try:
+            small = entry.name.endswith(".json") and entry.stat().st_size <= MAX_STEP_PART_BYTES
+        except OSError:
+            continue
+        data = _small_file(Path(entry.path), MAX_STEP_PART_BYTES, None) if small else None
+        if data is not None and STEP_FINISH in data:
+            part = parse_object(data)
+            if isinstance(part, dict) and part.get("type") == "step-finish":
+                parts.append(part)
+    return parts
+
+
+def _read_store(path: Path, skips: Skips) -> Iterator[UsageRecord]:
+    with open_store(path, skips, ("message", "session_message"), "no message table") as store:
+        if store is None:
+            return
+        connection, tables = store
+        queries = []
+        if "message" in tables:
+            queries.append(MESSAGES_WITH_STEPS if "part" in tables else MESSAGES_ALONE)
+        if "session_message" in tables:
+            queries.append(SESSION_MESSAGES)
+        for query in queries:
+            for rowid, data, steps in rows(connection, path, skips, query):
+                record = _row_record(path, rowid, data, steps, skips)
+                if record is not None:
+                    yield record
+
+
+def _row_record(path: Path, rowid: object, data: object, steps: object, skips: Skips) -> UsageRecord | None:
+    row = rowid if isinstance(rowid, int) else 0
+    if not isinstance(data, bytes):
+        skips.add(path, row, "no message data")
+        return None
+    info = parse_object(data)
+    if isinstance(info, str):
+        skips.add(path, row, info)
+        return None
+    parts = []
+    if isinstance(steps, bytes):
+        for text in steps.split(SEPARATOR):
+            part = parse_object(text)
+            if isinstance(part, dict) and part.get("type") == "step-finish":
+                parts.append(part)
+    try:
+        return _message_record(info, parts)
+    except BadRecord as bad:
+        skips.add(path, row, bad.reason)
+        return None
+
+
+def _message_record(info: dict[str, Any], steps: Iterable[dict[str, Any]]) -> UsageRecord | None:
+    """The usage of one assistant message; None for other roles and for messages that used nothing."""
+    role = info.get("role")
+    if role is not None and role != "assistant":
+        return None
+    own = _token_counts(mapping(info, "tokens"))
+    step_counts = [_token_counts(mapping(step, "tokens")) for step in steps]
+    summed = [sum(kind) for kind in zip(*step_counts, strict=True)]
+    counts = summed or own
+    if not any(counts):
+        return None
+    timestamp = instant_from_ms(mapping(info, "time").get("created"))
+    raw_model = info.get("modelID") or mapping(info, "model").get("id")
+    cache_hit, cache_miss, cache_write, output, reasoning = counts
+    return UsageRecord(
+        timestamp=timestamp,
+        tool=TOOL,
+        model=model_name(raw_model),
+        cache_hit=cache_hit,
+        cache_miss=cache_miss,
+        cache_write=cache_write,
+        output=output,
+        reasoning=reasoning,
+        # Every copy of a message, in the JSON store, the SQLite store or a forked session (which
+        # copies messages under new ids), has the same creation instant, model and own counts.
+        dedupe_key=dedupe_key(KEY_PREFIX, timestamp.isoformat(), str(raw_model), *own),
+        preferred=bool(summed),
+    )
+
+
+def _token_counts(tokens: dict[str, Any]) -> tuple[int, int, int, int, int]:
+    """cache hit, cache miss, cache write, output, reasoning: OpenCode keeps them disjoint."""
+    cache = mapping(tokens, "cache")
+    return (
+        count(cache, "read"),
+        count(tokens, "input"),
+        count(cache, "write"),
+        count(tokens, "output"),
+        count(tokens, "reasoning"),
+    )

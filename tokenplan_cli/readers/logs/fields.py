@@ -1,0 +1,136 @@
+"""Small pieces every log reader needs: token counts, instants, model names and compact dedupe keys.
+
+A reader turns one log record into a `UsageRecord` with these helpers; anything it cannot use raises
+`BadRecord`, whose `reason` is the short fixed phrase the reader hands to `Skips.add` (never the content).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tokenplan_cli.core.records import normalise_model
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+UNKNOWN_MODEL = "unknown"
+# Twelve bytes of BLAKE2b: collisions stay out of reach for billions of keys, and the scanner's set of
+# keys stays small whatever the length of the ids a tool writes.
+KEY_DIGEST_BYTES = 12
+
+
+class BadRecord(ValueError):
+    """A record that parsed but cannot be counted; `reason` is a short fixed phrase for `Skips.add`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def cannot_read(exc: OSError) -> str:
+    """The skip reason for a file or folder the operating system would not give us."""
+    return f"cannot read: {exc.strerror or 'error'}"
+
+
+def count(mapping: Any, key: str) -> int:
+    """A token count: absent or null is 0, a negative count is 0, anything but a whole number is bad.
+
+    Some tool versions subtract cached tokens from a total that never held them and write a negative
+    input count; the cached count is still right, so only the impossible negative is dropped.
+
+    >>> count({"input": 12}, "input"), count({}, "input"), count({"input": -3}, "input")
+    (12, 0, 0)
+    >>> count({"input": 7.0}, "input")
+    7
+    """
+    value = mapping.get(key) if type(mapping) is dict else None
+    if type(value) is int:  # the common case first: this runs several times a record
+        return value if value > 0 else 0
+    if value is None:
+        return 0
+    if isinstance(value, float) and value.is_integer():
+        return max(int(value), 0)
+    raise BadRecord("bad token count")
+
+
+def mapping(parent: Any, key: str) -> dict[str, Any]:
+    """A nested object, or an empty one when it is absent or null."""
+    value = parent.get(key) if isinstance(parent, dict) else None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BadRecord(f"bad {key} field")
+    return value
+
+
+def lookup(value: Any, *keys: str) -> Any:
+    """The value at a path of keys, or None where the path leaves the objects (never an error).
+
+    >>> lookup({"source": {"subagent": {"id": "x"}}}, "source", "subagent", "id")
+    'x'
+    >>> lookup({"source": "cli"}, "source", "subagent", "id") is None
+    True
+    """
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def instant_from_iso(text: Any) -> datetime:
+    """An ISO 8601 timestamp as an aware UTC datetime; one without an offset is taken as UTC.
+
+    >>> instant_from_iso("2026-03-02T15:59:59.500Z").isoformat()
+    '2026-03-02T15:59:59.500000+00:00'
+    """
+    if not isinstance(text, str):
+        raise BadRecord("no timestamp")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRecord("bad timestamp") from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def instant_from_ms(value: Any) -> datetime:
+    """Milliseconds since the Unix epoch as an aware UTC datetime (exact for whole milliseconds).
+
+    >>> instant_from_ms(1772467199000).isoformat()
+    '2026-03-02T15:59:59+00:00'
+    """
+    if type(value) is not int and not isinstance(value, float):
+        raise BadRecord("no timestamp")
+    try:
+        return EPOCH + timedelta(milliseconds=value)
+    except (OverflowError, ValueError):
+        raise BadRecord("bad timestamp") from None
+
+
+def model_name(raw: Any) -> str:
+    """The model a record names, normalised; `unknown` when it names none."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    if not isinstance(raw, str) or not raw.strip():
+        return UNKNOWN_MODEL
+    return normalise_model(raw) or UNKNOWN_MODEL
+
+
+def dedupe_key(prefix: bytes, *parts: str | bytes | int) -> bytes:
+    """A compact key equal for equal parts: the tool's prefix and a digest of the parts.
+
+    Strings and bytes with the same UTF-8 spelling give the same key, so a value read from a JSON line
+    and the same value read from a SQLite row agree.
+
+    >>> dedupe_key(b"oc", "msg_1", 5) == dedupe_key(b"oc", b"msg_1", 5)
+    True
+    >>> dedupe_key(b"oc", "msg_1")[:3]
+    b'oc:'
+    """
+    pieces = [
+        part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass") for part in parts
+    ]
+    digest = hashlib.blake2b(b"\x1f".join(pieces), digest_size=KEY_DIGEST_BYTES).digest()
+    return prefix + b":" + digest
