@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips, claude_code, generic
+from tokenplan_cli.readers.logs import Skips, claude_code, generic, jsonlines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "logs"
 PROJECT = FIXTURES / "claude" / "projects" / "-home-dev-shop"
@@ -116,8 +116,8 @@ BAD_CLAUDE_FILES = [
     pytest.param(GOOD_LINE + GOOD_LINE[:200], [2], ["truncated last line"], id="truncated-last-line"),
     pytest.param(GOOD_LINE + GOOD_LINE[:60], [2], ["truncated last line"], id="truncated-before-usage"),
     pytest.param(GOOD_LINE.replace(b"Let me", b"L\xffme").replace(b"thinking\",\"thinking\":\"The", b"thinking\",\"thinking\":\"\xfe\xff"), [1], ["not UTF-8"], id="not-utf8"),  # noqa: E501
-    pytest.param(GOOD_LINE.replace(b'"output_tokens":1,', b'"output_tokens":-1,'), [1], ["bad token count"], id="negative-count"),
-    pytest.param(GOOD_LINE.replace(b'"timestamp":"2026-10-01T15:59:58.500Z"', b'"timestamp":"yesterday"'), [1], ["no valid timestamp"], id="bad-timestamp"),
+    pytest.param(GOOD_LINE.replace(b'"output_tokens":1,', b'"output_tokens":"one",'), [1], ["bad token count"], id="count-not-a-number"),
+    pytest.param(GOOD_LINE.replace(b'"timestamp":"2026-10-01T15:59:58.500Z"', b'"timestamp":"yesterday"'), [1], ["bad timestamp"], id="bad-timestamp"),
     pytest.param(b"\n\n" + GOOD_LINE, [], [], id="blank-lines-are-fine"),
 ]  # fmt: skip
 
@@ -142,7 +142,8 @@ BAD_GENERIC_FILES = [
     pytest.param("g.csv", b"timestamp,model,output\n2026-10-01T00:00:00Z,mimo-v2.5\n", [2], ["wrong number of fields"], id="csv-short-row"),
     pytest.param("g.csv", b"time,model,output\n1,2,3\n", [1], ["no timestamp and model columns in the header"], id="csv-no-header"),
     pytest.param("g.csv", b"timestamp,model,output\n2026-10-01T00:00:00Z,mimo-v2.5,\xff1\n", [2], ["not UTF-8"], id="csv-not-utf8"),
-    pytest.param("g.jsonl", b'{"timestamp":"2026-10-01T00:00:00Z","output":3}\n', [1], ["no model"], id="jsonl-no-model"),
+    pytest.param("g.jsonl", b'{"model":"mimo-v2.5","output":3}\n', [1], ["no timestamp"], id="jsonl-no-timestamp"),
+    pytest.param("g.jsonl", b'{"timestamp":"soon","model":"mimo-v2.5","output":3}\n', [1], ["bad timestamp"], id="jsonl-bad-timestamp"),
     pytest.param("g.jsonl", b'[1, 2]\n', [1], ["not a JSON object"], id="jsonl-not-an-object"),
     pytest.param("g.jsonl", b'{"timestamp":"2026-10-01T00:00:00Z","model":"m","usage":{"prompt_tokens":5,"prompt_tokens_details":{"cached_tokens":9}}}\n', [1], ["a part exceeds its total"], id="jsonl-cached-above-prompt"),
     pytest.param("g.jsonl", b'{"timestamp":"2026-10-01T00:00:00Z","model":"m","audio_seconds":"lots"}\n', [1], ["bad audio seconds"], id="jsonl-bad-audio"),
@@ -167,20 +168,16 @@ def test_an_unreadable_file_is_counted_as_line_zero(tmp_path: Path, monkeypatch:
     if os.geteuid() != 0:  # root reads any file: stand in for the permission error there
         path.chmod(0)
     else:
-        real_open = Path.open
 
-        def refuse(self: Path, *args: object, **kwargs: object) -> object:
-            if self == path:
-                raise PermissionError(13, "Permission denied")
-            return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+        def refuse(file: object, *args: object, **kwargs: object) -> object:
+            raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(Path, "open", refuse)
+        monkeypatch.setattr(jsonlines, "open", refuse, raising=False)
     records, skips = read(claude_code, path)
-    assert records == [] and [(f.lines, f.reasons) for f in skips.by_file()] == [
-        ((0,), ("cannot read: permission denied",))
-    ]
+    assert records == []
+    assert [(f.lines, f.reasons) for f in skips.by_file()] == [((0,), ("cannot read: Permission denied",))]
 
 
 def test_a_folder_named_like_a_log_is_counted(tmp_path: Path) -> None:
     records, skips = read(claude_code, tmp_path)
-    assert records == [] and skips.by_file()[0].reasons == ("cannot read: is a directory",)
+    assert records == [] and skips.by_file()[0].reasons == ("cannot read: Is a directory",)

@@ -348,3 +348,28 @@ def test_the_readme_tour_shows_real_output(cli: Cli) -> None:
     ]
     real = "\n".join(line.rstrip() for line in cli.run(args).stdout.splitlines()) + "\n"
     assert shown == real
+
+
+def test_with_no_flags_every_tool_found_is_read(cli: Cli, tmp_path: Path) -> None:
+    """A machine with Claude Code, Codex and Gemini CLI logs where each keeps them: one report of all."""
+    shutil.copytree(CLAUDE, tmp_path / ".claude")
+    shutil.copytree(FIXTURES / "codex", tmp_path / ".codex")
+    shutil.copytree(FIXTURES / "gemini", tmp_path / ".gemini")
+    env = {
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": "",
+        "CLAUDE_CONFIG_DIR": "",
+        "CODEX_HOME": "",
+        "XDG_DATA_HOME": "",
+        "GEMINI_CLI_HOME": "",
+        "OPENCLAW_STATE_DIR": "",
+    }
+    doc = cli.json([*REPORT, "--by", "tool"], env=env)
+    assert [t["tool"] for t in doc["tools"]] == ["claude-code", "codex", "gemini"]
+    assert [row["tool"] for row in doc["rows"]] == ["claude-code", "codex", "gemini"]
+    alone = {
+        tool: cli.json([*REPORT, "--from", tool], env=env)["totals"]["credits"]
+        for tool in ("claude-code", "codex", "gemini")
+    }
+    assert doc["totals"]["credits"] == sum(alone.values()) and alone["claude-code"] == TOTAL
+    assert doc["source"] == "logs claude-code, codex, gemini"

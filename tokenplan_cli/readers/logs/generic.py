@@ -1,11 +1,11 @@
 """Any gateway's or tool's export: CSV, or JSON lines, one request per row (`--from csv` / `--from jsonl`).
 
-A row has the documented columns (docs/logs.md):
+A row has the documented columns (docs/log-formats.md):
 
 | column | meaning |
 |---|---|
 | `timestamp` | ISO 8601 (UTC unless it has an offset) or Unix seconds or milliseconds; required |
-| `model` | the model name; required |
+| `model` | the model name (absent: `unknown`, charged by default and listed as assumed) |
 | `cache_hit`, `cache_miss`, `cache_write`, `output`, `reasoning` | token counts (absent: 0) |
 | `audio_seconds` | seconds of speech-recognition input (absent: 0) |
 | `id` | optional: rows with the same id count once |
@@ -32,22 +32,25 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from tokenplan_cli.core.records import UsageRecord, normalise_model
+from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips, walk_files
-from tokenplan_cli.readers.logs.lines import (
+from tokenplan_cli.readers.logs.fields import (
     BadRecord,
-    bad_line_reason,
-    numbered_lines,
-    parse_instant,
-    parse_json,
-    token_count,
+    count,
+    instant_from_iso,
+    instant_from_ms,
+    lookup,
+    model_name,
 )
+from tokenplan_cli.readers.logs.jsonlines import line_records, numbered_lines
 
 TOOL = "jsonl"
 CSV_TOOL = "csv"
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
 COUNT_COLUMNS = ("cache_hit", "cache_miss", "cache_write", "output", "reasoning")
 TIME_KEYS = ("timestamp", "created_at", "created", "time")
+# A whole-number instant at least this large is in milliseconds (10^11 seconds is the year 5138).
+MILLISECONDS_FROM = 10**11
 
 
 def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
@@ -59,27 +62,18 @@ def find_files(root: Path, skips: Skips) -> Iterator[Path]:
 
 
 def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
-    rows = _csv_rows(path, skips) if path.suffix.lower() == ".csv" else _json_rows(path, skips)
-    tool = CSV_TOOL if path.suffix.lower() == ".csv" else TOOL
-    for number, row in rows:
+    if path.suffix.lower() != ".csv":
+        yield from line_records(path, skips, (), lambda row: _record(row, TOOL))  # every line is a row
+        return
+    for number, row in _csv_rows(path, skips):
         try:
-            yield _record(row, tool)
-        except BadRecord as exc:
-            skips.add(path, number, str(exc))
-
-
-def _json_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
-    for number, line in numbered_lines(path, skips):
-        if not line.strip():
-            continue
-        row = parse_json(line, path, number, skips)
-        if isinstance(row, dict):
-            yield number, row
-        elif row is not None:
-            skips.add(path, number, "not a JSON object")
+            yield _record(row, CSV_TOOL)
+        except BadRecord as bad:
+            skips.add(path, number, bad.reason)
 
 
 def _csv_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows as dicts by (lower-case) column, empty cells left out, whole numbers as ints."""
     header: list[str] | None = None
     for number, line in numbered_lines(path, skips):
         if not line.strip():
@@ -87,7 +81,7 @@ def _csv_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             text = line.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
-            skips.add(path, number, bad_line_reason(line))
+            skips.add(path, number, "not UTF-8")
             continue
         cells = next(csv.reader([text]), [])
         if header is None:
@@ -98,29 +92,31 @@ def _csv_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
             continue
         if len(cells) != len(header):
             skips.add(
-                path, number, bad_line_reason(line) if not line.endswith(b"\n") else "wrong number of fields"
+                path, number, "wrong number of fields" if line.endswith(b"\n") else "truncated last line"
             )
             continue
-        yield number, {key: value for key, value in zip(header, cells, strict=True) if value.strip() != ""}
+        yield number, {key: _cell(value) for key, value in zip(header, cells, strict=True) if value.strip()}
+
+
+def _cell(text: str) -> str | int:
+    digits = text.strip().replace("_", "")
+    return int(digits) if digits.isdigit() else text
 
 
 def _record(row: dict[str, Any], tool: str) -> UsageRecord:
-    usage = row.get("usage")
     response = row.get("response")
-    if usage is None and isinstance(response, dict):
-        usage = response.get("usage")
-    model = row.get("model") or (response.get("model") if isinstance(response, dict) else None)
-    if not isinstance(model, str) or not model.strip():
-        raise BadRecord("no model")
-    timestamp = next((parse_instant(_number_or_text(row[key])) for key in TIME_KEYS if key in row), None)
-    if timestamp is None:
-        raise BadRecord("no valid timestamp")
-    counts = _usage_counts(usage) if isinstance(usage, dict) else _column_counts(row)
-    record_id = row.get("id") or (response.get("id") if isinstance(response, dict) else None)
+    response = response if isinstance(response, dict) else {}
+    usage = row.get("usage", response.get("usage"))
+    counts = (
+        _usage_counts(usage)
+        if isinstance(usage, dict)
+        else {name: count(row, name) for name in COUNT_COLUMNS}
+    )
+    record_id = row.get("id", response.get("id"))
     return UsageRecord(
-        timestamp=timestamp,
+        timestamp=_instant(next((row[key] for key in TIME_KEYS if key in row), None)),
         tool=tool,
-        model=normalise_model(model),
+        model=model_name(row.get("model", response.get("model"))),
         audio_seconds=_seconds(row.get("audio_seconds")),
         dedupe_key=f"{tool}:{record_id}".encode()
         if isinstance(record_id, str | int) and record_id != ""
@@ -129,8 +125,11 @@ def _record(row: dict[str, Any], tool: str) -> UsageRecord:
     )
 
 
-def _column_counts(row: dict[str, Any]) -> dict[str, int]:
-    return {name: token_count(_whole(row.get(name))) for name in COUNT_COLUMNS}
+def _instant(value: Any) -> Any:
+    """ISO 8601 text, or Unix seconds (or milliseconds, when large enough) as a number."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return instant_from_ms(value if value >= MILLISECONDS_FROM else value * 1000)
+    return instant_from_iso(value)
 
 
 # OpenAI's usage objects, each told by its marks: (marks, total input, its details, total output, its
@@ -159,17 +158,17 @@ def _usage_counts(usage: dict[str, Any]) -> dict[str, int]:
                 _detail(usage, output_details, "reasoning_tokens"),
             )
     return {
-        "cache_hit": token_count(usage.get("cache_read_input_tokens")),
-        "cache_miss": token_count(usage.get("input_tokens")),
-        "cache_write": token_count(usage.get("cache_creation_input_tokens")),
-        "output": token_count(usage.get("output_tokens")),
+        "cache_hit": count(usage, "cache_read_input_tokens"),
+        "cache_miss": count(usage, "input_tokens"),
+        "cache_write": count(usage, "cache_creation_input_tokens"),
+        "output": count(usage, "output_tokens"),
     }
 
 
 def _split(input_all: Any, cached: Any, output_all: Any, reasoning: Any) -> dict[str, int]:
     """OpenAI counts include their parts: input holds the cached tokens, output the reasoning."""
-    total_in, hit = token_count(input_all), token_count(cached)
-    total_out, thought = token_count(output_all), token_count(reasoning)
+    values = {"in": input_all, "hit": cached, "out": output_all, "thought": reasoning}
+    total_in, hit, total_out, thought = (count(values, name) for name in values)
     if hit > total_in or thought > total_out:
         raise BadRecord("a part exceeds its total")
     return {
@@ -181,23 +180,7 @@ def _split(input_all: Any, cached: Any, output_all: Any, reasoning: Any) -> dict
 
 
 def _detail(usage: dict[str, Any], table: str, key: str) -> Any:
-    details = usage.get(table)
-    return details.get(key) if isinstance(details, dict) else None
-
-
-def _whole(value: Any) -> Any:
-    """A CSV cell (text) as the whole number it spells; JSON numbers pass through."""
-    if isinstance(value, str):
-        text = value.strip().replace("_", "")
-        if not text.isdigit():
-            raise BadRecord("bad token count")
-        return int(text)
-    return value
-
-
-def _number_or_text(value: Any) -> Any:
-    """A CSV time cell that is all digits is Unix seconds (or milliseconds)."""
-    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+    return lookup(usage, table, key)
 
 
 def _seconds(value: Any) -> Fraction:
