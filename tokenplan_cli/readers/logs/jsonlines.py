@@ -64,6 +64,16 @@ def numbered_lines(path: Path, skips: Skips) -> Iterator[tuple[int, bytes]]:
             skips.add(path, line_number + 1, cannot_read(exc))
 
 
+def _marker_test(markers: tuple[bytes, ...]) -> Callable[[bytes], bool]:
+    """Whether a line holds one of `markers` (with none, whether it is not blank)."""
+    if len(markers) == 1:  # a substring test: a little faster than a regular expression
+        marker = markers[0]
+        return lambda line: marker in line
+    # One regular-expression scan finds any marker: faster than one substring test per marker.
+    search = re.compile(b"|".join(re.escape(marker) for marker in markers) or rb"\S").search
+    return lambda line: search(line) is not None
+
+
 def _is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
@@ -83,12 +93,11 @@ def json_lines(
     A last line cut short (a log still being written) is reported as "truncated last line"; a file that
     cannot be opened or read as "cannot read: …" (line 0 when it cannot be opened at all).
     """
-    # One regular-expression scan finds any marker: faster than one substring test per marker.
-    holds_marker = re.compile(b"|".join(re.escape(marker) for marker in markers) or rb"\S").search
+    holds_marker = _marker_test(markers)
     for line_number, line in numbered_lines(path, skips):
         complete = line.endswith(b"\n")
         # A last line still being written may have been cut before its marker: parse it anyway.
-        wanted = holds_marker(line) is not None and not line.startswith(skip_prefixes)
+        wanted = holds_marker(line) and not line.startswith(skip_prefixes)
         if not wanted and (complete or not line.strip()):
             continue
         parsed = parse_object(line)
