@@ -373,3 +373,18 @@ def test_with_no_flags_every_tool_found_is_read(cli: Cli, tmp_path: Path) -> Non
     }
     assert doc["totals"]["credits"] == sum(alone.values()) and alone["claude-code"] == TOTAL
     assert doc["source"] == "logs claude-code, codex, gemini"
+
+
+def test_a_machine_without_logs(cli: Cli, tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": "", "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": "",
+           "XDG_DATA_HOME": "", "GEMINI_CLI_HOME": "", "OPENCLAW_STATE_DIR": ""}  # fmt: skip
+    assert "No tool logs found; name them with --from TOOL PATH" in cli.run(REPORT, env=env).stdout
+    doc = cli.json(REPORT, env=env)
+    assert (doc["source"], doc["records"], doc["tools"], doc["period"]["days"]) == (
+        "logs (none found)",
+        0,
+        [],
+        0,
+    )
+    failed = cli.run(["estimate", "--from", "claude-code"], code=2, env=env)
+    assert failed.stderr == "tokenplan: error: logs claude-code: no usage found\n"

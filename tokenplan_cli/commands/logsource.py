@@ -97,8 +97,8 @@ class ObservedLogs(NamedTuple):
     @property
     def label(self) -> str:
         """`logs claude-code, codex`: where the usage came from, for a document's `source`."""
-        names = [tool.tool for tool in self.scan.tools] or list(self.tools) or ["none found"]
-        return "logs " + ", ".join(names)
+        names = [tool.tool for tool in self.scan.tools] or list(self.tools)
+        return "logs " + (", ".join(names) if names else "(none found)")
 
 
 def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) -> ObservedLogs:

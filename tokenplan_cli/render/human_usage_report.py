@@ -26,8 +26,10 @@ COLUMNS = (
 
 def render(doc: Mapping[str, Any], console: Console) -> None:
     period = doc["period"]
-    if not doc["records"]:
-        console.print(f"No usage found ({doc['source']}).", markup=False)
+    if not doc["tools"]:
+        console.print("No tool logs found; name them with --from TOOL PATH (see --help).", markup=False)
+    elif not doc["records"]:
+        console.print(f"No usage found in the {doc['source']} for the days asked.", markup=False)
     else:
         console.print(_groups_table(doc, console))
         console.print(_models_table(doc, console))
