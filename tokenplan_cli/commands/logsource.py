@@ -29,6 +29,7 @@ FromOption = Annotated[
     list[str] | None,
     typer.Option(
         "--from",
+        metavar="TOOL",
         help=f"Read these tools' logs: {', '.join(LOG_READERS)} (repeat or comma-separate; "
         "default: every tool found on this machine).",
         show_default=False,
@@ -37,6 +38,7 @@ FromOption = Annotated[
 PathsArgument = Annotated[
     list[Path] | None,
     typer.Argument(
+        metavar="PATH",
         help="Log files or folders of the one --from tool (default: where the tool keeps them).",
         show_default=False,
     ),
@@ -45,6 +47,7 @@ MapOption = Annotated[
     list[str] | None,
     typer.Option(
         "--map",
+        metavar="PATTERN=MODEL",
         help="Charge logged models matching a glob as a card model: 'claude-opus-*=mimo-v2.5-pro' "
         "(repeatable, first match wins; unmatched models are charged as the dearer model and listed as "
         "assumed).",
