@@ -55,11 +55,14 @@ def read_all(reader: ModuleType, *roots: Path) -> tuple[list[UsageRecord], Skips
 
 
 def dedupe(records: Iterable[UsageRecord]) -> list[UsageRecord]:
-    """The scanner's rule: one record per key; a preferred copy beats one that is not, else the first."""
+    """The scanner's rule: one record per key; a preferred copy beats one that is not, then the copy
+    with more tokens, else the first (`readers.logs.scanner._rank`)."""
+    from tokenplan_cli.readers.logs.scanner import _rank
+
     kept: dict[object, UsageRecord] = {}
     for index, record in enumerate(records):
         key = record.dedupe_key if record.dedupe_key is not None else index
-        if key not in kept or (record.preferred and not kept[key].preferred):
+        if key not in kept or _rank(record) > _rank(kept[key]):
             kept[key] = record
     return list(kept.values())
 

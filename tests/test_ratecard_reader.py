@@ -57,6 +57,8 @@ def card_with(old: str, new: str) -> str:
 BAD_CARDS = [
     pytest.param(card_with("schema_version = 1", "schema_version = 1\nschema_version = 2"), "TOML syntax error", id="toml-syntax"),
     pytest.param(card_with("schema_version = 1", "schema_version = 7"), "schema_version: this tokenplan reads version 1", id="schema-version"),
+    pytest.param(card_with('unmapped_model = "mimo-v2.5-pro"', 'unmapped_model = "mimo-v2.5-por"'), "defaults.unmapped_model: 'mimo-v2.5-por' is not a language model of the card; did you mean 'mimo-v2.5-pro'", id="unmapped-model-typo"),
+    pytest.param(card_with('unmapped_model = "mimo-v2.5-pro"', 'unmapped_model = "mimo-v2.5-asr"'), "defaults.unmapped_model: 'mimo-v2.5-asr' is not a language model", id="unmapped-model-asr"),
     pytest.param(card_with('forward = { to = "mimo-v2.5-pro"', 'forward = { to = "mimo-v9"'), 'models.mimo-v2-pro.forward.to: unknown model', id="forward-unknown"),
     pytest.param(card_with("rates = { cache_hit = 2.5, cache_miss = 300", "rates = { cache_hit = -2.5, cache_miss = 300"), 'models."mimo-v2.5-pro".rates.cache_hit: must not be negative', id="negative-rate"),
     pytest.param(card_with("monthly = { credits = 4_100_000_000, ", "monthly = { "), "tiers.Lite.monthly.credits: missing", id="tier-without-credits"),

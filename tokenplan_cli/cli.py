@@ -9,6 +9,7 @@ from `ExitCode`.
 import importlib
 import os
 import sys
+import typing
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ COMMANDS = {
     "renewal-quote": "tokenplan_cli.commands.renewal_quote",
     "expiry": "tokenplan_cli.commands.expiry",
     "status": "tokenplan_cli.commands.status",
+    "usage": "tokenplan_cli.commands.usage",
 }
 
 
@@ -78,6 +80,15 @@ class _PlainCoercion:
             ) from None
 
 
+class _PlainListCoercion(_PlainCoercion):
+    """The same for a repeatable option or a variadic argument (`--map A --map B`, `PATH...`)."""
+
+    def coerce(self, value: Any, param: click.Parameter, ctx: click.Context) -> Any:
+        if not value:
+            return None
+        return [super(_PlainListCoercion, self).coerce(item, param, ctx) for item in value]
+
+
 def _flag(value: Any) -> Any:
     return value  # click has already parsed a flag to a bool
 
@@ -93,10 +104,16 @@ def use_plain_coercion() -> None:
         return
 
     def get_runtime_param(self: Any) -> Any:
-        if self._runtime_param is None and not self.multiple and self.nargs == 1:
-            convert = _PLAIN_TYPES.get(self.type_descriptor.annotation)
-            if convert is not None:
-                self._runtime_param = _PlainCoercion(convert)
+        if self._runtime_param is None:
+            annotation = self.type_descriptor.annotation
+            if not self.multiple and self.nargs == 1:
+                convert = _PLAIN_TYPES.get(annotation)
+                if convert is not None:
+                    self._runtime_param = _PlainCoercion(convert)
+            elif typing.get_origin(annotation) is list and (self.multiple or self.nargs == -1):
+                convert = _PLAIN_TYPES.get(typing.get_args(annotation)[0])
+                if convert is not None and convert is not _flag:
+                    self._runtime_param = _PlainListCoercion(convert)
         return original(self)
 
     get_runtime_param.plain = True  # type: ignore[attr-defined]

@@ -1,5 +1,6 @@
 """`tokenplan estimate`: which tier and cycle carries a usage, and at what price."""
 
+from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
@@ -19,12 +20,22 @@ from tokenplan_cli.commands.common import (
     resolve_as_of,
     resolve_currency,
 )
+from tokenplan_cli.commands.logsource import (
+    FromOption,
+    LogRequest,
+    MapOption,
+    PathsArgument,
+    SinceOption,
+    StrictOption,
+    TzOption,
+    UntilOption,
+)
 from tokenplan_cli.core.amounts import parse_amount, parse_share
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.estimate import estimate_plans
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.usage import Period, Quantities, UsageSource, usage_from_flags
-from tokenplan_cli.render import emit
+from tokenplan_cli.render import OutputFormat, emit
 from tokenplan_cli.views.estimate import estimate_document, plan_rows
 
 app = command_app()
@@ -34,6 +45,7 @@ PER_CHOICES = ("day", "week", "month")
 
 @app.command()
 def estimate(
+    paths: PathsArgument = None,
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Model the token amounts are for.")
     ] = None,
@@ -66,6 +78,12 @@ def estimate(
         Path | None,
         typer.Option("--profile", help="A usage-profile TOML instead of the flags.", show_default=False),
     ] = None,
+    tools: FromOption = None,
+    maps: MapOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    tz: TzOption = None,
+    strict: StrictOption = False,
     headroom: Annotated[
         str | None,
         typer.Option(
@@ -93,15 +111,17 @@ def estimate(
         "--offpeak": offpeak,
         "--days": days,
     }
-    if profile is not None:
+    logs = LogRequest(tools, paths, maps, since, until, tz, strict)
+    if profile is not None or tools or paths:
         given = [name for name, value in flags.items() if value is not None]
+        what = (
+            "--profile takes the usage from the file"
+            if profile is not None
+            else "--from reads the usage from logs"
+        )
         if given or per != "month":
-            raise BadInputError(
-                f"--profile takes the usage from the file; drop {', '.join(given) or '--per'}"
-            )
-        from tokenplan_cli.readers.profile import load_profile
-
-        source = load_profile(profile, card, instant).to_source()
+            raise BadInputError(f"{what}; drop {', '.join(given) or '--per'}")
+        source = _recorded_source(card, instant, profile, logs, fmt)
     else:
         source = _flag_source(card, model, cache_hit, cache_miss, output, audio_hours, offpeak, per, days)
     result = estimate_plans(
@@ -112,6 +132,28 @@ def estimate(
         headroom=headroom_or_default(card, headroom),
     )
     emit(estimate_document(result), fmt, human="estimate", csv_rows=plan_rows)
+
+
+def _recorded_source(
+    card: RateCard, instant: datetime, profile: Path | None, logs: LogRequest, fmt: OutputFormat
+) -> UsageSource:
+    """The usage of a profile file, or of the tools' logs (`--from`)."""
+    from tokenplan_cli.core.usagelog import assumed_notes, default_model
+
+    if profile is not None:
+        if logs.tools or logs.paths:
+            raise BadInputError("give either --profile or --from, not both")
+        from tokenplan_cli.readers.profile import load_profile
+
+        recorded = load_profile(profile, card, instant)
+        label = f"profile {profile}"
+    else:
+        from tokenplan_cli.commands.logsource import log_profile
+
+        recorded = log_profile(card, instant, logs, progress=fmt is OutputFormat.HUMAN)
+        label = recorded.source
+    notes = assumed_notes(recorded.observed.get("assumed_models", ()), default_model(card))
+    return recorded.to_source()._replace(label=label, notes=notes)
 
 
 def _flag_source(

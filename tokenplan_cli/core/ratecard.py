@@ -154,6 +154,9 @@ class Defaults(NamedTuple):
     timezone: str
     # Days of a --history that `status` takes its burn rate from; None: every day of the plan so far.
     burn_window_days: int | None = None
+    # The model that logged requests of a model no `--map` rule names are charged as (the dearer one, so
+    # an estimate never understates); "" when the card names none (tokenplan then takes its dearest LLM).
+    unmapped_model: str = ""
 
 
 class Limits(NamedTuple):

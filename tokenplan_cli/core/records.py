@@ -37,7 +37,8 @@ class UsageRecord(NamedTuple):
     # None for a format that never repeats a request.
     dedupe_key: bytes | None = None
     # Among copies with the same key, a preferred copy wins over one that is not (Claude Code: the
-    # non-sidechain copy); between equals, the first one read wins.
+    # non-sidechain copy); between equals, the copy with more tokens (a streamed response's copies grow
+    # until the last holds the final output count); between those, the first one read.
     preferred: bool = True
 
     @property

@@ -11,6 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from tokenplan_cli.core.errors import did_you_mean
 from tokenplan_cli.core.money import round_money
 from tokenplan_cli.core.ratecard import (
     CYCLES,
@@ -83,7 +84,7 @@ def parse_rate_card(document: dict[str, Any], source: str) -> RateCard:
         models=models,
         series=series,
         events=tuple(_event(t) for t in root.tables("events")),
-        defaults=_defaults(root.table("defaults"), currencies),
+        defaults=_defaults(root.table("defaults"), currencies, models),
         limits=_limits(root.table("limits")),
     )
     root.finish()
@@ -344,7 +345,7 @@ def _event(table: Table) -> Event:
     return event
 
 
-def _defaults(table: Table, currencies: dict[str, Currency]) -> Defaults:
+def _defaults(table: Table, currencies: dict[str, Currency], models: dict[str, Model]) -> Defaults:
     currency = table.string("currency")
     if currency not in currencies:
         table.fail("currency", f"{currency!r} is not among [currencies] ({', '.join(currencies)})")
@@ -352,7 +353,15 @@ def _defaults(table: Table, currencies: dict[str, Currency]) -> Defaults:
     if headroom >= 1:
         table.fail("headroom", "must be below 1 (a share of the quota)")
     window = table.integer("burn_window_days", minimum=1) if table.has("burn_window_days") else None
-    defaults = Defaults(currency, headroom, table.string("timezone", "UTC"), window)
+    unmapped = table.string("unmapped_model", "")
+    if unmapped and (unmapped not in models or models[unmapped].kind != "llm"):
+        llms = [name for name, model in models.items() if model.kind == "llm"]
+        hint = did_you_mean(unmapped, llms)
+        table.fail(
+            "unmapped_model",
+            f"{unmapped!r} is not a language model of the card" + (f"; did you mean {hint}?" if hint else ""),
+        )
+    defaults = Defaults(currency, headroom, table.string("timezone", "UTC"), window, unmapped)
     table.finish()
     return defaults
 

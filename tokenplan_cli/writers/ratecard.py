@@ -81,6 +81,7 @@ def card_to_toml(card: RateCard) -> dict[str, Any]:
                 if card.defaults.burn_window_days is not None
                 else {}
             ),
+            **({"unmapped_model": card.defaults.unmapped_model} if card.defaults.unmapped_model else {}),
         },
         "limits": {
             "max_amount": _number(card.limits.max_amount),

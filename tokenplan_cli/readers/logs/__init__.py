@@ -25,7 +25,9 @@ Rules for `read_file`, which runs in a worker process for many files:
   it is never raised. The reason is a short fixed phrase ("malformed JSON", "not UTF-8"): never the
   line's content, which holds users' code. An unreadable file is `skips.add(path, 0, "cannot read: …")`.
 - Records carry a `dedupe_key` where the tool can write the same request twice (in one file or in two);
-  the scanner keeps one copy per key.
+  the scanner keeps one copy per key: a `preferred` one, else the one with the most tokens, else the
+  first read (`core.records.UsageRecord`). `readers.logs.lines` has the shared helpers (numbered byte
+  lines, JSON parsing, skip reasons); `readers.logs.scanner` runs the readers.
 """
 
 from __future__ import annotations

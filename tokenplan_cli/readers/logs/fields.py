@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from tokenplan_cli.core.records import normalise_model
@@ -90,6 +91,8 @@ def instant_from_iso(text: Any) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise BadRecord("bad timestamp") from None
+    if moment.tzinfo is UTC:  # "…Z", as most tools write: nothing to convert (a hot path)
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -111,11 +114,18 @@ def instant_from_ms(value: Any) -> datetime:
 
 def model_name(raw: Any) -> str:
     """The model a record names, normalised; `unknown` when it names none."""
+    if type(raw) is str:  # a log names a handful of models thousands of times
+        return _normalised(raw)
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", "replace")
     if not isinstance(raw, str) or not raw.strip():
         return UNKNOWN_MODEL
     return normalise_model(raw) or UNKNOWN_MODEL
+
+
+@lru_cache(maxsize=1024)
+def _normalised(raw: str) -> str:
+    return normalise_model(raw) or UNKNOWN_MODEL if raw.strip() else UNKNOWN_MODEL
 
 
 def dedupe_key(prefix: bytes, *parts: str | bytes | int) -> bytes:

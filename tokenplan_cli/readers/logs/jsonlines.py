@@ -7,7 +7,6 @@ is reported in `Skips` with its line number and a fixed reason, never its conten
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,12 +16,19 @@ from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs.fields import BadRecord, cannot_read
 
+try:  # orjson: 1.5x the throughput of json.loads on Claude Code logs (bench/usage_report.py)
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - orjson is a dependency; a bare install still works
+    from json import loads as _loads
+
+# With the default 8 kB buffer, lines of several kB are pieced together from many reads: iterating and
+# testing Claude Code's lines ran at 665 MB/s with it and 1,306 MB/s with 1 MB.
 READ_BUFFER_BYTES = 1 << 20
 
 
 def loads(data: bytes) -> Any:
     """Parse one JSON document from bytes (one place to switch the project to a faster parser)."""
-    return json.loads(data)
+    return _loads(data)
 
 
 def parse_object(data: bytes) -> dict[str, Any] | str:
@@ -31,11 +37,49 @@ def parse_object(data: bytes) -> dict[str, Any] | str:
         value = loads(data)
     except UnicodeDecodeError:
         return "not UTF-8"
-    except (ValueError, RecursionError):
-        return "malformed JSON"
+    except (ValueError, RecursionError):  # orjson reports bad UTF-8 as a JSON error: tell them apart
+        return "malformed JSON" if _is_utf8(data) else "not UTF-8"
     if not isinstance(value, dict):
         return "not a JSON object"
     return value
+
+
+def numbered_lines(path: Path, skips: Skips) -> Iterator[tuple[int, bytes]]:
+    """The lines of `path` as bytes (newline kept), numbered from 1.
+
+    A file that cannot be opened is reported in `skips` as "cannot read: …" on line 0; one that fails
+    while read, on the line it failed at.
+    """
+    try:
+        handle = open(path, "rb", buffering=READ_BUFFER_BYTES)
+    except OSError as exc:
+        skips.add(path, 0, cannot_read(exc))
+        return
+    line_number = 0
+    with handle:
+        try:
+            for line_number, line in enumerate(handle, 1):
+                yield line_number, line
+        except OSError as exc:
+            skips.add(path, line_number + 1, cannot_read(exc))
+
+
+def _marker_test(markers: tuple[bytes, ...]) -> Callable[[bytes], bool]:
+    """Whether a line holds one of `markers` (with none, whether it is not blank)."""
+    if len(markers) == 1:  # a substring test: a little faster than a regular expression
+        marker = markers[0]
+        return lambda line: marker in line
+    # One regular-expression scan finds any marker: faster than one substring test per marker.
+    search = re.compile(b"|".join(re.escape(marker) for marker in markers) or rb"\S").search
+    return lambda line: search(line) is not None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def json_lines(
@@ -43,35 +87,25 @@ def json_lines(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """The line number and object of every line of `path` that holds one of `markers` and parses.
 
-    Lines that begin with one of `skip_prefixes` are passed over unread even when they hold a marker.
+    With no markers, every line that is not blank is wanted. Lines that begin with one of
+    `skip_prefixes` are passed over unread even when they hold a marker.
 
     A last line cut short (a log still being written) is reported as "truncated last line"; a file that
     cannot be opened or read as "cannot read: …" (line 0 when it cannot be opened at all).
     """
-    try:
-        handle = open(path, "rb", buffering=READ_BUFFER_BYTES)
-    except OSError as exc:
-        skips.add(path, 0, cannot_read(exc))
-        return
-    # One regular-expression scan finds any marker: faster than one substring test per marker.
-    holds_marker = re.compile(b"|".join(re.escape(marker) for marker in markers)).search
-    line_number = 0
-    with handle:
-        try:
-            for line_number, line in enumerate(handle, 1):
-                complete = line.endswith(b"\n")
-                # A last line still being written may have been cut before its marker: parse it anyway.
-                wanted = holds_marker(line) is not None and not line.startswith(skip_prefixes)
-                if not wanted and (complete or not line.strip()):
-                    continue
-                parsed = parse_object(line)
-                if isinstance(parsed, str):
-                    cut_short = parsed == "malformed JSON" and not complete
-                    skips.add(path, line_number, "truncated last line" if cut_short else parsed)
-                elif wanted:
-                    yield line_number, parsed
-        except OSError as exc:
-            skips.add(path, line_number + 1, cannot_read(exc))
+    holds_marker = _marker_test(markers)
+    for line_number, line in numbered_lines(path, skips):
+        complete = line.endswith(b"\n")
+        # A last line still being written may have been cut before its marker: parse it anyway.
+        wanted = holds_marker(line) and not line.startswith(skip_prefixes)
+        if not wanted and (complete or not line.strip()):
+            continue
+        parsed = parse_object(line)
+        if isinstance(parsed, str):
+            cut_short = parsed == "malformed JSON" and not complete
+            skips.add(path, line_number, "truncated last line" if cut_short else parsed)
+        elif wanted:
+            yield line_number, parsed
 
 
 def line_records(

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""`tokenplan usage report` against `ccusage daily --json --offline` on the same synthetic Claude Code logs.
+
+For each size, generates deterministic logs (bench/claude_logs.py) unless they exist, reads them once to
+warm the page cache, then runs both tools alternately and prints, for each, the median wall time, the
+throughput (MB/s of log files), the peak memory (the proportional set size of the process and its
+children, sampled every 20 ms) and the token totals beside the truth the generator wrote. ccusage
+20.0.24 (a native build that uses every core) is installed with npm into OUT/ccusage unless --ccusage
+names one. Timings on a shared machine vary: run it on a quiet one for figures to quote.
+
+    python bench/usage_report.py [--sizes 100M,1G] [--runs 3] [--out bench/out] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from claude_logs import Generator, parse_size  # noqa: E402
+
+CCUSAGE = "ccusage@20.0.24"
+KINDS = ("cache_hit", "cache_miss", "cache_write", "output")  # tokenplan's names
+CCUSAGE_KINDS = ("cacheReadTokens", "inputTokens", "cacheCreationTokens", "outputTokens")
+TRUTH_KINDS = ("cache_read", "input", "cache_write", "output")
+
+
+def tree_pss_kb(root: int) -> int:
+    """Proportional set size of `root` and its descendants, in kB (shared pages counted once)."""
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                total += next(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as handle:
+                    pending += [int(child) for child in handle.read().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
+    """(wall seconds, peak memory in kB, stdout) of one run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    peak = 0
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: chunks.append(process.stdout.read()))  # type: ignore[union-attr]
+    reader.start()
+    while process.poll() is None:
+        peak = max(peak, tree_pss_kb(process.pid))
+        time.sleep(0.02)
+    reader.join()
+    elapsed = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
+    return elapsed, peak, b"".join(chunks)
+
+
+def ccusage_binary(out: Path, given: str | None) -> Path:
+    if given:
+        return Path(given)
+    folder = out / "ccusage"
+    binary = folder / "node_modules" / ".bin" / "ccusage"
+    if not binary.exists():
+        npm = shutil.which("npm") or sys.exit("npm is needed to install ccusage (or pass --ccusage PATH)")
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund", CCUSAGE], check=True
+        )
+    return binary
+
+
+def logs_for(out: Path, size: str, seed: int, missing: float) -> Path:
+    folder = out / f"claude-{size}-{missing}"
+    if not (folder / "truth.json").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"generating {size} of Claude Code logs in {folder} ...", flush=True)
+        Generator(folder, seed, missing).run(parse_size(size))
+    for path in folder.rglob("*.jsonl"):  # warm the page cache: both tools then read from memory
+        with path.open("rb") as handle:
+            while handle.read(1 << 20):
+                pass
+    return folder
+
+
+def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
+    folder = logs_for(args.out, size, args.seed, args.missing_request_ids)
+    truth = json.loads((folder / "truth.json").read_text())
+    megabytes = truth["bytes"] / 1e6
+    env = {**os.environ, "TZ": "UTC", "CLAUDE_CONFIG_DIR": str(folder), "NO_COLOR": "1"}
+    tokenplan = [
+        sys.executable,
+        "-m",
+        "tokenplan_cli",
+        "usage",
+        "report",
+        "--from",
+        "claude-code",
+        str(folder),
+        "--json",
+    ]
+    theirs = [str(ccusage), "daily", "--json", "--offline"]
+    results: dict[str, list[tuple[float, int, bytes]]] = {"tokenplan": [], "ccusage": []}
+    for run in range(args.runs):
+        order = [("tokenplan", tokenplan), ("ccusage", theirs)]
+        for name, command in order if run % 2 == 0 else reversed(order):
+            results[name].append(measure(command, env))
+    print(f"\n{size}: {megabytes:,.0f} MB in {sum(1 for _ in folder.rglob('*.jsonl'))} files, "
+          f"{truth['requests']:,} requests, {truth['lines']:,} lines; {args.runs} run(s) each")  # fmt: skip
+    print(
+        f"  {'tool':<10} {'median s':>9} {'MB/s':>8} {'peak MB':>8}   {'  '.join(f'{k:>13}' for k in KINDS)}"
+    )
+    speeds = {}
+    for name, runs in results.items():
+        seconds = statistics.median(r[0] for r in runs)
+        peak = max(r[1] for r in runs) / 1024
+        speeds[name] = megabytes / seconds
+        document = json.loads(runs[-1][2])
+        if name == "tokenplan":
+            totals = [document["totals"][kind] for kind in KINDS]
+        else:
+            totals = [document["totals"][kind] for kind in CCUSAGE_KINDS]
+        figures = "  ".join(f"{t:>13,}" for t in totals)
+        print(f"  {name:<10} {seconds:9.2f} {speeds[name]:8.0f} {peak:8.0f}   {figures}")
+    print(f"  {'truth':<10} {'':>9} {'':>8} {'':>8}   {'  '.join(f'{truth[k]:>13,}' for k in TRUTH_KINDS)}")
+    ratio = speeds["tokenplan"] / speeds["ccusage"]
+    print(f"  throughput ratio tokenplan / ccusage: {ratio:.2f}x (target >= 1.2x)")
+    if not args.keep:
+        shutil.rmtree(folder)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100M,1G")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--ccusage", help="a ccusage executable (default: install ccusage@20.0.24 into OUT)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated logs for the next run")
+    parser.add_argument(
+        "--missing-request-ids", type=float, default=0.05, help="share of requests logged without a requestId"
+    )
+    args = parser.parse_args()
+    ccusage = ccusage_binary(args.out, args.ccusage)
+    version = subprocess.run([str(ccusage), "--version"], capture_output=True, text=True).stdout.strip()
+    print(
+        f"cores: {os.cpu_count()}; python {sys.version.split()[0]}; {version}; load {os.getloadavg()[0]:.2f}"
+    )
+    for size in args.sizes.split(","):
+        run_size(size.strip(), args, ccusage)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""The scanner: finding files, one dedupe across files (best copy kept), the pool, and bad paths."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.core.usagelog import slot_start
+from tokenplan_cli.readers.logs import Skips
+from tokenplan_cli.readers.logs.scanner import ScanResult, find_log_files, scan_files, tool_names
+
+FIXTURES = Path(__file__).parent / "fixtures" / "logs"
+CLAUDE = FIXTURES / "claude"
+
+
+def scan(card: RateCard, tools: tuple[str, ...], paths: list[Path], **options: int) -> ScanResult:
+    skips = Skips()
+    files = find_log_files(tools, paths, {}, Path("/nonexistent-home"), skips)
+    return scan_files(files, card.offpeak, skips, **options)
+
+
+def kept(result: ScanResult) -> list[tuple[str, str, str, int, int]]:
+    """(model, UTC time of the quarter hour, window, requests, output) of every bucket with requests."""
+    return sorted(
+        (key.model, slot_start(key.slot).strftime("%m-%d %H:%M"), key.window, counts[0], counts[4])
+        for key, counts in result.tally.counts.items()
+        if counts[0]
+    )
+
+
+EXPECTED = [
+    # the streamed request, kept with its last block's output (260), at the main copy's 15:59 (peak),
+    # not the sub-agent's replay at 16:10 nor the resumed session's copy
+    ("claude-haiku-4-5-20251001", "10-01 16:00", "offpeak", 1, 80),
+    ("claude-opus-4-1-20250805", "10-01 16:00", "offpeak", 1, 500),
+    ("claude-sonnet-4-5-20250929", "10-01 15:45", "peak", 1, 260),
+    ("mimo-v2.5-pro", "10-02 08:00", "peak", 1, 1000),
+]
+
+
+def test_one_copy_of_each_request_across_files(card: RateCard) -> None:
+    result = scan(card, ("claude-code",), [CLAUDE])
+    assert kept(result) == EXPECTED
+    assert result.records == 4 and not result.skips
+    # 2 + 1 streamed blocks merged in the session, the progress copy, the replay, 8 copies in the resumed file
+    assert result.duplicates == 11
+    assert [(t.tool, t.files) for t in result.tools] == [("claude-code", 3)]
+
+
+def test_the_pool_gives_the_same_result(card: RateCard) -> None:
+    alone = scan(card, ("claude-code",), [CLAUDE], workers=1)
+    pooled = scan(card, ("claude-code",), [CLAUDE], workers=2, pool_from_bytes=0)
+    assert kept(pooled) == kept(alone) and pooled.duplicates == alone.duplicates
+
+
+def test_file_order_does_not_change_which_copy_wins(card: RateCard, tmp_path: Path) -> None:
+    """The sub-agent's replay read first still loses to the main copy; a partial copy to the final one."""
+    project = tmp_path / "projects" / "p"
+    project.mkdir(parents=True)
+    source = CLAUDE / "projects" / "-home-dev-shop"
+    shutil.copy(next(source.rglob("agent-*.jsonl")), project / "0-agent.jsonl")
+    lines = (source / "7f3c2a10-5b1e-4c2d-9a8e-1f2b3c4d5e6f.jsonl").read_bytes().splitlines(keepends=True)
+    (project / "1-first-block.jsonl").write_bytes(lines[2])  # output_tokens 1
+    (project / "2-session.jsonl").write_bytes(b"".join(lines))
+    assert kept(scan(card, ("claude-code",), [tmp_path])) == EXPECTED[:3]
+
+
+def test_default_roots_are_searched_when_no_path_is_given(card: RateCard, tmp_path: Path) -> None:
+    shutil.copytree(CLAUDE, tmp_path / ".claude")
+    skips = Skips()
+    files = find_log_files((), [], {}, tmp_path, skips)
+    assert {f.tool for f in files} == {"claude-code"} and len(files) == 3 and not skips
+
+
+def test_the_same_folder_twice_is_read_once(card: RateCard, tmp_path: Path) -> None:
+    (tmp_path / ".config").mkdir()
+    shutil.copytree(CLAUDE, tmp_path / ".claude")
+    (tmp_path / ".config" / "claude").symlink_to(tmp_path / ".claude")
+    assert len(find_log_files(("claude-code",), [], {}, tmp_path, Skips())) == 3
+
+
+def test_generic_exports_are_deduped_by_id(card: RateCard) -> None:
+    result = scan(card, ("csv",), [FIXTURES / "generic" / "gateway.csv"])
+    assert result.records == 3 and result.duplicates == 1
+
+
+BAD_PATHS = [
+    pytest.param(lambda root: root / "missing", "no such file or directory", id="missing-path"),
+    pytest.param(
+        lambda root: (root / "empty").mkdir() or root / "empty", "no log files found", id="empty-folder"
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "reason"), BAD_PATHS)
+def test_bad_paths_are_counted(card: RateCard, tmp_path: Path, make: object, reason: str) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    result = scan(card, ("claude-code",), [path])
+    assert [(f.path, f.lines, f.reasons) for f in result.skips.by_file()] == [(str(path), (0,), (reason,))]
+
+
+def test_a_symbolic_link_loop_is_counted_once(card: RateCard, tmp_path: Path) -> None:
+    shutil.copytree(CLAUDE, tmp_path / "logs")
+    (tmp_path / "logs" / "projects" / "loop").symlink_to(tmp_path / "logs")
+    result = scan(card, ("claude-code",), [tmp_path / "logs"])
+    assert result.records == 4
+    assert [f.reasons for f in result.skips.by_file()] == [("symbolic link loop",)]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        pytest.param(["claude-code"], ("claude-code",), id="one"),
+        pytest.param(["Codex,claude-code", "codex"], ("codex", "claude-code"), id="commas-and-repeats"),
+    ],
+)
+def test_tool_names(values: list[str], expected: tuple[str, ...]) -> None:
+    assert tool_names(values) == expected
+
+
+def test_an_unknown_tool_gets_a_did_you_mean() -> None:
+    with pytest.raises(Exception, match="unknown log source 'claude'; did you mean 'claude-code'"):
+        tool_names(["claude"])

@@ -1,0 +1,390 @@
+"""`tokenplan usage report`, `usage profile` and `estimate --from` through the CLI, and their bad inputs."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, Cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "logs"
+CLAUDE = str(FIXTURES / "claude")
+REPORT = ["usage", "report", "--as-of", AS_OF]
+FROM_CLAUDE = ["--from", "claude-code", CLAUDE]
+
+# The fixture's four requests, charged at mimo-v2.5-pro (2.5 / 300 / 600; cache writes as misses):
+#   sonnet 15:59:59 peak      15030 hit, 4 miss, 1200 write, 260 out  -> 554,775
+#   opus   16:00:01 off-peak  20000 hit, 10 miss, 500 write, 500 out  -> 503,000 x 0.8 = 402,400
+#   haiku  16:05    off-peak   1000 hit, 50 miss, 80 out              ->  65,500 x 0.8 =  52,400
+#   mimo   10-02 08:00 peak    5000 hit, 100 miss, 1000 out           -> 642,500
+TOTAL = 554_775 + 402_400 + 52_400 + 642_500
+
+
+def test_report_totals_are_exact(cli: Cli) -> None:
+    doc = cli.json([*REPORT, *FROM_CLAUDE])
+    assert doc["schema_version"] == 1 and doc["command"] == "usage report"
+    totals = doc["totals"]
+    assert (totals["cache_hit"], totals["cache_miss"], totals["cache_write"], totals["output"]) == (
+        41030,
+        164,
+        1700,
+        1840,
+    )
+    assert (totals["credits"], totals["credits_peak"], totals["credits_offpeak"]) == (
+        TOTAL,
+        554_775 + 642_500,
+        454_800,
+    )
+    assert [(row["day"], row["requests"], row["credits"]) for row in doc["rows"]] == [
+        ("2026-10-01", 3, 554_775 + 454_800),
+        ("2026-10-02", 1, 642_500),
+    ]
+    assert doc["assumed_models"] == [
+        "claude-haiku-4-5-20251001",
+        "claude-opus-4-1-20250805",
+        "claude-sonnet-4-5-20250929",
+    ]
+    assert doc["records"] == 4 and doc["duplicates"] == 11
+    assert doc["tools"] == [{"tool": "claude-code", "files": 3, "bytes": doc["tools"][0]["bytes"]}]
+    assert doc["skipped"] == {"total": 0, "files": []}
+    assert doc["period"] == {"first_day": "2026-10-01", "last_day": "2026-10-02", "days": 2}
+    assert (
+        "claude-opus-4-1-20250805: no --map rule names it; charged as mimo-v2.5-pro (assumed)" in doc["notes"]
+    )
+    mimo = next(m for m in doc["models"] if m["model"] == "mimo-v2.5-pro")
+    assert (mimo["assumed"], mimo["charged_as"], mimo["credits"]) == (False, "mimo-v2.5-pro", 642_500)
+
+
+def test_map_rules_change_what_is_charged(cli: Cli) -> None:
+    doc = cli.json(
+        [*REPORT, *FROM_CLAUDE, "--map", "claude-haiku-*=mimo-v2.5", "--map", "claude-*=mimo-v2.5-pro"]
+    )
+    # haiku at mimo-v2.5 (2 / 100 / 200): (1000 x 2 + 50 x 100 + 80 x 200) x 0.8 = 18,400
+    assert doc["totals"]["credits"] == TOTAL - 52_400 + 18_400
+    assert doc["assumed_models"] == [] and doc["mapping"] == [
+        "claude-haiku-*=mimo-v2.5",
+        "claude-*=mimo-v2.5-pro",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "keys"),
+    [
+        pytest.param(["--by", "hour"], [8, 15, 16], id="hour-utc"),
+        pytest.param(["--by", "hour", "--tz", "Asia/Shanghai"], [0, 16, 23], id="hour-shanghai"),
+        pytest.param(
+            ["--by", "day", "--tz", "Asia/Shanghai"], ["2026-10-01", "2026-10-02"], id="day-shanghai"
+        ),
+        pytest.param(["--by", "week"], ["2026-W40"], id="week"),
+        pytest.param(["--by", "month"], ["2026-10"], id="month"),
+        pytest.param(["--by", "tool"], ["claude-code"], id="tool"),
+        pytest.param(["--since", "2026-10-02"], ["2026-10-02"], id="since"),
+        pytest.param(["--until", "2026-10-01"], ["2026-10-01"], id="until"),
+    ],
+)
+def test_groupings(cli: Cli, options: list[str], keys: list[object]) -> None:
+    doc = cli.json([*REPORT, *FROM_CLAUDE, *options])
+    assert [row[doc["by"]] for row in doc["rows"]] == keys
+
+
+def test_csv_has_a_row_per_group_and_the_total(cli: Cli) -> None:
+    lines = cli.run([*REPORT, *FROM_CLAUDE, "--csv"]).stdout.splitlines()
+    assert lines[0].startswith(
+        "day,requests,cache_hit,cache_miss,cache_write,output,reasoning,audio_seconds,tokens,credits,"
+    )
+    assert [line.split(",")[0] for line in lines[1:]] == ["2026-10-01", "2026-10-02", "total"]
+    assert f",{TOTAL}," in lines[-1]
+
+
+def test_human_report(cli: Cli) -> None:
+    out = cli.run([*REPORT, *FROM_CLAUDE]).stdout
+    assert "| 2026-10-01 |" in out and "| total" in out
+    assert "1,652,075 credits over 2 days (2026-10-01 to 2026-10-02)" in out
+    assert "mimo-v2.5-pro (assumed)" in out
+
+
+def write_bad_log(tmp_path: Path) -> Path:
+    folder = tmp_path / "logs"
+    shutil.copytree(CLAUDE, folder)
+    session = next(folder.rglob("7f3c*.jsonl"))
+    session.write_bytes(session.read_bytes() + b'{"type":"assistant","message":{"usage":')
+    return session
+
+
+def test_unreadable_lines_are_counted_by_file_and_line(cli: Cli, tmp_path: Path) -> None:
+    session = write_bad_log(tmp_path)
+    doc = cli.json([*REPORT, "--from", "claude-code", str(tmp_path / "logs")])
+    assert doc["totals"]["credits"] == TOTAL
+    assert doc["skipped"] == {
+        "total": 1,
+        "files": [{"path": str(session), "count": 1, "lines": [13], "reasons": ["truncated last line"]}],
+    }
+    human = cli.run([*REPORT, "--from", "claude-code", str(tmp_path / "logs")]).stdout
+    assert (
+        f"{session}: line 13 (truncated last line; 1 in all)" in human
+        and "usage" not in human.split("skipped")[1]
+    )
+
+
+def test_strict_turns_a_skipped_line_into_exit_2(cli: Cli, tmp_path: Path) -> None:
+    session = write_bad_log(tmp_path)
+    message = cli.error([*REPORT, "--from", "claude-code", str(tmp_path / "logs"), "--strict"])
+    assert (
+        message
+        == f"--strict: 1 log line(s) or file(s) could not be read, in 1 file(s); first: {session}:13 (truncated last line)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        pytest.param(lambda tmp: tmp / "missing", "no such file or directory", id="missing-path"),
+        pytest.param(lambda tmp: (tmp / "empty").mkdir() or tmp / "empty", "no log files found", id="empty-folder"),
+        pytest.param(lambda tmp: (tmp / "loop").mkdir() or (tmp / "loop" / "self").symlink_to(tmp / "loop") or tmp / "loop", "symbolic link loop", id="symlink-loop"),
+        pytest.param(lambda tmp: (tmp / "bad.jsonl").write_bytes(b"\xff\xfe{}\n") and tmp / "bad.jsonl", None, id="not-utf8-without-usage"),
+    ],
+)  # fmt: skip
+def test_bad_paths(cli: Cli, tmp_path: Path, make: object, reason: str | None) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    doc = cli.json([*REPORT, "--from", "claude-code", str(path)])
+    assert doc["records"] == 0 and doc["rows"] == []
+    assert [f["reasons"] for f in doc["skipped"]["files"]] == ([[reason]] if reason else [])
+    if reason:
+        assert cli.error([*REPORT, "--from", "claude-code", str(path), "--strict"]).startswith(
+            "--strict: 1 log line"
+        )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--by", "year"], "--by: expected one of day, week, month, hour, model, tool, got 'year'", id="by"),
+        pytest.param(["--tz", "Asia/Shangai"], "unknown time zone 'Asia/Shangai'; did you mean 'Asia/Shanghai'", id="tz"),
+        pytest.param(["--since", "last week"], "--since: 'last week' is not a date (expected YYYY-MM-DD)", id="since"),
+        pytest.param(["--since", "2026-10-05", "--until", "2026-10-01"], "--since 2026-10-05 is after --until 2026-10-01", id="since-after-until"),
+        pytest.param(["--map", "claude-*=mimo-v25"], "unknown model 'mimo-v25'; did you mean 'mimo-v2.5'", id="map-typo"),
+        pytest.param(["--from", "claude"], "unknown log source 'claude'; did you mean 'claude-code'", id="tool-typo"),
+        pytest.param(["--from", "csv"], "--from csv reads the files you name: add a PATH", id="csv-without-path"),
+        pytest.param(["--from", "codex,claude-code", CLAUDE], "paths belong to one log source", id="paths-two-tools"),
+        pytest.param([CLAUDE], "paths belong to one log source", id="paths-no-tool"),
+        pytest.param(["--json", "--csv"], "--json and --csv exclude each other", id="json-and-csv"),
+    ],
+)  # fmt: skip
+def test_bad_report_options(cli: Cli, args: list[str], message: str) -> None:
+    base = REPORT if "--from" in args or args[0] == CLAUDE else [*REPORT, *FROM_CLAUDE]
+    assert message in cli.error([*base, *args])
+
+
+def test_default_discovery_reads_the_tools_found_on_this_machine(cli: Cli, tmp_path: Path) -> None:
+    shutil.copytree(CLAUDE, tmp_path / ".claude")
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": "", "CLAUDE_CONFIG_DIR": ""}
+    doc = cli.json(REPORT, env=env)
+    assert doc["totals"]["credits"] == TOTAL and doc["source"] == "logs claude-code"
+    assert cli.json([*REPORT], env={**env, "HOME": str(tmp_path / "nobody")})["records"] == 0
+
+
+def test_profile_round_trip_gives_the_same_monthly_credits(cli: Cli, tmp_path: Path) -> None:
+    """logs -> usage.toml -> estimate prices exactly as estimate --from the same logs."""
+    target = tmp_path / "usage.toml"
+    written = cli.json(
+        ["usage", "profile", *FROM_CLAUDE, "-o", str(target), "--as-of", AS_OF, "--tz", "Asia/Shanghai"]
+    )
+    assert written["output"] == str(target) and written["days"] == 2 and written["records"] == 4
+    text = target.read_text()
+    assert "period_days = 2" in text and 'timezone = "Asia/Shanghai"' in text and "[[days]]" in text
+    from_profile = cli.json(["estimate", "--profile", str(target), "--as-of", AS_OF])
+    from_logs = cli.json(["estimate", *FROM_CLAUDE, "--as-of", AS_OF, "--tz", "Asia/Shanghai"])
+    assert from_profile["credits_per_month"] == from_logs["credits_per_month"] == Decimal(TOTAL) * 30 / 2
+    assert from_profile["credits_offpeak"] == from_logs["credits_offpeak"] == Decimal(454_800) * 15
+    assert from_profile["recommended"] == from_logs["recommended"]
+    assert from_logs["source"] == "logs claude-code" and from_profile["notes"] == from_logs["notes"]
+    assert any("(assumed)" in note for note in from_logs["notes"])
+
+
+def test_profile_never_overwrites_without_force(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "usage.toml"
+    target.write_text("keep me")
+    assert (
+        cli.error(["usage", "profile", *FROM_CLAUDE, "-o", str(target)])
+        == f"{target}: already exists; add --force to overwrite it"
+    )
+    assert target.read_text() == "keep me"
+    cli.run(["usage", "profile", *FROM_CLAUDE, "-o", str(target), "--force"])
+    assert target.read_text().startswith("# Written by tokenplan usage profile")
+
+
+def test_profile_days_are_read_back(cli: Cli, tmp_path: Path, card: object) -> None:
+    from conftest import NOW
+    from tokenplan_cli.readers.profile import load_profile
+
+    target = tmp_path / "usage.toml"
+    cli.run(["usage", "profile", *FROM_CLAUDE, "-o", str(target), "--as-of", AS_OF])
+    profile = load_profile(target, card, NOW)  # type: ignore[arg-type]
+    assert [str(day.day) for day in profile.days] == ["2026-10-01", "2026-10-02"]
+    assert profile.observed["assumed_models"] == [
+        "claude-haiku-4-5-20251001",
+        "claude-opus-4-1-20250805",
+        "claude-sonnet-4-5-20250929",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            [*FROM_CLAUDE, "--output", "5M"],
+            "--from reads the usage from logs; drop --output",
+            id="from-and-flags",
+        ),
+        pytest.param(
+            [*FROM_CLAUDE, "--profile", "u.toml"],
+            "give either --profile or --from, not both",
+            id="from-and-profile",
+        ),
+        pytest.param(
+            ["--from", "claude-code", "/nonexistent/logs"],
+            "logs claude-code: no usage found (1 unreadable line(s) or file(s) skipped)",
+            id="no-usage",
+        ),
+        pytest.param(
+            [*FROM_CLAUDE, "--since", "2027-01-01"],
+            "no usage found between 2027-01-01 and today",
+            id="empty-period",
+        ),
+    ],
+)
+def test_bad_estimate_from(cli: Cli, args: list[str], message: str) -> None:
+    assert message in cli.error(["estimate", "--as-of", AS_OF, *args])
+
+
+def test_usage_report_json_loads_no_rich() -> None:
+    from test_startup import imported_modules
+
+    code = (
+        "import sys\nfrom tokenplan_cli.cli import main\n"
+        f"sys.argv = ['tokenplan', 'usage', 'report', '--from', 'claude-code', {CLAUDE!r}, '--json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nsys.stdout = sys.__stdout__"
+    )
+    modules = imported_modules(code)
+    assert "rich" not in modules and "pydantic" not in modules
+
+
+def test_profile_json_needs_a_file(cli: Cli) -> None:
+    assert "--json describes the file written: add -o FILE" in cli.error(
+        ["usage", "profile", *FROM_CLAUDE, "--json"]
+    )
+
+
+def test_profile_to_stdout_is_the_toml(cli: Cli) -> None:
+    out = cli.run(["usage", "profile", *FROM_CLAUDE, "--as-of", AS_OF]).stdout
+    assert out.startswith("# Written by tokenplan usage profile") and "schema_version = 1" in out
+
+
+def test_the_progress_bar_draws_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, card: object) -> None:
+    """Rich is imported, and the bar drawn on stderr, only when stderr is a terminal and a person reads."""
+    import sys
+
+    from tokenplan_cli.commands import logsource
+    from tokenplan_cli.readers.logs import Skips
+    from tokenplan_cli.readers.logs.scanner import find_log_files
+
+    files = find_log_files(("claude-code",), [Path(CLAUDE)], {}, Path("/nowhere"), Skips())
+    monkeypatch.setattr("tokenplan_cli.readers.logs.scanner.POOL_FROM_BYTES", 0)
+    drawn: list[int] = []
+
+    class FakeProgress:
+        def __init__(self, files: int, total: int) -> None:
+            drawn.append(files)
+
+        def __enter__(self) -> object:
+            return lambda size: drawn.append(size)
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    monkeypatch.setattr("tokenplan_cli.render.progress.file_progress", FakeProgress)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    logsource._scan(files, card, Skips(), progress=True)  # type: ignore[arg-type]
+    assert drawn == []
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    logsource._scan(files, card, Skips(), progress=False)  # type: ignore[arg-type]
+    assert drawn == []
+    result = logsource._scan(files, card, Skips(), progress=True)  # type: ignore[arg-type]
+    assert drawn[0] == 3 and sum(drawn[1:]) == sum(f.size for f in files) and result.records == 4
+
+
+def test_file_progress_draws_files_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from tokenplan_cli.render import progress
+
+    stream = io.StringIO()
+    monkeypatch.setattr(
+        progress, "make_console", lambda stderr: Console(file=stream, force_terminal=True, width=100)
+    )
+    with progress.file_progress(2, 2_000_000) as advance:
+        advance(1_000_000)
+        advance(1_000_000)
+    assert "2/2 files" in stream.getvalue() and "2.0 MB" in stream.getvalue()
+
+
+def test_the_readme_tour_shows_real_output(cli: Cli) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    command = "$ tokenplan usage report --from claude-code tests/fixtures/logs/claude --map 'claude-haiku-*=mimo-v2.5' --map 'claude-*=mimo-v2.5-pro'\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    args = [
+        "usage",
+        "report",
+        *FROM_CLAUDE,
+        "--map",
+        "claude-haiku-*=mimo-v2.5",
+        "--map",
+        "claude-*=mimo-v2.5-pro",
+    ]
+    real = "\n".join(line.rstrip() for line in cli.run(args).stdout.splitlines()) + "\n"
+    assert shown == real
+
+
+def test_with_no_flags_every_tool_found_is_read(cli: Cli, tmp_path: Path) -> None:
+    """A machine with Claude Code, Codex and Gemini CLI logs where each keeps them: one report of all."""
+    shutil.copytree(CLAUDE, tmp_path / ".claude")
+    shutil.copytree(FIXTURES / "codex", tmp_path / ".codex")
+    shutil.copytree(FIXTURES / "gemini", tmp_path / ".gemini")
+    env = {
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": "",
+        "CLAUDE_CONFIG_DIR": "",
+        "CODEX_HOME": "",
+        "XDG_DATA_HOME": "",
+        "GEMINI_CLI_HOME": "",
+        "OPENCLAW_STATE_DIR": "",
+    }
+    doc = cli.json([*REPORT, "--by", "tool"], env=env)
+    assert [t["tool"] for t in doc["tools"]] == ["claude-code", "codex", "gemini"]
+    assert [row["tool"] for row in doc["rows"]] == ["claude-code", "codex", "gemini"]
+    alone = {
+        tool: cli.json([*REPORT, "--from", tool], env=env)["totals"]["credits"]
+        for tool in ("claude-code", "codex", "gemini")
+    }
+    assert doc["totals"]["credits"] == sum(alone.values()) and alone["claude-code"] == TOTAL
+    assert doc["source"] == "logs claude-code, codex, gemini"
+
+
+def test_a_machine_without_logs(cli: Cli, tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": "", "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": "",
+           "XDG_DATA_HOME": "", "GEMINI_CLI_HOME": "", "OPENCLAW_STATE_DIR": ""}  # fmt: skip
+    assert "No tool logs found; name them with --from TOOL PATH" in cli.run(REPORT, env=env).stdout
+    doc = cli.json(REPORT, env=env)
+    assert (doc["source"], doc["records"], doc["tools"], doc["period"]["days"]) == (
+        "logs (none found)",
+        0,
+        [],
+        0,
+    )
+    failed = cli.run(["estimate", "--from", "claude-code"], code=2, env=env)
+    assert failed.stderr == "tokenplan: error: logs claude-code: no usage found\n"

@@ -1,0 +1,124 @@
+"""`tokenplan usage report` and `tokenplan usage profile`: real usage, read from the tools' logs."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tokenplan_cli.commands.common import (
+    AsOfOption,
+    CsvOption,
+    JsonOption,
+    RatesOption,
+    command_app,
+    load_card,
+    output_format,
+    resolve_as_of,
+)
+from tokenplan_cli.commands.logsource import (
+    FromOption,
+    LogRequest,
+    MapOption,
+    PathsArgument,
+    SinceOption,
+    StrictOption,
+    TzOption,
+    UntilOption,
+    read_logs,
+)
+from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.render import OutputFormat, emit
+from tokenplan_cli.writers.files import STDOUT
+
+app = command_app(no_args_is_help=True, help="Real usage, read from your AI coding tools' logs.")
+
+
+@app.command()
+def report(
+    paths: PathsArgument = None,
+    tools: FromOption = None,
+    by: Annotated[
+        str, typer.Option("--by", help="Group by day, week, month, hour (of day), model or tool.")
+    ] = "day",
+    maps: MapOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    tz: TzOption = None,
+    strict: StrictOption = False,
+    as_of: AsOfOption = None,
+    rates: RatesOption = None,
+    json_output: JsonOption = False,
+    csv_output: CsvOption = False,
+) -> None:
+    """Tokens and credits of the logged requests, by day (or --by), split into peak and off-peak."""
+    from tokenplan_cli.core.usagelog import check_grouping, report_usage
+    from tokenplan_cli.views.usage import report_rows, usage_report_document
+
+    fmt = output_format(json_output, csv_output)
+    check_grouping(by)
+    card = load_card(rates)
+    instant = resolve_as_of(as_of)
+    request = LogRequest(tools, paths, maps, since, until, tz, strict)
+    logs = read_logs(card, request, progress=fmt is OutputFormat.HUMAN)
+    result = report_usage(
+        logs.scan.tally, card, as_of=instant, mapping=logs.mapping, by=by, zone=logs.zone,
+        zone_name=logs.zone_name, days=logs.days,
+    )  # fmt: skip
+    document = usage_report_document(
+        result, logs.scan, as_of=instant, source=logs.label, mapping=logs.mapping.texts(),
+        default_model=logs.mapping.default, since=logs.days.first, until=logs.days.last,
+    )  # fmt: skip
+    emit(document, fmt, human="usage_report", csv_rows=report_rows)
+
+
+@app.command()
+def profile(
+    paths: PathsArgument = None,
+    tools: FromOption = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write ('-' for stdout).")] = Path(
+        "-"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    maps: MapOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    tz: TzOption = None,
+    strict: StrictOption = False,
+    as_of: AsOfOption = None,
+    rates: RatesOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Write the logged usage as a usage profile (usage.toml) for estimate --profile and simulations."""
+    import tomli_w
+
+    from tokenplan_cli.commands.logsource import profile_of
+    from tokenplan_cli.core.credits import compute_credits
+    from tokenplan_cli.core.usagelog import local_hour_weights
+    from tokenplan_cli.views.usage import profile_written_document
+    from tokenplan_cli.writers.files import write_output
+    from tokenplan_cli.writers.profile import profile_to_toml
+
+    fmt = output_format(json_output)
+    if json_output and output == STDOUT:
+        raise BadInputError(
+            "--json describes the file written: add -o FILE (without it the profile goes to stdout)"
+        )
+    card = load_card(rates)
+    instant = resolve_as_of(as_of)
+    logs = read_logs(
+        card, LogRequest(tools, paths, maps, since, until, tz, strict), progress=output != STDOUT
+    )
+    observed = profile_of(logs, card, instant)
+    hours = local_hour_weights(
+        logs.scan.tally, card, as_of=instant, mapping=logs.mapping, zone=logs.zone, days=logs.days
+    )
+    header = f"# Written by tokenplan usage profile from {logs.label}; days are dates in {logs.zone_name}.\n"
+    write_output(output, (header + tomli_w.dumps(profile_to_toml(observed, hours))).encode(), force=force)
+    if output != STDOUT:
+        monthly = observed.usage.scaled(observed.period.to_month(card.cycles["monthly"].nominal_days))
+        credits = compute_credits(monthly, card, instant).total
+        emit(
+            profile_written_document(str(output), observed.observed, credits, logs.label),
+            fmt,
+            human="usage_profile",
+        )

@@ -1,0 +1,403 @@
+"""Usage observed in tools' logs: a tally of deduplicated records, grouped and priced, or made a profile.
+
+The scanner (`tokenplan_cli.readers.logs.scanner`) feeds each kept request into a `LogTally` under its
+`BucketKey`: the tool, the model as logged, the quarter hour (UTC) it fell in and its window (peak or
+off-peak, decided by the request's own instant, so the off-peak coefficient applies exactly per record).
+Every report is derived from these buckets: a quarter hour never straddles a local day or hour, since
+every UTC offset in use is a multiple of fifteen minutes, so grouping by day, week, month or hour of day
+in any zone is exact. Models are charged as the card's models through a `ModelMap` (`--map`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from fractions import Fraction
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from tokenplan_cli.core.credits import CreditBreakdown, compute_base_credits, compute_credits
+from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.core.lifecycle import resolve_model
+from tokenplan_cli.core.offpeak import HOURS_PER_DAY, window_at
+from tokenplan_cli.core.profile import DayUsage, UsageProfile
+from tokenplan_cli.core.ratecard import OffPeakWindow, RateCard
+from tokenplan_cli.core.records import UsageRecord
+from tokenplan_cli.core.usage import ZERO, Period, Quantities, Usage, UsageLine, Window
+
+SLOT = timedelta(minutes=15)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+KINDS = ("cache_hit", "cache_miss", "cache_write", "output", "reasoning")
+GROUPINGS = ("day", "week", "month", "hour", "model", "tool")
+
+
+class BucketKey(NamedTuple):
+    tool: str
+    model: str  # as logged (normalised), before --map
+    slot: int  # quarter hours since 1970-01-01T00:00Z
+    window: Window
+
+
+def bucket_of(record: UsageRecord, offpeak: OffPeakWindow) -> BucketKey:
+    """Where a record is tallied: its tool, model, quarter hour and window (as `window_at` decides)."""
+    return bucketer_for(offpeak).bucket(record)
+
+
+@lru_cache(maxsize=4)
+def bucketer_for(offpeak: OffPeakWindow) -> Bucketer:
+    return Bucketer(offpeak)
+
+
+class Bucketer:
+    """`bucket_of` for many records: the window is looked up in a table of the day's minutes (hot path)."""
+
+    def __init__(self, offpeak: OffPeakWindow) -> None:
+        self.offpeak_by_minute = tuple(
+            window_at(EPOCH + timedelta(minutes=minute), offpeak) == "offpeak" for minute in range(24 * 60)
+        )
+
+    def bucket(self, record: UsageRecord) -> BucketKey:
+        since = record.timestamp - EPOCH
+        window: Window = "offpeak" if self.offpeak_by_minute[since.seconds // 60] else "peak"
+        return BucketKey(record.tool, record.model, since // SLOT, window)
+
+
+def counts_of(record: UsageRecord) -> tuple[int, int, int, int, int, int]:
+    """(requests, cache_hit, cache_miss, cache_write, output, reasoning) of one record."""
+    return (1, record.cache_hit, record.cache_miss, record.cache_write, record.output, record.reasoning)
+
+
+def slot_start(slot: int) -> datetime:
+    return EPOCH + slot * SLOT
+
+
+class LogTally:
+    """Requests and tokens by bucket (and audio seconds, rarely present), added and taken back exactly."""
+
+    def __init__(self) -> None:
+        self.counts: dict[BucketKey, list[int]] = {}
+        self.audio: dict[BucketKey, Fraction] = {}
+
+    def add(self, key: BucketKey, counts: Sequence[int], audio: Fraction = ZERO, sign: int = 1) -> None:
+        """Add (or, with `sign=-1`, take back) one record's counts (see `counts_of`)."""
+        totals = self.counts.get(key)
+        if totals is None:
+            totals = self.counts[key] = [0] * (len(KINDS) + 1)
+        for index, value in enumerate(counts):
+            totals[index] += sign * value
+        if audio:
+            self.audio[key] = self.audio.get(key, ZERO) + sign * audio
+
+    def quantities(self, key: BucketKey) -> Quantities:
+        return _quantities(self.counts[key][1:], self.audio.get(key, ZERO))
+
+    def requests(self, key: BucketKey) -> int:
+        return self.counts[key][0]
+
+
+class ModelMap(NamedTuple):
+    """`--map PATTERN=MODEL` rules (glob on the logged name, first match wins) and the default model."""
+
+    rules: tuple[tuple[str, str], ...]
+    default: str  # charged for a model no rule names and the card does not know
+    card_models: frozenset[str]
+
+    def charge(self, model: str) -> tuple[str, bool]:
+        """(the card model `model` is charged as, whether that was assumed for want of a rule)."""
+        for pattern, target in self.rules:
+            if fnmatch.fnmatchcase(model, pattern):
+                return target, False
+        if model in self.card_models:
+            return model, False
+        return self.default, True
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(f"{pattern}={target}" for pattern, target in self.rules)
+
+
+def parse_mapping(texts: Iterable[str], card: RateCard) -> ModelMap:
+    """`claude-opus-*=mimo-v2.5-pro` rules, checked against the card (a typo gets a did-you-mean)."""
+    rules = []
+    for text in texts:
+        pattern, equals, target = text.partition("=")
+        if not equals or not pattern.strip() or not target.strip():
+            raise BadInputError(
+                f"--map: expected PATTERN=MODEL (e.g. 'claude-opus-*=mimo-v2.5-pro'), got {text!r}"
+            )
+        rules.append((pattern.strip().lower(), card.model(target.strip()).name))
+    return ModelMap(tuple(rules), default_model(card), frozenset(card.models))
+
+
+def default_model(card: RateCard) -> str:
+    """The card's `unmapped_model`, else its dearest language model (by output rate)."""
+    if card.defaults.unmapped_model:
+        return card.defaults.unmapped_model
+    llms = [m for m in card.models.values() if m.kind == "llm" and m.rates is not None and m.forward is None]
+    if not llms:
+        raise BadInputError("the rate card has no language model to charge logged requests as")
+    return max(llms, key=lambda m: (m.rates.output, m.rates.cache_miss) if m.rates else (ZERO, ZERO)).name
+
+
+class DayRange(NamedTuple):
+    """Local dates from `first` to `last`, both included (None: open)."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def contains(self, day: date) -> bool:
+        return (self.first is None or day >= self.first) and (self.last is None or day <= self.last)
+
+
+ALL_DAYS = DayRange()
+
+
+class Grouped(NamedTuple):
+    """One group of a report: its key, requests, quantities (charged kinds) and credits."""
+
+    key: Any
+    requests: int
+    quantities: Quantities
+    credits: CreditBreakdown
+
+
+class ModelUse(NamedTuple):
+    model: str  # as logged
+    charged_as: str  # the card model (before forwards)
+    assumed: bool
+    requests: int
+    quantities: Quantities
+    credits: CreditBreakdown
+
+
+class UsageReport(NamedTuple):
+    by: str
+    timezone: str
+    first_day: date | None  # of the period observed (or asked for)
+    last_day: date | None
+    rows: tuple[Grouped, ...]
+    total: Grouped
+    models: tuple[ModelUse, ...]
+    assumed_models: tuple[str, ...]
+
+    @property
+    def days(self) -> int:
+        if self.first_day is None or self.last_day is None:
+            return 0
+        return (self.last_day - self.first_day).days + 1
+
+
+class LocalClock:
+    """Local dates and hours of quarter-hour slots in one zone, computed once per slot."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self._cache: dict[int, datetime] = {}
+
+    def local(self, slot: int) -> datetime:
+        found = self._cache.get(slot)
+        if found is None:
+            found = self._cache[slot] = slot_start(slot).astimezone(self.zone)
+        return found
+
+    def day(self, slot: int) -> date:
+        return self.local(slot).date()
+
+
+def _group_key(by: str, clock: LocalClock) -> Callable[[BucketKey], Any]:
+    if by == "day":
+        return lambda key: clock.day(key.slot).isoformat()
+    if by == "week":
+        return lambda key: "{}-W{:02d}".format(*clock.day(key.slot).isocalendar()[:2])
+    if by == "month":
+        return lambda key: clock.local(key.slot).strftime("%Y-%m")
+    if by == "hour":
+        return lambda key: clock.local(key.slot).hour
+    if by == "model":
+        return lambda key: key.model
+    check_grouping(by)
+    return lambda key: key.tool
+
+
+def report_usage(
+    tally: LogTally,
+    card: RateCard,
+    *,
+    as_of: datetime,
+    mapping: ModelMap,
+    by: str,
+    zone: tzinfo,
+    zone_name: str,
+    days: DayRange = ALL_DAYS,
+) -> UsageReport:
+    """Credits of the tallied usage by `by` (day, week, month, hour of day in `zone`, model or tool).
+
+    Every group is priced under the rules in force at `as_of`, each bucket in its own window.
+    """
+    clock = LocalClock(zone)
+    group_of = _group_key(by, clock)
+    keys = kept_keys(tally, clock, days)
+    groups: dict[Any, list[BucketKey]] = {}
+    per_model: dict[str, list[BucketKey]] = {}
+    for key in keys:
+        groups.setdefault(group_of(key), []).append(key)
+        per_model.setdefault(key.model, []).append(key)
+    rows = tuple(
+        _grouped(name, members, tally, card, mapping, as_of) for name, members in sorted(groups.items())
+    )
+    models = tuple(
+        _model_use(name, members, tally, card, mapping, as_of) for name, members in sorted(per_model.items())
+    )
+    observed = sorted(clock.day(key.slot) for key in keys) if keys else []
+    return UsageReport(
+        by=by,
+        timezone=zone_name,
+        first_day=days.first or (observed[0] if observed else None),
+        last_day=days.last or (observed[-1] if observed else None),
+        rows=rows,
+        total=_grouped("total", keys, tally, card, mapping, as_of),
+        models=models,
+        assumed_models=tuple(m.model for m in models if m.assumed),
+    )
+
+
+def kept_keys(tally: LogTally, clock: LocalClock, days: DayRange) -> list[BucketKey]:
+    """The buckets with requests on the days asked for (a bucket emptied by a dedupe has none)."""
+    return [key for key in tally.counts if tally.requests(key) and days.contains(clock.day(key.slot))]
+
+
+def local_hour_weights(
+    tally: LogTally, card: RateCard, *, as_of: datetime, mapping: ModelMap, zone: tzinfo, days: DayRange
+) -> tuple[Fraction, ...]:
+    """24 weights by local hour of `zone` (what a profile's `hours` holds): credits before the coefficient."""
+    clock = LocalClock(zone)
+    return hour_weights(
+        kept_keys(tally, clock, days), tally, card, mapping, as_of, lambda slot: clock.local(slot).hour
+    )
+
+
+def assumed_notes(models: Iterable[str], default: str) -> tuple[str, ...]:
+    """One note per logged model charged by default, so no output hides the assumption."""
+    return tuple(f"{name}: no --map rule names it; charged as {default} (assumed)" for name in models)
+
+
+def check_grouping(by: str) -> str:
+    if by not in GROUPINGS:
+        raise BadInputError(f"--by: expected one of {', '.join(GROUPINGS)}, got {by!r}")
+    return by
+
+
+def charged_usage(keys: Iterable[BucketKey], tally: LogTally, mapping: ModelMap) -> Usage:
+    """The buckets' quantities by charged model and window: what the credit engine prices."""
+    counts: dict[tuple[str, Window], list[int]] = {}
+    audio: dict[tuple[str, Window], Fraction] = {}
+    for key in keys:  # whole numbers first: Fraction arithmetic per bucket was most of a report's time
+        line = (mapping.charge(key.model)[0], key.window)
+        totals = counts.get(line)
+        if totals is None:
+            totals = counts[line] = [0] * len(KINDS)
+        for position, value in enumerate(tally.counts[key][1:]):
+            totals[position] += value
+        if key in tally.audio:
+            audio[line] = audio.get(line, ZERO) + tally.audio[key]
+    return Usage.of(
+        UsageLine(model, window, _quantities(totals, audio.get((model, window), ZERO)))
+        for (model, window), totals in counts.items()
+    )
+
+
+def _quantities(totals: list[int], audio: Fraction) -> Quantities:
+    hit, miss, write, output, reasoning = totals
+    return Quantities(
+        Fraction(hit), Fraction(miss), Fraction(write), Fraction(output), Fraction(reasoning), audio
+    )
+
+
+def _grouped(
+    name: Any, keys: list[BucketKey], tally: LogTally, card: RateCard, mapping: ModelMap, as_of: datetime
+) -> Grouped:
+    usage = charged_usage(keys, tally, mapping)
+    quantities = Quantities()
+    for line in usage.lines:
+        quantities = quantities.plus(line.quantities)
+    return Grouped(
+        name, sum(tally.requests(key) for key in keys), quantities, compute_credits(usage, card, as_of)
+    )
+
+
+def _model_use(
+    name: str, keys: list[BucketKey], tally: LogTally, card: RateCard, mapping: ModelMap, as_of: datetime
+) -> ModelUse:
+    grouped = _grouped(name, keys, tally, card, mapping, as_of)
+    charged, assumed = mapping.charge(name)
+    return ModelUse(name, charged, assumed, grouped.requests, grouped.quantities, grouped.credits)
+
+
+def profile_from_tally(
+    tally: LogTally,
+    card: RateCard,
+    *,
+    as_of: datetime,
+    mapping: ModelMap,
+    zone: tzinfo,
+    zone_name: str,
+    days: DayRange = ALL_DAYS,
+    name: str = "observed usage",
+    source: str = "logs",
+    observed: Mapping[str, Any] = MappingProxyType({}),
+) -> UsageProfile:
+    """The observed usage as a profile: totals over the period's days, exact off-peak parts, the days.
+
+    The period runs from the first to the last day with use (or the days asked for), in `zone`; a month
+    is then the card's nominal month scaled from it. `hours_utc` weighs each UTC hour by the credits it
+    used before the off-peak coefficient.
+    """
+    clock = LocalClock(zone)
+    keys = kept_keys(tally, clock, days)
+    if not keys:
+        raise BadInputError("no usage found in the logs for the period asked")
+    observed_days = sorted({clock.day(key.slot) for key in keys})
+    first, last = days.first or observed_days[0], days.last or observed_days[-1]
+    by_day: dict[date, list[BucketKey]] = {}
+    for key in keys:
+        by_day.setdefault(clock.day(key.slot), []).append(key)
+    series = tuple(
+        DayUsage(day, charged_usage(by_day.get(day, ()), tally, mapping))
+        for day in (first + timedelta(days=offset) for offset in range((last - first).days + 1))
+    )
+    usage = charged_usage(keys, tally, mapping)
+    credits = compute_credits(usage, card, as_of)
+    hours = hour_weights(keys, tally, card, mapping, as_of, lambda slot: slot_start(slot).hour)
+    return UsageProfile(
+        source=source,
+        name=name,
+        period=Period("days", days=Fraction(len(series))),
+        timezone=zone_name,
+        usage=usage,
+        offpeak_share=credits.offpeak_share,
+        hours_utc=hours if any(hours) else None,
+        days=series,
+        observed=MappingProxyType(dict(observed)),
+    )
+
+
+def hour_weights(
+    keys: Iterable[BucketKey],
+    tally: LogTally,
+    card: RateCard,
+    mapping: ModelMap,
+    as_of: datetime,
+    hour_of: Callable[[int], int],
+) -> tuple[Fraction, ...]:
+    """24 weights: the credits (before the off-peak coefficient) used in each hour given by `hour_of`."""
+    weights = [ZERO] * HOURS_PER_DAY
+    resolved: dict[str, Any] = {}
+    for key in keys:
+        charged = mapping.charge(key.model)[0]
+        model = resolved.get(charged)
+        if model is None:
+            model = resolved[charged] = resolve_model(card, charged, as_of)
+        base = compute_base_credits(tally.quantities(key), model, card)
+        weights[hour_of(key.slot)] += sum(base.values(), ZERO)
+    return tuple(weights)

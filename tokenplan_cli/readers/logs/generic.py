@@ -1,0 +1,198 @@
+"""Any gateway's or tool's export: CSV, or JSON lines, one request per row (`--from csv` / `--from jsonl`).
+
+A row has the documented columns (docs/log-formats.md):
+
+| column | meaning |
+|---|---|
+| `timestamp` | ISO 8601 (UTC unless it has an offset) or Unix seconds or milliseconds; required |
+| `model` | the model name (absent: `unknown`, charged by default and listed as assumed) |
+| `cache_hit`, `cache_miss`, `cache_write`, `output`, `reasoning` | token counts (absent: 0) |
+| `audio_seconds` | seconds of speech-recognition input (absent: 0) |
+| `id` | optional: rows with the same id count once |
+
+A JSON line may instead hold a raw `usage` object (at the top or under `response`), as the providers'
+APIs return it, with the model and time beside it (`model`, `timestamp`, `created_at` or `created`):
+
+- OpenAI chat style: `prompt_tokens` (cached part included), `prompt_tokens_details.cached_tokens`,
+  `completion_tokens` (reasoning included), `completion_tokens_details.reasoning_tokens`;
+- OpenAI responses style: `input_tokens` and `input_tokens_details.cached_tokens`, `output_tokens` and
+  `output_tokens_details.reasoning_tokens`;
+- Anthropic style: `input_tokens` (without cache), `cache_read_input_tokens`,
+  `cache_creation_input_tokens`, `output_tokens`.
+
+A file is CSV when its name ends in `.csv`, JSON lines otherwise. CSV fields may not span lines.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from tokenplan_cli.core.records import UsageRecord
+from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs.fields import (
+    BadRecord,
+    count,
+    instant_from_iso,
+    instant_from_ms,
+    lookup,
+    model_name,
+)
+from tokenplan_cli.readers.logs.jsonlines import line_records, numbered_lines
+
+TOOL = "jsonl"
+CSV_TOOL = "csv"
+SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
+COUNT_COLUMNS = ("cache_hit", "cache_miss", "cache_write", "output", "reasoning")
+TIME_KEYS = ("timestamp", "created_at", "created", "time")
+# A whole-number instant at least this large is in milliseconds (10^11 seconds is the year 5138).
+MILLISECONDS_FROM = 10**11
+
+
+def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
+    return []  # exports live wherever their user put them: --from csv PATH
+
+
+def find_files(root: Path, skips: Skips) -> Iterator[Path]:
+    return walk_files(root, lambda path: path.suffix.lower() in SUFFIXES, skips)
+
+
+def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
+    if path.suffix.lower() != ".csv":
+        yield from line_records(path, skips, (), lambda row: _record(row, TOOL))  # every line is a row
+        return
+    for number, row in _csv_rows(path, skips):
+        try:
+            yield _record(row, CSV_TOOL)
+        except BadRecord as bad:
+            skips.add(path, number, bad.reason)
+
+
+def _csv_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows as dicts by (lower-case) column, empty cells left out, whole numbers as ints."""
+    header: list[str] | None = None
+    for number, line in numbered_lines(path, skips):
+        if not line.strip():
+            continue
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            skips.add(path, number, "not UTF-8")
+            continue
+        cells = next(csv.reader([text]), [])
+        if header is None:
+            header = [cell.strip().lower() for cell in cells]
+            if "timestamp" not in header or "model" not in header:
+                skips.add(path, number, "no timestamp and model columns in the header")
+                return
+            continue
+        if len(cells) != len(header):
+            skips.add(
+                path, number, "wrong number of fields" if line.endswith(b"\n") else "truncated last line"
+            )
+            continue
+        yield number, {key: _cell(value) for key, value in zip(header, cells, strict=True) if value.strip()}
+
+
+def _cell(text: str) -> str | int:
+    digits = text.strip().replace("_", "")
+    return int(digits) if digits.isdigit() else text
+
+
+def _record(row: dict[str, Any], tool: str) -> UsageRecord:
+    response = row.get("response")
+    response = response if isinstance(response, dict) else {}
+    usage = row.get("usage", response.get("usage"))
+    counts = (
+        _usage_counts(usage)
+        if isinstance(usage, dict)
+        else {name: count(row, name) for name in COUNT_COLUMNS}
+    )
+    record_id = row.get("id", response.get("id"))
+    return UsageRecord(
+        timestamp=_instant(next((row[key] for key in TIME_KEYS if key in row), None)),
+        tool=tool,
+        model=model_name(row.get("model", response.get("model"))),
+        audio_seconds=_seconds(row.get("audio_seconds")),
+        dedupe_key=f"{tool}:{record_id}".encode()
+        if isinstance(record_id, str | int) and record_id != ""
+        else None,
+        **counts,
+    )
+
+
+def _instant(value: Any) -> Any:
+    """ISO 8601 text, or Unix seconds (or milliseconds, when large enough) as a number."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return instant_from_ms(value if value >= MILLISECONDS_FROM else value * 1000)
+    return instant_from_iso(value)
+
+
+# OpenAI's usage objects, each told by its marks: (marks, total input, its details, total output, its
+# details). The chat API says prompt/completion; the responses API input/output, like Anthropic's, but
+# with details tables (and an input total that includes the cached part).
+OPENAI_STYLES = (
+    (
+        ("prompt_tokens", "completion_tokens"),
+        "prompt_tokens", "prompt_tokens_details", "completion_tokens", "completion_tokens_details",
+    ),
+    (
+        ("input_tokens_details", "output_tokens_details"),
+        "input_tokens", "input_tokens_details", "output_tokens", "output_tokens_details",
+    ),
+)  # fmt: skip
+
+
+def _usage_counts(usage: dict[str, Any]) -> dict[str, int]:
+    """Tokens by kind from a provider's raw `usage` object (see the module's docstring)."""
+    for marks, input_key, input_details, output_key, output_details in OPENAI_STYLES:
+        if any(mark in usage for mark in marks):
+            return _split(
+                usage.get(input_key),
+                _detail(usage, input_details, "cached_tokens"),
+                usage.get(output_key),
+                _detail(usage, output_details, "reasoning_tokens"),
+            )
+    return {
+        "cache_hit": count(usage, "cache_read_input_tokens"),
+        "cache_miss": count(usage, "input_tokens"),
+        "cache_write": count(usage, "cache_creation_input_tokens"),
+        "output": count(usage, "output_tokens"),
+    }
+
+
+def _split(input_all: Any, cached: Any, output_all: Any, reasoning: Any) -> dict[str, int]:
+    """OpenAI counts include their parts: input holds the cached tokens, output the reasoning."""
+    values = {"in": input_all, "hit": cached, "out": output_all, "thought": reasoning}
+    total_in, hit, total_out, thought = (count(values, name) for name in values)
+    if hit > total_in or thought > total_out:
+        raise BadRecord("a part exceeds its total")
+    return {
+        "cache_hit": hit,
+        "cache_miss": total_in - hit,
+        "output": total_out - thought,
+        "reasoning": thought,
+    }
+
+
+def _detail(usage: dict[str, Any], table: str, key: str) -> Any:
+    return lookup(usage, table, key)
+
+
+def _seconds(value: Any) -> Fraction:
+    """Audio seconds: a whole or decimal number (JSON) or its text (CSV), read as the decimal written."""
+    if value is None:
+        return Fraction(0)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise BadRecord("bad audio seconds")
+    try:
+        seconds = Fraction(Decimal(str(value).strip()))
+    except (InvalidOperation, ValueError):
+        raise BadRecord("bad audio seconds") from None
+    if seconds < 0:
+        raise BadRecord("bad audio seconds")
+    return seconds

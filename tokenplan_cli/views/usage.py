@@ -1,0 +1,115 @@
+"""The `usage report` and `usage profile` documents (schema in docs/json.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from tokenplan_cli.core.dates import iso_utc
+from tokenplan_cli.core.usagelog import Grouped, ModelUse, UsageReport, assumed_notes
+from tokenplan_cli.readers.logs import SkippedFile
+from tokenplan_cli.readers.logs.scanner import ScanResult
+from tokenplan_cli.views import credits, envelope, quantity, ratio
+
+
+def usage_report_document(
+    report: UsageReport,
+    scan: ScanResult,
+    *,
+    as_of: datetime,
+    source: str,
+    mapping: Sequence[str],
+    default_model: str,
+    since: Any,
+    until: Any,
+) -> dict[str, Any]:
+    return envelope(
+        "usage report",
+        as_of=iso_utc(as_of),
+        source=source,
+        by=report.by,
+        timezone=report.timezone,
+        since=_day(since),
+        until=_day(until),
+        period=period_fields(report),
+        tools=[{"tool": t.tool, "files": t.files, "bytes": t.bytes} for t in scan.tools],
+        records=report.total.requests,
+        duplicates=scan.duplicates,
+        mapping=list(mapping),
+        default_model=default_model,
+        assumed_models=list(report.assumed_models),
+        totals=group_fields(report.total),
+        rows=[{report.by: row.key, **group_fields(row)} for row in report.rows],
+        models=[_model(model) for model in report.models],
+        skipped=skipped_document(scan.skips.total, scan.skips.by_file()),
+        notes=report_notes(report, default_model),
+    )
+
+
+def period_fields(report: UsageReport) -> dict[str, Any]:
+    return {"first_day": _day(report.first_day), "last_day": _day(report.last_day), "days": report.days}
+
+
+def group_fields(group: Grouped) -> dict[str, Any]:
+    """Tokens by kind, requests and credits (split by window) of one group or of the total."""
+    breakdown = group.credits
+    return {
+        "requests": group.requests,
+        **{name: quantity(value) for name, value in group.quantities.as_dict().items()},
+        "tokens": quantity(group.quantities.tokens),
+        "credits": credits(breakdown.total),
+        "credits_peak": credits(breakdown.peak),
+        "credits_offpeak": credits(breakdown.offpeak),
+        "offpeak_share": ratio(breakdown.offpeak_share),
+        "credits_by_kind": {kind: credits(value) for kind, value in breakdown.by_kind().items()},
+    }
+
+
+def _model(model: ModelUse) -> dict[str, Any]:
+    fields = group_fields(Grouped(model.model, model.requests, model.quantities, model.credits))
+    return {"model": model.model, "charged_as": model.charged_as, "assumed": model.assumed, **fields}
+
+
+def skipped_document(total: int, files: Sequence[SkippedFile]) -> dict[str, Any]:
+    """What could not be read: counts, the first line numbers (0: the file itself) and reasons by file."""
+    return {
+        "total": total,
+        "files": [
+            {"path": f.path, "count": f.count, "lines": list(f.lines), "reasons": list(f.reasons)}
+            for f in files
+        ],
+    }
+
+
+def report_notes(report: UsageReport, default_model: str) -> list[str]:
+    return [*assumed_notes(report.assumed_models, default_model), *report.total.credits.notes()]
+
+
+def report_rows(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The CSV of `usage report --csv`: one row per group, then the total."""
+    by = document["by"]
+    rows: list[Mapping[str, Any]] = list(document["rows"])
+    return [*rows, {by: "total", **document["totals"]}]
+
+
+def profile_written_document(
+    path: str, profile_observed: Mapping[str, Any], credits_per_month: Any, source: str
+) -> dict[str, Any]:
+    return envelope(
+        "usage profile",
+        output=path,
+        source=source,
+        first_day=_day(profile_observed.get("start")),
+        last_day=_day(profile_observed.get("end")),
+        days=profile_observed.get("days"),
+        records=profile_observed.get("records"),
+        duplicates=profile_observed.get("duplicates"),
+        skipped_lines=profile_observed.get("skipped_lines"),
+        assumed_models=list(profile_observed.get("assumed_models", ())),
+        credits_per_month=credits(credits_per_month),
+    )
+
+
+def _day(value: Any) -> str | None:
+    return None if value is None else str(value)
