@@ -1,7 +1,5 @@
 """`tokenplan estimate`: which tier and cycle carries a usage, and at what price."""
 
-from fractions import Fraction
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,61 +17,45 @@ from tokenplan_cli.commands.common import (
     resolve_as_of,
     resolve_currency,
 )
-from tokenplan_cli.core.amounts import parse_amount, parse_share
-from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.commands.usage_options import (
+    AudioHoursOption,
+    CacheHitOption,
+    CacheMissOption,
+    DaysOption,
+    ModelOption,
+    OffpeakOption,
+    OutputTokensOption,
+    PerOption,
+    ProfileOption,
+    UsageFlags,
+    read_usage_source,
+)
 from tokenplan_cli.core.estimate import estimate_plans
-from tokenplan_cli.core.ratecard import RateCard
-from tokenplan_cli.core.usage import Period, Quantities, UsageSource, usage_from_flags
 from tokenplan_cli.render import emit
 from tokenplan_cli.views.estimate import estimate_document, plan_rows
 
 app = command_app()
 
-PER_CHOICES = ("day", "week", "month")
+HeadroomOption = Annotated[
+    str | None,
+    typer.Option(
+        "--headroom", help="Quota share a plan must leave unused to fit (default 10%).", show_default=False
+    ),
+]
 
 
 @app.command()
 def estimate(
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model the token amounts are for.")
-    ] = None,
-    cache_hit: Annotated[
-        str | None,
-        typer.Option("--cache-hit", help="Input tokens served from cache (e.g. 50M).", show_default=False),
-    ] = None,
-    cache_miss: Annotated[
-        str | None, typer.Option("--cache-miss", help="Input tokens not in cache.", show_default=False)
-    ] = None,
-    output: Annotated[
-        str | None, typer.Option("--output", help="Output tokens (reasoning included).", show_default=False)
-    ] = None,
-    audio_hours: Annotated[
-        str | None,
-        typer.Option("--audio-hours", help="Hours of audio for speech recognition.", show_default=False),
-    ] = None,
-    offpeak: Annotated[
-        str | None,
-        typer.Option(
-            "--offpeak", help="Share of use in the off-peak window (30% or 0.3).", show_default=False
-        ),
-    ] = None,
-    per: Annotated[str, typer.Option("--per", help="The amounts are per day, week or month.")] = "month",
-    days: Annotated[
-        int | None,
-        typer.Option("--days", help="Active days a month, with --per day (default 30).", show_default=False),
-    ] = None,
-    profile: Annotated[
-        Path | None,
-        typer.Option("--profile", help="A usage-profile TOML instead of the flags.", show_default=False),
-    ] = None,
-    headroom: Annotated[
-        str | None,
-        typer.Option(
-            "--headroom",
-            help="Quota share a plan must leave unused to fit (default 10%).",
-            show_default=False,
-        ),
-    ] = None,
+    model: ModelOption = None,
+    cache_hit: CacheHitOption = None,
+    cache_miss: CacheMissOption = None,
+    output: OutputTokensOption = None,
+    audio_hours: AudioHoursOption = None,
+    offpeak: OffpeakOption = None,
+    per: PerOption = "month",
+    days: DaysOption = None,
+    profile: ProfileOption = None,
+    headroom: HeadroomOption = None,
     currency: CurrencyOption = None,
     as_of: AsOfOption = None,
     rates: RatesOption = None,
@@ -84,69 +66,12 @@ def estimate(
     fmt = output_format(json_output, csv_output)
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    flags = {
-        "--model": model,
-        "--cache-hit": cache_hit,
-        "--cache-miss": cache_miss,
-        "--output": output,
-        "--audio-hours": audio_hours,
-        "--offpeak": offpeak,
-        "--days": days,
-    }
-    if profile is not None:
-        given = [name for name, value in flags.items() if value is not None]
-        if given or per != "month":
-            raise BadInputError(
-                f"--profile takes the usage from the file; drop {', '.join(given) or '--per'}"
-            )
-        from tokenplan_cli.readers.profile import load_profile
-
-        source = load_profile(profile, card, instant).to_source()
-    else:
-        source = _flag_source(card, model, cache_hit, cache_miss, output, audio_hours, offpeak, per, days)
+    flags = UsageFlags(model, cache_hit, cache_miss, output, audio_hours, offpeak, per, days)
     result = estimate_plans(
         card,
-        source,
+        read_usage_source(card, profile, flags, as_of=instant),
         as_of=instant,
         currency=resolve_currency(card, currency),
         headroom=headroom_or_default(card, headroom),
     )
     emit(estimate_document(result), fmt, human="estimate", csv_rows=plan_rows)
-
-
-def _flag_source(
-    card: RateCard,
-    model: str | None,
-    cache_hit: str | None,
-    cache_miss: str | None,
-    output: str | None,
-    audio_hours: str | None,
-    offpeak: str | None,
-    per: str,
-    days: int | None,
-) -> UsageSource:
-    if per not in PER_CHOICES:
-        raise BadInputError(f"--per: expected one of {', '.join(PER_CHOICES)}, got {per!r}")
-    month_days = card.cycles["monthly"].nominal_days
-    if days is not None and not 1 <= days <= month_days:
-        raise BadInputError(f"--days: expected 1 to {month_days} active days a month, got {days}")
-    if days is not None and per != "day":
-        raise BadInputError("--days counts active days for amounts --per day; add --per day")
-    limit = card.limits.max_amount
-    tokens = Quantities(
-        cache_hit=_amount(cache_hit, "--cache-hit", limit),
-        cache_miss=_amount(cache_miss, "--cache-miss", limit),
-        output=_amount(output, "--output", limit),
-    )
-    return usage_from_flags(
-        card,
-        model=model,
-        tokens=tokens,
-        audio_hours=_amount(audio_hours, "--audio-hours", card.limits.max_audio_hours),
-        offpeak_share=parse_share(offpeak, what="--offpeak") if offpeak is not None else Fraction(0),
-        period=Period(per, active_days=days),  # type: ignore[arg-type]
-    )
-
-
-def _amount(text: str | None, flag: str, limit: Fraction) -> Fraction:
-    return parse_amount(text, what=flag, limit=limit) if text is not None else Fraction(0)

@@ -41,3 +41,17 @@ class UsageProfile(NamedTuple):
             offpeak_share=self.offpeak_share,
             hours=dict(enumerate(self.hours_utc)) if self.hours_utc else None,
         )
+
+
+def profile_from_source(source: UsageSource) -> UsageProfile:
+    """A source without observed days (e.g. the flags of `estimate`) as a profile, for the simulation."""
+    hours = tuple(source.hours[hour] for hour in range(len(source.hours))) if source.hours else None
+    return UsageProfile(
+        source=source.label,
+        name=source.label,
+        period=source.period,
+        timezone="UTC",
+        usage=source.usage,
+        offpeak_share=source.offpeak_share,
+        hours_utc=hours,
+    )

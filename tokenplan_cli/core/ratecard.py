@@ -146,11 +146,16 @@ class Defaults(NamedTuple):
     currency: str
     headroom: Fraction
     timezone: str
+    risk: Fraction  # simulate/check: acceptable probability of running out within a cycle
+    runs: int  # simulate: cycles simulated per plan
+    seed: int  # simulate: the random seed when none is given
 
 
 class Limits(NamedTuple):
     max_amount: Fraction
     max_audio_hours: Fraction
+    max_runs: int  # simulate --runs
+    max_spread: Fraction  # simulate --spread (a coefficient of variation)
 
 
 class RateCard(NamedTuple):

@@ -351,13 +351,28 @@ def _defaults(table: Table, currencies: dict[str, Currency]) -> Defaults:
     headroom = table.number("headroom")
     if headroom >= 1:
         table.fail("headroom", "must be below 1 (a share of the quota)")
-    defaults = Defaults(currency, headroom, table.string("timezone", "UTC"))
+    risk = table.number("risk")
+    if risk > 1:
+        table.fail("risk", "must be at most 1 (a probability)")
+    defaults = Defaults(
+        currency,
+        headroom,
+        table.string("timezone", "UTC"),
+        risk=risk,
+        runs=table.integer("runs", minimum=1),
+        seed=table.integer("seed", minimum=0),
+    )
     table.finish()
     return defaults
 
 
 def _limits(table: Table) -> Limits:
-    limits = Limits(table.number("max_amount", positive=True), table.number("max_audio_hours", positive=True))
+    limits = Limits(
+        table.number("max_amount", positive=True),
+        table.number("max_audio_hours", positive=True),
+        max_runs=table.integer("max_runs", minimum=1),
+        max_spread=table.number("max_spread", positive=True),
+    )
     table.finish()
     return limits
 
