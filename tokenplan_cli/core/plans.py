@@ -119,16 +119,18 @@ def recommend_plan(plans: tuple[PlanFit, ...], currency: Currency, headroom: Fra
     best_monthly = min(monthly, key=lambda p: p.price_per_month) if monthly else None
     reasons = [
         f"{best.tier} {best.cycle} is the cheapest plan that fits: "
-        f"{_money(best.price_per_month, currency)} a month, {percent(best.utilization)} of its quota used, "
+        f"{money_text(best.price_per_month, currency)} a month, "
+        f"{percent(best.utilization)} of its quota used, "
         f"{percent(headroom)} headroom kept"
     ]
     if best.cycle != "monthly" and best_monthly is not None:
         reasons.append(
             f"without a year's commitment: {best_monthly.tier} monthly at "
-            f"{_money(best_monthly.price_per_month, currency)} a month"
+            f"{money_text(best_monthly.price_per_month, currency)} a month"
         )
     return Recommendation(best, best_monthly, None, tuple(reasons))
 
 
-def _money(amount: Fraction, currency: Currency) -> str:
+def money_text(amount: Fraction, currency: Currency) -> str:
+    """`$14.08`: an amount with its currency symbol, rounded to the cent (for reasons and messages)."""
     return f"{currency.symbol}{round_money(amount, currency.minor_units)}"
