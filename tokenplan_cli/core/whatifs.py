@@ -52,7 +52,7 @@ class Lever(NamedTuple):
     def singles(self) -> tuple[Lever, ...]:
         """Each lever pulled here, alone; then all of them together when there are several."""
         alone = tuple(
-            BASELINE._replace(**{field: value})
+            Lever._make(value if f == field else None for f in self._fields)
             for field, value in zip(self._fields, self, strict=True)
             if value is not None
         )
