@@ -24,6 +24,8 @@ from tokenplan_cli.core.errors import ExitCode, TokenplanError
 COMMANDS = {
     "estimate": "tokenplan_cli.commands.estimate",
     "rates": "tokenplan_cli.commands.rates",
+    "simulate": "tokenplan_cli.commands.simulate",
+    "check": "tokenplan_cli.commands.check",
 }
 
 
@@ -73,11 +75,21 @@ class _PlainCoercion:
             ) from None
 
 
+class _PlainListCoercion(_PlainCoercion):
+    """The same for a repeatable option (`--mix A --mix B`): each value converted, a list out."""
+
+    def coerce(self, value: Any, param: click.Parameter, ctx: click.Context) -> Any:
+        if value is None:
+            return None
+        return [super(_PlainListCoercion, self).coerce(item, param, ctx) for item in value]
+
+
 def _flag(value: Any) -> Any:
     return value  # click has already parsed a flag to a bool
 
 
 _PLAIN_TYPES: dict[Any, Any] = {str: str, Path: Path, int: int, bool: _flag}
+_PLAIN_LISTS: dict[Any, Any] = {list[str]: str}
 
 
 def use_plain_coercion() -> None:
@@ -92,6 +104,10 @@ def use_plain_coercion() -> None:
             convert = _PLAIN_TYPES.get(self.type_descriptor.annotation)
             if convert is not None:
                 self._runtime_param = _PlainCoercion(convert)
+        elif self._runtime_param is None and self.multiple and self.nargs == 1:
+            convert = _PLAIN_LISTS.get(self.type_descriptor.annotation)
+            if convert is not None:
+                self._runtime_param = _PlainListCoercion(convert)
         return original(self)
 
     get_runtime_param.plain = True  # type: ignore[attr-defined]

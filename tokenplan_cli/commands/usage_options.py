@@ -83,6 +83,11 @@ def read_usage_source(
     return _load_profile(card, profile, flags, as_of).to_source()
 
 
+def source_label(profile: Path | None) -> str:
+    """How the usage's source is named in output: `flags` or `profile usage.toml`."""
+    return "flags" if profile is None else f"profile {profile}"
+
+
 def _load_profile(card: RateCard, path: Path, flags: UsageFlags, as_of: datetime) -> UsageProfile:
     given = flags.given()
     if given:

@@ -73,6 +73,12 @@ def day_model(
     month_days = card.cycles["monthly"].nominal_days
     if active_days is not None and not 1 <= active_days <= month_days:
         raise BadInputError(f"--active-days: expected 1 to {month_days} days a month, got {active_days}")
+    if spread < 0:
+        raise BadInputError(f"--spread: {percent(spread)} is below zero")
+    if spread > card.limits.max_spread:
+        raise BadInputError(
+            f"--spread: {percent(spread)} is more than the limit of {percent(card.limits.max_spread)}"
+        )
     if profile.days:
         if spread:
             raise BadInputError(
@@ -136,12 +142,6 @@ def _mean(
     spread: Fraction,
     active_days: int | None,
 ) -> DayModel:
-    if spread < 0:
-        raise BadInputError(f"--spread: {percent(spread)} is below zero")
-    if spread > card.limits.max_spread:
-        raise BadInputError(
-            f"--spread: {percent(spread)} is more than the limit of {percent(card.limits.max_spread)}"
-        )
     period = profile.period
     base_days = period.active_days or month_days if period.per == "day" else month_days
     scale = period.to_month(month_days) * Fraction(active_days or base_days, base_days)

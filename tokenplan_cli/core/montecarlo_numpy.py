@@ -8,10 +8,16 @@ This module is the only one that imports numpy, and only a simulation with rando
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
+import os
+from typing import Any
 
-from tokenplan_cli.core.montecarlo import (
+# The kernel uses no linear algebra: one BLAS thread is enough, and starting fewer makes the import faster.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import numpy.typing as npt  # noqa: E402
+
+from tokenplan_cli.core.montecarlo import (  # noqa: E402
     CHUNK_RUNS,
     DRAW_BITS,
     GOLDEN,
@@ -46,7 +52,7 @@ def simulate_cycle(draws: CycleDraws, runs: int, seed: int, progress: Progress |
         for i, quota in enumerate(quotas):
             out = total > quota
             if out.any():
-                first = np.count_nonzero(running[out] < quota, axis=1)
+                first = np.argmax(running[out] >= quota, axis=1)  # the first day at or over the quota
                 histogram[i] += np.bincount(first, minlength=draws.days + 1)
             used[i] += int(np.minimum(total, quota).sum())
         if progress is not None:
@@ -69,18 +75,20 @@ def _draws(key: np.uint64, start: int, count: int, words: int) -> npt.NDArray[np
 def _amounts(draws: CycleDraws, drawn: npt.NDArray[np.uint32], table: I64, offsets: I64) -> I64:
     """Each day's use in units: the table entry its draw picks (see `core.montecarlo.pick`)."""
     if draws.slots == 1:
-        slot = np.zeros(drawn.shape, dtype=np.int64)
+        slot: npt.NDArray[Any] = np.zeros(drawn.shape, dtype=np.int64)
     elif draws.slots & (draws.slots - 1) == 0:  # a power of two: the multiply-shift is a shift
-        slot = (drawn >> np.uint32(DRAW_BITS - draws.slots.bit_length() + 1)).astype(np.int64)
+        slot = drawn >> np.uint32(DRAW_BITS - draws.slots.bit_length() + 1)
     else:
-        slot = ((drawn.astype(np.uint64) * np.uint64(draws.slots)) >> np.uint64(DRAW_BITS)).astype(np.int64)
+        slot = (drawn.astype(np.uint64) * np.uint64(draws.slots)) >> np.uint64(DRAW_BITS)
+    if len(draws.tables) == 1 and not draws.idle_slots and draws.day_slots == 1:
+        result: I64 = table[1:][slot]  # the common case: the slot is the entry, less the idle one
+        return result
+    slot = slot.astype(np.int64)
     if draws.idle_slots:
         entry = np.where(slot < draws.idle_slots, 0, 1 + (slot - draws.idle_slots) // draws.day_slots)
-    elif draws.day_slots == 1:
-        entry = slot + 1
     else:
         entry = 1 + slot // draws.day_slots
     if len(draws.tables) > 1:
         entry = entry + offsets
-    result: I64 = table[entry]
+    result = table[entry]
     return result

@@ -26,7 +26,7 @@ from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.money import CREDIT_DECIMALS, percent
 from tokenplan_cli.core.plans import BILLION, Recommendation, evaluate_plans, money_text, recommend_plan
 from tokenplan_cli.core.profile import UsageProfile
-from tokenplan_cli.core.ratecard import CYCLES, Currency, RateCard
+from tokenplan_cli.core.ratecard import CYCLES, Currency, OffPeakWindow, RateCard
 from tokenplan_cli.core.whatifs import BASELINE, Lever, apply_lever
 
 INT64_MAX = 2**63 - 1
@@ -104,6 +104,7 @@ class Scenario(NamedTuple):
 
     lever: Lever
     days: DayModel
+    credits_per_month: Fraction  # expected, averaged over the year ahead (growth raises it)
     hours_utc: tuple[Fraction, ...] | None
     plans: tuple[PlanRisk, ...]
     recommendation: RiskRecommendation
@@ -118,6 +119,7 @@ class Simulation(NamedTuple):
     whatifs: tuple[Scenario, ...]
     by_average: Recommendation  # what `estimate` recommends for the same mean use
     headroom: Fraction
+    offpeak: OffPeakWindow
     notes: tuple[str, ...]
 
 
@@ -168,6 +170,7 @@ def simulate_plans(
         whatifs=tuple(scenarios[1:]),
         by_average=recommend_plan(plans, currency, headroom),
         headroom=headroom,
+        offpeak=card.offpeak,
         notes=baseline.days.monthly.notes() + _model_notes(baseline.days, lever, card),
     )
 
@@ -188,9 +191,10 @@ def simulate_scenario(
     plans: list[PlanRisk] = []
     for cycle in CYCLES:
         plans += _simulate_cycle(card, days, cycle, lever.growth or Fraction(0), currency, settings, progress)
-    return Scenario(
-        lever, days, rewritten.hours_utc, tuple(plans), recommend_by_risk(plans, settings.risk, currency)
-    )
+    growth, months = 1 + (lever.growth or 0), card.cycles["annual"].months
+    average_month = days.monthly_credits * sum(growth**m for m in range(months)) / months
+    recommendation = recommend_by_risk(plans, settings.risk, currency)
+    return Scenario(lever, days, average_month, rewritten.hours_utc, tuple(plans), recommendation)
 
 
 def _simulate_cycle(

@@ -11,14 +11,13 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import NamedTuple
 
+from tokenplan_cli.core.amounts import parse_share
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.money import percent
-from tokenplan_cli.core.offpeak import offpeak_minutes
+from tokenplan_cli.core.offpeak import hour_in_window
 from tokenplan_cli.core.profile import UsageProfile
 from tokenplan_cli.core.ratecard import OffPeakWindow, RateCard
 from tokenplan_cli.core.usage import Usage, UsageLine
-
-MINUTES_PER_HOUR = 60
 
 
 class Lever(NamedTuple):
@@ -62,6 +61,21 @@ class Lever(NamedTuple):
 BASELINE = Lever()
 
 
+def parse_mix(texts: list[str], card: RateCard) -> tuple[str, Fraction] | None:
+    """`--mix MODEL=SHARE` (given at most once) as (the model's card name, share)."""
+    if not texts:
+        return None
+    if len(texts) > 1:
+        raise BadInputError(
+            f"conflicting what-ifs: --mix is given {len(texts)} times ({', '.join(texts)}); "
+            "move work to one model at a time"
+        )
+    name, equals, share = texts[0].partition("=")
+    if not equals or not name.strip():
+        raise BadInputError(f"--mix: expected MODEL=SHARE (e.g. mimo-v2.5=70%), got {texts[0]!r}")
+    return card.model(name.strip()).name, parse_share(share, what="--mix")
+
+
 def apply_lever(profile: UsageProfile, lever: Lever, card: RateCard) -> UsageProfile:
     """The profile with the lever's usage rewrites applied (growth and active days are not rewrites)."""
     if lever.mix is not None:
@@ -97,10 +111,7 @@ def _shift_hours(hours: tuple[Fraction, ...], share: Fraction, window: OffPeakWi
     The moved weight goes to the off-peak parts in proportion to the use already there (or evenly over the
     window's minutes when there is none).
     """
-    inside = [
-        Fraction(offpeak_minutes(h * MINUTES_PER_HOUR, (h + 1) * MINUTES_PER_HOUR, window), MINUTES_PER_HOUR)
-        for h in range(len(hours))
-    ]
+    inside = [hour_in_window(hour, window) for hour in range(len(hours))]
     moved = sum((w * (1 - f) * share for w, f in zip(hours, inside, strict=True)), Fraction(0))
     receivers = [w * f for w, f in zip(hours, inside, strict=True)]
     if not any(receivers):
