@@ -21,7 +21,10 @@ def test_no_command_shows_help_and_exits_2(cli: Cli) -> None:
 
 
 def test_unknown_command_suggests_the_closest(cli: Cli) -> None:
-    assert cli.error(["estimat"]) == "no such command 'estimat'. Did you mean 'estimate'? (see 'tokenplan --help')"
+    assert (
+        cli.error(["estimat"])
+        == "no such command 'estimat'. Did you mean 'estimate', 'simulate'? (see 'tokenplan --help')"
+    )
 
 
 def test_an_internal_error_is_one_line_with_exit_3(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

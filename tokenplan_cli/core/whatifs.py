@@ -130,7 +130,9 @@ def move_work(profile: UsageProfile, target: str, share: Fraction, card: RateCar
     """
     model = card.model(target)
     if model.kind != "llm":
-        raise BadInputError(f"--mix: {model.name} is a {model.kind} model; work moves to a language model")
+        raise BadInputError(
+            f"--mix: {model.name} is not a language model ({model.kind}); work moves to a language model"
+        )
 
     def move(line: UsageLine) -> list[UsageLine]:
         if line.model == model.name or card.model(line.model).kind != "llm" or not line.quantities.tokens:
