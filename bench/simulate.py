@@ -102,9 +102,8 @@ def main() -> None:
     print(f"tokenplan --version                      median {version:6.1f} ms over {args.repeat} runs")
     for name in ("json", "human"):
         label = f"tokenplan simulate --runs 10000{' --json' if name == 'json' else ''}"
-        print(
-            f"{label:40s} median {figures[name]:6.1f} ms  ratio {figures[name] / version:.2f}x (target <= 3.00x)"
-        )
+        ratio = figures[name] / version
+        print(f"{label:40s} median {figures[name]:6.1f} ms  ratio {ratio:.2f}x (target <= 3.00x)")
     scale = medians({str(runs): [*simulate, "--runs", str(runs), "--json"] for runs in RUNS_SCALE}, env, 3)
     fixed = scale["1"]
     print(f"runs scaling (--json, median of 3; fixed cost = --runs 1 = {fixed:.0f} ms):")

@@ -18,7 +18,6 @@ import math
 from datetime import datetime
 from fractions import Fraction
 from functools import lru_cache
-from statistics import NormalDist
 from typing import NamedTuple
 
 from tokenplan_cli.core.credits import CreditBreakdown, compute_credits
@@ -172,6 +171,8 @@ def lognormal_factors(spread: Fraction) -> tuple[int, ...]:
     >>> sum(factors) == NOISE_LEVELS * PPM, factors == tuple(sorted(factors))
     (True, True)
     """
+    from statistics import NormalDist  # only a simulation with spread needs it
+
     sigma2 = math.log1p((spread.numerator / spread.denominator) ** 2)
     sigma, mu = math.sqrt(sigma2), -sigma2 / 2
     normal = NormalDist()

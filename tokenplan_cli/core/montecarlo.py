@@ -51,8 +51,10 @@ class CycleOutcome(NamedTuple):
 def mix64(z: int) -> int:
     """The SplitMix64 finaliser: a bijection of 64-bit integers that scrambles every bit.
 
-    >>> hex(mix64(1))
-    '0x910a2dec89025cc1'
+    SplitMix64 seeded with 0 yields these two first (the published reference values):
+
+    >>> hex(mix64(GOLDEN)), hex(mix64(2 * GOLDEN & MASK64))
+    ('0xe220a8397b1dcdaf', '0x6e789e6aa1b965f4')
     """
     z = ((z ^ (z >> 30)) * MIX1) & MASK64
     z = ((z ^ (z >> 27)) * MIX2) & MASK64
