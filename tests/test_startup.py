@@ -49,6 +49,7 @@ def test_json_output_loads_neither_rich_nor_pydantic(args: list[str]) -> None:
     modules = imported_modules(code)
     assert "rich" not in modules and "pydantic" not in modules and "numpy" not in modules
     assert "tokenplan_cli.render.human_estimate" not in modules
+    assert "tokenplan_cli.core.simulation" not in modules
 
 
 def run_and_list_modules(args: list[str]) -> set[str]:

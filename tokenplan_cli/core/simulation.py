@@ -24,7 +24,14 @@ from tokenplan_cli.core import montecarlo
 from tokenplan_cli.core.daily import PPM, DayModel, day_model
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.money import CREDIT_DECIMALS, percent
-from tokenplan_cli.core.plans import BILLION, Recommendation, evaluate_plans, money_text, recommend_plan
+from tokenplan_cli.core.plans import (
+    BILLION,
+    Recommendation,
+    cheapest,
+    evaluate_plans,
+    money_text,
+    recommend_plan,
+)
 from tokenplan_cli.core.profile import UsageProfile
 from tokenplan_cli.core.ratecard import CYCLES, Currency, OffPeakWindow, RateCard
 from tokenplan_cli.core.whatifs import BASELINE, Lever, apply_lever
@@ -322,9 +329,7 @@ def recommend_by_risk(plans: Sequence[PlanRisk], risk: Fraction, currency: Curre
             f"{safest.tier} {safest.cycle}, out in {percent(safest.p_runs_out)} of simulated cycles"
         )
         return RiskRecommendation(None, None, safest, (reason,))
-    best = min(within, key=lambda p: (p.price_per_month, p.months))
-    monthly = [p for p in within if p.cycle == "monthly"]
-    best_monthly = min(monthly, key=lambda p: p.price_per_month) if monthly else None
+    best, best_monthly = cheapest(within)
     reasons = [
         f"{best.tier} {best.cycle} is the cheapest plan whose credits run out in at most {percent(risk)} of "
         f"cycles: {money_text(best.price_per_month, currency)} a month, out in {percent(best.p_runs_out)} of "

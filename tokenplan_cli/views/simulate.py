@@ -13,6 +13,7 @@ from tokenplan_cli.core.plans import PlanFit
 from tokenplan_cli.core.ratecard import Currency, OffPeakWindow
 from tokenplan_cli.core.simulation import P10, P50, PlanRisk, RiskRecommendation, Scenario, Simulation
 from tokenplan_cli.views import credits, envelope, money, ratio
+from tokenplan_cli.views.estimate import plan_choice
 
 
 def simulate_document(sim: Simulation) -> dict[str, Any]:
@@ -121,16 +122,10 @@ def _hours(hours: tuple[Fraction, ...] | None) -> list[Any] | None:
 
 
 def _choice(plan: PlanRisk | None, currency: Currency) -> dict[str, Any] | None:
-    if plan is None:
+    choice = plan_choice(plan, currency)
+    if choice is None or plan is None:
         return None
-    return {
-        "tier": plan.tier,
-        "cycle": plan.cycle,
-        "price": money(plan.price, currency),
-        "price_per_month": money(plan.price_per_month, currency),
-        "p_runs_out": ratio(plan.p_runs_out),
-        "currency": currency.code,
-    }
+    return {**choice, "p_runs_out": ratio(plan.p_runs_out)}
 
 
 def _average_choice(plan: PlanFit, currency: Currency) -> dict[str, Any]:
