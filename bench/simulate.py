@@ -26,7 +26,7 @@ import time
 
 USAGE = ["--model", "mimo-v2.5-pro", "--cache-hit", "50M", "--cache-miss", "10M", "--output", "2M",
          "--offpeak", "30%", "--spread", "40%"]  # fmt: skip
-RUNS_SCALE = (1, 10_000, 50_000, 100_000, 200_000)
+RUNS_SCALE = (1, 25_000, 50_000, 100_000, 200_000)
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
@@ -82,6 +82,17 @@ def kernel_figures() -> tuple[float, float]:
     return fast * 1000, slow * 1000
 
 
+def _line(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """Slope and R^2 of the least-squares line through `points` (runs, ms)."""
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    sxy = sum((x - mean_x) * (y - mean_y) for x, y in points)
+    syy = sum((y - mean_y) ** 2 for _, y in points)
+    return sxy / sxx, (sxy * sxy / (sxx * syy) if syy else 1.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=11)
@@ -104,14 +115,15 @@ def main() -> None:
         label = f"tokenplan simulate --runs 10000{' --json' if name == 'json' else ''}"
         ratio = figures[name] / version
         print(f"{label:40s} median {figures[name]:6.1f} ms  ratio {ratio:.2f}x (target <= 3.00x)")
-    scale = medians({str(runs): [*simulate, "--runs", str(runs), "--json"] for runs in RUNS_SCALE}, env, 3)
+    scale = medians({str(runs): [*simulate, "--runs", str(runs), "--json"] for runs in RUNS_SCALE}, env, 5)
     fixed = scale["1"]
-    print(f"runs scaling (--json, median of 3; fixed cost = --runs 1 = {fixed:.0f} ms):")
+    print(f"runs scaling (--json, median of 5; fixed cost = --runs 1 = {fixed:.0f} ms):")
     for runs in RUNS_SCALE[1:]:
         total = scale[str(runs)]
-        print(
-            f"  --runs {runs:>7,}  {total:7.0f} ms   {(total - fixed) / runs * 1000:6.2f} ms per 1,000 runs"
-        )
+        per_thousand = (total - fixed) / runs * 1000
+        print(f"  --runs {runs:>7,}  {total:7.0f} ms   {per_thousand:6.2f} ms per 1,000 runs above --runs 1")
+    slope, r2 = _line([(runs, scale[str(runs)]) for runs in RUNS_SCALE])
+    print(f"  least-squares line: {slope * 1000:.2f} ms per 1,000 runs, R^2 = {r2:.4f} (1: a straight line)")
     fast, slow = kernel_figures()
     print(f"kernel, 10,000 runs of both cycles: numpy {fast:.0f} ms, pure Python {slow:.0f} ms "
           f"(from 500 runs), {slow / fast:.0f}x")  # fmt: skip
