@@ -23,7 +23,7 @@ def test_no_command_shows_help_and_exits_2(cli: Cli) -> None:
 def test_unknown_command_suggests_the_closest(cli: Cli) -> None:
     assert (
         cli.error(["estimat"])
-        == "no such command 'estimat'. Did you mean 'estimate', 'status'? (see 'tokenplan --help')"
+        == "no such command 'estimat'. Did you mean 'estimate', 'simulate', 'status'? (see 'tokenplan --help')"
     )
 
 

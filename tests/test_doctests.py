@@ -18,6 +18,10 @@ MODULES = [
     "tokenplan_cli.core.errors",
     "tokenplan_cli.core.records",
     "tokenplan_cli.readers.logs.fields",
+    "tokenplan_cli.core.montecarlo",
+    "tokenplan_cli.core.daily",
+    "tokenplan_cli.core.simulation",
+    "tokenplan_cli.views.simulate",
     "tokenplan_cli.render.jsonout",
     "tokenplan_cli.render.numbers",
 ]

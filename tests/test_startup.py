@@ -24,9 +24,10 @@ def test_the_core_loads_neither_typer_nor_rich() -> None:
     modules = imported_modules(
         "import tokenplan_cli.core.estimate, tokenplan_cli.core.credits, tokenplan_cli.core.plans, "
         "tokenplan_cli.core.offpeak, tokenplan_cli.core.profile, tokenplan_cli.core.amounts, "
-        "tokenplan_cli.core.validity, tokenplan_cli.core.quotes, tokenplan_cli.core.status"
+        "tokenplan_cli.core.validity, tokenplan_cli.core.quotes, tokenplan_cli.core.status, "
+        "tokenplan_cli.core.simulation, tokenplan_cli.core.check, tokenplan_cli.core.whatifs"
     )
-    assert not {m for m in modules if m.split(".")[0] in ("typer", "rich", "click")}
+    assert not {m for m in modules if m.split(".")[0] in ("typer", "rich", "click", "numpy")}
 
 
 @pytest.mark.parametrize(
@@ -73,9 +74,42 @@ def test_json_output_loads_neither_rich_nor_pydantic(args: list[str]) -> None:
         "try:\n    main()\nexcept SystemExit:\n    pass\nsys.stdout = sys.__stdout__"
     )
     modules = imported_modules(code)
-    assert "rich" not in modules and "pydantic" not in modules
+    assert "rich" not in modules and "pydantic" not in modules and "numpy" not in modules
     assert not {m for m in modules if m.startswith("tokenplan_cli.render.human")}
     assert "tokenplan_cli.render.burndown" not in modules
+    assert "tokenplan_cli.core.simulation" not in modules
+
+
+def run_and_list_modules(args: list[str]) -> set[str]:
+    code = (
+        "import sys\nfrom tokenplan_cli.cli import main\n"
+        f"sys.argv = ['tokenplan', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\nsys.stdout = sys.__stdout__"
+    )
+    return imported_modules(code)
+
+
+USAGE = ["-m", "mimo-v2.5", "--cache-miss", "75M"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["simulate", "--help"], id="simulate-help"),
+        pytest.param(["simulate", *USAGE, "--json"], id="simulate-without-spread"),
+        pytest.param(
+            ["check", "--tier", "Lite", "--max-utilization", "90%", *USAGE, "--json"], id="check-utilization"
+        ),
+        pytest.param(["--version"], id="version"),
+    ],
+)
+def test_numpy_is_imported_only_to_simulate_randomness(args: list[str]) -> None:
+    assert "numpy" not in run_and_list_modules(args)
+
+
+def test_a_simulation_with_spread_uses_numpy_but_not_rich_under_json() -> None:
+    modules = run_and_list_modules(["simulate", *USAGE, "--spread", "40%", "--runs", "100", "--json"])
+    assert "numpy" in modules and "rich" not in modules and "pydantic" not in modules
 
 
 def test_python_m_runs_the_same_cli() -> None:

@@ -388,3 +388,23 @@ def test_a_machine_without_logs(cli: Cli, tmp_path: Path) -> None:
     )
     failed = cli.run(["estimate", "--from", "claude-code"], code=2, env=env)
     assert failed.stderr == "tokenplan: error: logs claude-code: no usage found\n"
+
+
+def test_simulate_and_check_read_the_same_logs_as_estimate(cli: Cli) -> None:
+    """`--from` is one source for every planning command: the same monthly credits, the same assumptions."""
+    estimate = cli.json(["estimate", "--as-of", AS_OF, *FROM_CLAUDE])
+    simulate = cli.json(["simulate", "--as-of", AS_OF, "--runs", "200", *FROM_CLAUDE])
+    check = cli.json(["check", "--as-of", AS_OF, "--tier", "Lite", "--max-utilization", "90%", *FROM_CLAUDE])
+    assumed = [note for note in estimate["notes"] if "(assumed)" in note]
+    assert len(assumed) == 3  # the three claude-* models of the fixture, charged as mimo-v2.5-pro
+    assert simulate["credits_per_month"] == estimate["credits_per_month"]
+    assert simulate["source"] == check["source"] == estimate["source"] == "logs claude-code"
+    assert set(assumed) <= set(simulate["notes"]) and set(assumed) <= set(check["notes"])
+    assert check["ok"] is True and check["usage"] == estimate["credits_per_month"]
+
+
+@pytest.mark.parametrize("command", ["simulate", "check"])
+def test_from_excludes_flags_in_simulate_and_check(cli: Cli, command: str) -> None:
+    extra = ["--tier", "Lite", "--max-utilization", "90%"] if command == "check" else []
+    message = cli.error([command, "--as-of", AS_OF, *extra, *FROM_CLAUDE, "--cache-miss", "5M"])
+    assert message == "--from reads the usage from logs; drop --cache-miss"

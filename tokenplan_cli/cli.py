@@ -31,6 +31,8 @@ COMMANDS = {
     "expiry": "tokenplan_cli.commands.expiry",
     "status": "tokenplan_cli.commands.status",
     "usage": "tokenplan_cli.commands.usage",
+    "simulate": "tokenplan_cli.commands.simulate",
+    "check": "tokenplan_cli.commands.check",
 }
 
 

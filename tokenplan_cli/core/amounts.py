@@ -104,6 +104,21 @@ def parse_share(text: str | Decimal | Fraction | int, *, what: str = "share") ->
     return value
 
 
+def parse_ratio(text: str, *, what: str) -> Fraction:
+    """A non-negative ratio that may exceed 100 % (a coefficient of variation): `40%`, `150%` or `0.4`.
+
+    >>> parse_ratio("150%", what="--spread"), parse_ratio("0.4", what="--spread")
+    (Fraction(3, 2), Fraction(2, 5))
+    """
+    body = text.strip()
+    value = (
+        _parse_plain(body[:-1], text, what) / 100 if body.endswith("%") else _parse_plain(body, text, what)
+    )
+    if value < 0:
+        raise BadInputError(f"{what}: {text} is below zero")
+    return value
+
+
 def _parse_plain(body: str, original: str, what: str) -> Fraction:
     try:
         number = Decimal(body.strip().replace("_", ""))

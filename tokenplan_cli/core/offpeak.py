@@ -14,7 +14,8 @@ from fractions import Fraction
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.core.usage import Window
 
-MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_HOUR = 60
+MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR
 HOURS_PER_DAY = 24
 
 
@@ -31,6 +32,12 @@ def offpeak_minutes(start: int, end: int, window: OffPeakWindow) -> int:
         for w_lo, w_hi in window.minutes():
             total += max(0, min(hi, w_hi) - max(lo, w_lo))
     return total
+
+
+def hour_in_window(hour: int, window: OffPeakWindow) -> Fraction:
+    """The share of the UTC hour `hour` that falls in the window (1 for each hour of 16:00–24:00)."""
+    start = hour * MINUTES_PER_HOUR
+    return Fraction(offpeak_minutes(start, start + MINUTES_PER_HOUR, window), MINUTES_PER_HOUR)
 
 
 def _unwrap(start: int, end: int) -> tuple[tuple[int, int], ...]:

@@ -6,9 +6,10 @@ nominal days (30 for a month, 365 for a year, from the card), which gives the da
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from math import ceil
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 from tokenplan_cli.core.money import percent
 from tokenplan_cli.core.ratecard import CYCLES, Currency, RateCard
@@ -100,6 +101,25 @@ def evaluate_plans(
     return tuple(plans)
 
 
+class PricedPlan(Protocol):
+    @property
+    def cycle(self) -> str: ...
+    @property
+    def months(self) -> int: ...
+    @property
+    def price_per_month(self) -> Fraction: ...
+
+
+Plan = TypeVar("Plan", bound=PricedPlan)
+
+
+def cheapest(plans: Sequence[Plan]) -> tuple[Plan, Plan | None]:
+    """The cheapest plan per month of a non-empty list (monthly on a tie), and the cheapest monthly one."""
+    best = min(plans, key=lambda p: (p.price_per_month, p.months))
+    monthly = [p for p in plans if p.cycle == "monthly"]
+    return best, min(monthly, key=lambda p: p.price_per_month) if monthly else None
+
+
 def recommend_plan(plans: tuple[PlanFit, ...], currency: Currency, headroom: Fraction) -> Recommendation:
     """The cheapest plan per month that fits, the cheapest monthly one, or the shortfall of the largest."""
     fitting = [p for p in plans if p.fits]
@@ -114,9 +134,7 @@ def recommend_plan(plans: tuple[PlanFit, ...], currency: Currency, headroom: Fra
             f"{percent(short.fraction)} of its usable quota ({percent(headroom)} headroom kept)"
         )
         return Recommendation(None, None, short, (reason,))
-    best = min(fitting, key=lambda p: (p.price_per_month, p.months))
-    monthly = [p for p in fitting if p.cycle == "monthly"]
-    best_monthly = min(monthly, key=lambda p: p.price_per_month) if monthly else None
+    best, best_monthly = cheapest(fitting)
     reasons = [
         f"{best.tier} {best.cycle} is the cheapest plan that fits: "
         f"{currency.show(best.price_per_month)} a month, {percent(best.utilization)} of its quota used, "

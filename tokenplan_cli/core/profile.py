@@ -32,6 +32,7 @@ class UsageProfile(NamedTuple):
     hours_utc: tuple[Fraction, ...] | None  # 24 weights by UTC hour, if the profile has hours
     days: tuple[DayUsage, ...] = ()
     observed: Mapping[str, Any] = MappingProxyType({})
+    notes: tuple[str, ...] = ()  # assumptions a reader of any output must see (e.g. assumed models)
 
     def to_source(self) -> UsageSource:
         return UsageSource(
@@ -40,4 +41,19 @@ class UsageProfile(NamedTuple):
             label=f"profile {self.source}",
             offpeak_share=self.offpeak_share,
             hours=dict(enumerate(self.hours_utc)) if self.hours_utc else None,
+            notes=self.notes,
         )
+
+
+def profile_from_source(source: UsageSource) -> UsageProfile:
+    """A source without observed days (e.g. the flags of `estimate`) as a profile, for the simulation."""
+    hours = tuple(source.hours[hour] for hour in range(len(source.hours))) if source.hours else None
+    return UsageProfile(
+        source=source.label,
+        name=source.label,
+        period=source.period,
+        timezone="UTC",
+        usage=source.usage,
+        offpeak_share=source.offpeak_share,
+        hours_utc=hours,
+    )

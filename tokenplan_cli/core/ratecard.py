@@ -152,6 +152,9 @@ class Defaults(NamedTuple):
     currency: str
     headroom: Fraction
     timezone: str
+    risk: Fraction  # simulate/check: acceptable probability of running out within a cycle
+    runs: int  # simulate: cycles simulated per plan
+    seed: int  # simulate: the random seed when none is given
     # Days of a --history that `status` takes its burn rate from; None: every day of the plan so far.
     burn_window_days: int | None = None
     # The model that logged requests of a model no `--map` rule names are charged as (the dearer one, so
@@ -162,6 +165,8 @@ class Defaults(NamedTuple):
 class Limits(NamedTuple):
     max_amount: Fraction
     max_audio_hours: Fraction
+    max_runs: int  # simulate --runs
+    max_spread: Fraction  # simulate --spread (a coefficient of variation)
 
 
 class RateCard(NamedTuple):

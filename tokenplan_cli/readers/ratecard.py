@@ -361,13 +361,30 @@ def _defaults(table: Table, currencies: dict[str, Currency], models: dict[str, M
             "unmapped_model",
             f"{unmapped!r} is not a language model of the card" + (f"; did you mean {hint}?" if hint else ""),
         )
-    defaults = Defaults(currency, headroom, table.string("timezone", "UTC"), window, unmapped)
+    risk = table.number("risk")
+    if risk > 1:
+        table.fail("risk", "must be at most 1 (a probability)")
+    defaults = Defaults(
+        currency,
+        headroom,
+        table.string("timezone", "UTC"),
+        risk=risk,
+        runs=table.integer("runs", minimum=1),
+        seed=table.integer("seed", minimum=0),
+        burn_window_days=window,
+        unmapped_model=unmapped,
+    )
     table.finish()
     return defaults
 
 
 def _limits(table: Table) -> Limits:
-    limits = Limits(table.number("max_amount", positive=True), table.number("max_audio_hours", positive=True))
+    limits = Limits(
+        table.number("max_amount", positive=True),
+        table.number("max_audio_hours", positive=True),
+        max_runs=table.integer("max_runs", minimum=1),
+        max_spread=table.number("max_spread", positive=True),
+    )
     table.finish()
     return limits
 

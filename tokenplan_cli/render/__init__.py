@@ -11,6 +11,7 @@ import importlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 
@@ -26,8 +27,14 @@ def emit(
     *,
     human: str,
     csv_rows: Callable[[Mapping[str, Any]], Sequence[Mapping[str, Any]]] | None = None,
+    saves: Mapping[str, Path] | None = None,
+    force: bool = False,
 ) -> None:
-    """Write `document` to stdout in `fmt`; `human` names the module under render/ that draws it."""
+    """Write `document` to stdout in `fmt`; `human` names the module under render/ that draws it.
+
+    `saves` ({"svg": path, "html": path}) keeps what a person was shown in those files (`--force` to
+    overwrite).
+    """
     if fmt is OutputFormat.JSON:
         from tokenplan_cli.render.jsonout import dumps
 
@@ -40,8 +47,11 @@ def emit(
             raise BadInputError("this command has no table to print as CSV; use --json")
         write_csv(csv_rows(document), sys.stdout)
     else:
-        from tokenplan_cli.render.terminal import make_console
+        from tokenplan_cli.render.terminal import make_console, save_recording
 
         module = importlib.import_module(f"tokenplan_cli.render.human_{human}")
-        module.render(document, make_console())
+        console = make_console(record=bool(saves))
+        module.render(document, console)
+        if saves:
+            save_recording(console, saves, force=force)
     sys.stdout.flush()

@@ -45,5 +45,7 @@ def pct(value: Any, places: int = 1) -> str:
 
 
 def price(amount: str | None, symbol: str) -> str:
-    """A money string from a document with its currency symbol: ("14.08", "$") -> `$14.08`."""
-    return "–" if amount is None else f"{symbol}{amount}"
+    """A money string from a document with its currency symbol: ("14.08", "$") -> `$14.08`, `-$2.00`."""
+    if amount is None:
+        return "–"
+    return f"-{symbol}{amount[1:]}" if amount.startswith("-") else f"{symbol}{amount}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokenplan_cli.core.credits import CreditBreakdown, ModelCredits
 from tokenplan_cli.core.dates import iso_utc
@@ -11,6 +11,9 @@ from tokenplan_cli.core.estimate import Estimate
 from tokenplan_cli.core.plans import PlanFit
 from tokenplan_cli.core.ratecard import Currency
 from tokenplan_cli.views import credits, envelope, money, quantity, ratio
+
+if TYPE_CHECKING:  # the simulation's records, without importing the simulation into estimate
+    from tokenplan_cli.core.simulation import PlanRisk
 
 
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
@@ -27,8 +30,8 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
         **breakdown_fields(estimate.credits, "credits_per_month"),
         models=[model_document(m) for m in estimate.credits.models],
         plans=[plan_document(p, currency) for p in estimate.plans],
-        recommended=_choice(rec.best, currency),
-        recommended_monthly=_choice(rec.best_monthly, currency),
+        recommended=plan_choice(rec.best, currency),
+        recommended_monthly=plan_choice(rec.best_monthly, currency),
         shortfall=None
         if rec.shortfall is None
         else {
@@ -85,7 +88,8 @@ def plan_document(plan: PlanFit, currency: Currency) -> dict[str, Any]:
     }
 
 
-def _choice(plan: PlanFit | None, currency: Currency) -> dict[str, Any] | None:
+def plan_choice(plan: PlanFit | PlanRisk | None, currency: Currency) -> dict[str, Any] | None:
+    """A recommended plan: tier, cycle and prices."""
     if plan is None:
         return None
     return {

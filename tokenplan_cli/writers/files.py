@@ -18,12 +18,7 @@ def write_output(path: Path, data: bytes, *, force: bool) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    if path.is_dir():
-        raise BadInputError(f"{path}: is a directory; name a file")
-    if not path.parent.is_dir():
-        raise BadInputError(f"{path}: the folder {path.parent} does not exist")
-    if path.exists() and not force:
-        raise BadInputError(f"{path}: already exists; add --force to overwrite it")
+    ensure_writable(path, force=force)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -39,6 +34,16 @@ def write_output(path: Path, data: bytes, *, force: bool) -> None:
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def ensure_writable(path: Path, *, force: bool) -> None:
+    """Fail now, before any work, if `path` cannot be written: a folder, no folder, or a file (no --force)."""
+    if path.is_dir():
+        raise BadInputError(f"{path}: is a directory; name a file")
+    if not path.parent.is_dir():
+        raise BadInputError(f"{path}: the folder {path.parent} does not exist")
+    if path.exists() and not force:
+        raise BadInputError(f"{path}: already exists; add --force to overwrite it")
 
 
 def _link_without_overwrite(temporary: str, path: Path) -> None:

@@ -76,6 +76,9 @@ def card_to_toml(card: RateCard) -> dict[str, Any]:
             "currency": card.defaults.currency,
             "headroom": _number(card.defaults.headroom),
             "timezone": card.defaults.timezone,
+            "risk": _number(card.defaults.risk),
+            "runs": card.defaults.runs,
+            "seed": card.defaults.seed,
             **(
                 {"burn_window_days": card.defaults.burn_window_days}
                 if card.defaults.burn_window_days is not None
@@ -86,6 +89,8 @@ def card_to_toml(card: RateCard) -> dict[str, Any]:
         "limits": {
             "max_amount": _number(card.limits.max_amount),
             "max_audio_hours": _number(card.limits.max_audio_hours),
+            "max_runs": card.limits.max_runs,
+            "max_spread": _number(card.limits.max_spread),
         },
     }
 

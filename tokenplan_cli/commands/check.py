@@ -1,0 +1,123 @@
+"""`tokenplan check`: exit 1 when a usage breaks a limit set for a plan (a CI gate)."""
+
+from typing import Annotated
+
+import typer
+
+from tokenplan_cli.commands.common import (
+    AsOfOption,
+    CurrencyOption,
+    JsonOption,
+    RatesOption,
+    command_app,
+    load_card,
+    output_format,
+    resolve_as_of,
+    resolve_currency,
+)
+from tokenplan_cli.commands.logsource import (
+    FromOption,
+    LogRequest,
+    MapOption,
+    PathsArgument,
+    SinceOption,
+    StrictOption,
+    TzOption,
+    UntilOption,
+)
+from tokenplan_cli.commands.simulation_options import (
+    RunsOption,
+    SeedOption,
+    SpreadOption,
+    simulation_settings,
+)
+from tokenplan_cli.commands.usage_options import (
+    AudioHoursOption,
+    CacheHitOption,
+    CacheMissOption,
+    DaysOption,
+    ModelOption,
+    OffpeakOption,
+    OutputTokensOption,
+    PerOption,
+    ProfileOption,
+    UsageFlags,
+    read_usage,
+    usage_label,
+)
+from tokenplan_cli.core.amounts import parse_share
+from tokenplan_cli.core.errors import ExitCode
+from tokenplan_cli.render import OutputFormat, emit
+
+app = command_app()
+
+
+@app.command()
+def check(
+    tier: Annotated[str, typer.Option("--tier", help="The plan's tier (Lite, Standard, Pro, Max).")],
+    paths: PathsArgument = None,
+    cycle: Annotated[str, typer.Option("--cycle", help="monthly or annual.")] = "monthly",
+    max_utilization: Annotated[
+        str | None,
+        typer.Option(
+            "--max-utilization", help="Fail above this share of the quota used (90%).", show_default=False
+        ),
+    ] = None,
+    max_risk: Annotated[
+        str | None,
+        typer.Option(
+            "--max-risk", help="Fail above this chance of running out in a cycle (5%).", show_default=False
+        ),
+    ] = None,
+    model: ModelOption = None,
+    cache_hit: CacheHitOption = None,
+    cache_miss: CacheMissOption = None,
+    output: OutputTokensOption = None,
+    audio_hours: AudioHoursOption = None,
+    offpeak: OffpeakOption = None,
+    per: PerOption = "month",
+    days: DaysOption = None,
+    profile: ProfileOption = None,
+    tools: FromOption = None,
+    maps: MapOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    tz: TzOption = None,
+    strict: StrictOption = False,
+    spread: SpreadOption = None,
+    runs: RunsOption = None,
+    seed: SeedOption = None,
+    currency: CurrencyOption = None,
+    as_of: AsOfOption = None,
+    rates: RatesOption = None,
+    json_output: JsonOption = False,
+) -> int:
+    """Check a usage against limits for one plan: exit 0 within them, 1 when one is broken, 2 on bad input."""
+    from tokenplan_cli.core.check import CheckLimits, check_plan
+    from tokenplan_cli.views.check import check_document
+
+    fmt = output_format(json_output)
+    card = load_card(rates)
+    instant = resolve_as_of(as_of)
+    limits = CheckLimits(
+        max_utilization=None
+        if max_utilization is None
+        else parse_share(max_utilization, what="--max-utilization"),
+        max_risk=None if max_risk is None else parse_share(max_risk, what="--max-risk"),
+    )
+    flags = UsageFlags(model, cache_hit, cache_miss, output, audio_hours, offpeak, per, days)
+    logs = LogRequest(tools, paths, maps, since, until, tz, strict)
+    usage = read_usage(card, profile, flags, as_of=instant, logs=logs, progress=fmt is OutputFormat.HUMAN)
+    result = check_plan(
+        card,
+        usage,
+        source=usage_label(profile, usage),
+        tier=tier,
+        cycle=cycle,
+        limits=limits,
+        as_of=instant,
+        currency=resolve_currency(card, currency),
+        settings=simulation_settings(card, runs=runs, seed=seed, risk=None, spread=spread),
+    )
+    emit(check_document(result), fmt, human="check")
+    return ExitCode.OK if result.ok else ExitCode.CHECK_FAILED

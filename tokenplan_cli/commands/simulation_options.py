@@ -1,0 +1,74 @@
+"""Options of the commands that simulate (`simulate`, `check`): runs, seed, risk, spread; progress."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from tokenplan_cli.core.amounts import parse_ratio, parse_share
+from tokenplan_cli.core.montecarlo import Progress
+from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.core.simulation import SimulationSettings
+from tokenplan_cli.render import OutputFormat
+
+# A progress bar is worth drawing from this many simulated cycles on (about a second of work).
+PROGRESS_FROM_RUNS = 200_000
+
+RunsOption = Annotated[
+    int | None,
+    typer.Option("--runs", help="Simulated cycles per plan (default 10,000).", show_default=False),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option(
+        "--seed", help="Random seed (default: a fixed one, so output is reproducible).", show_default=False
+    ),
+]
+RiskOption = Annotated[
+    str | None,
+    typer.Option(
+        "--risk", help="Highest acceptable chance of running out in a cycle (default 5%).", show_default=False
+    ),
+]
+SpreadOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spread",
+        help="Day-to-day variation of use, as a coefficient of variation (40%), for usage without days.",
+        show_default=False,
+    ),
+]
+
+
+def simulation_settings(
+    card: RateCard, *, runs: int | None, seed: int | None, risk: str | None, spread: str | None
+) -> SimulationSettings:
+    """The settings from the options, the card's defaults for those not given."""
+    defaults = card.defaults
+    settings = SimulationSettings(
+        runs=defaults.runs if runs is None else runs,
+        seed=defaults.seed if seed is None else seed,
+        risk=defaults.risk if risk is None else parse_share(risk, what="--risk"),
+        spread=parse_ratio(spread, what="--spread")
+        if spread is not None
+        else parse_ratio("0", what="--spread"),
+    )
+    from tokenplan_cli.core.simulation import validate_settings
+
+    validate_settings(card, settings)
+    return settings
+
+
+@contextmanager
+def work_progress(fmt: OutputFormat, work: int) -> Iterator[Progress | None]:
+    """A progress bar on stderr for long simulations shown to a person on a terminal; else nothing."""
+    import sys
+
+    if fmt is not OutputFormat.HUMAN or work < PROGRESS_FROM_RUNS or not sys.stderr.isatty():
+        yield None
+        return
+    from tokenplan_cli.render.terminal import progress_bar
+
+    with progress_bar("simulating", work) as advance:
+        yield advance
