@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 AS_OF = "2026-11-23"  # the rules in force today; tests pin it so they do not age
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def card_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Cached rate cards go to a folder of the test session, never the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("card-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOKENPLAN_CACHE_DIR", str(folder))
+        patch.delenv("TOKENPLAN_NO_CACHE", raising=False)
+        yield folder
 
 
 @pytest.fixture(scope="session")

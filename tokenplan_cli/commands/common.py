@@ -98,10 +98,10 @@ def command_app(**settings: object) -> typer.Typer:
 
 
 def load_card(path: Path | None) -> RateCard:
-    """The card at `path`, or the built-in one."""
-    from tokenplan_cli.readers.ratecard import load_rate_card
+    """The card at `path`, or the built-in one (validated; from the card cache when it holds it)."""
+    from tokenplan_cli.readers.cardcache import load_card as load_cached_card
 
-    return load_rate_card(path)
+    return load_cached_card(path)
 
 
 def now_utc() -> datetime:

@@ -4,19 +4,23 @@ Each command declares the same options (these aliases, and the log options of `l
 their values to `read_usage`, which returns a `UsageProfile` whichever way the usage was given.
 """
 
+from __future__ import annotations
+
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
 from tokenplan_cli.commands.logsource import LogRequest
 from tokenplan_cli.core.amounts import parse_amount, parse_share
 from tokenplan_cli.core.errors import BadInputError
-from tokenplan_cli.core.profile import UsageProfile, profile_from_source
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.usage import Period, Quantities, UsageSource, usage_from_flags
+
+if TYPE_CHECKING:  # a profile is loaded only when one is read (estimate from flags stays fast)
+    from tokenplan_cli.core.profile import UsageProfile
 
 PER_CHOICES = ("day", "week", "month")
 NO_LOGS = LogRequest()  # no --from: the usage comes from a profile or the flags
@@ -84,6 +88,8 @@ def read_usage(
     """
     from_logs = bool(logs.tools or logs.paths)
     if profile is None and not from_logs:
+        from tokenplan_cli.core.profile import profile_from_source
+
         return profile_from_source(flag_source(card, flags))
     given = flags.given()
     if profile is not None and from_logs:

@@ -34,17 +34,11 @@ from tokenplan_cli.core.ratecard import (
     TokenRates,
     Validity,
 )
+from tokenplan_cli.readers.cardcache import builtin_card_path
 from tokenplan_cli.readers.tomlfields import FileError, Table, load_toml
 
 SCHEMA_VERSION = 1
 MODEL_KINDS = ("llm", "asr", "tts")
-
-
-def builtin_card_path() -> Path:
-    """The card shipped inside the package (or, in a source checkout, the one at the top)."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "rates.toml"
-    return packaged if packaged.is_file() else here.parent / "rates.toml"
 
 
 def load_rate_card(path: Path | None = None) -> RateCard:
