@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from tokenplan_cli.core.errors import BadInputError
@@ -19,6 +18,8 @@ def write_output(path: Path, data: bytes, *, force: bool) -> None:
         sys.stdout.flush()
         return
     ensure_writable(path, force=force)
+    import tempfile  # only a write needs it (it imports random and hashlib)
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
