@@ -71,10 +71,8 @@ def _read(path: Path) -> RateCard:
 
 def _key(path: Path, data: bytes) -> str:
     """A digest of everything the card read from `path` depends on."""
-    try:
-        from _blake2 import blake2b  # hashlib's own backend, without hashlib's OpenSSL import (5 ms)
-    except ImportError:  # pragma: no cover - an interpreter without it
-        from hashlib import blake2b
+    from tokenplan_cli.readers.digests import blake2b
+
     digest = blake2b(digest_size=16)
     for part in (__version__, sys.version, str(path.resolve())):
         digest.update(part.encode() + b"\0")

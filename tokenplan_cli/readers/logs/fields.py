@@ -6,12 +6,12 @@ A reader turns one log record into a `UsageRecord` with these helpers; anything 
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from tokenplan_cli.core.records import normalise_model
+from tokenplan_cli.readers.digests import blake2b
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UNKNOWN_MODEL = "unknown"
@@ -142,5 +142,5 @@ def dedupe_key(prefix: bytes, *parts: str | bytes | int) -> bytes:
     pieces = [
         part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass") for part in parts
     ]
-    digest = hashlib.blake2b(b"\x1f".join(pieces), digest_size=KEY_DIGEST_BYTES).digest()
+    digest = blake2b(b"\x1f".join(pieces), digest_size=KEY_DIGEST_BYTES).digest()
     return prefix + b":" + digest

@@ -64,48 +64,12 @@ def numbered_lines(path: Path, skips: Skips) -> Iterator[tuple[int, bytes]]:
             skips.add(path, line_number + 1, cannot_read(exc))
 
 
-def _marker_test(markers: tuple[bytes, ...]) -> Callable[[bytes], bool]:
-    """Whether a line holds one of `markers` (with none, whether it is not blank)."""
-    if len(markers) == 1:  # a substring test: a little faster than a regular expression
-        marker = markers[0]
-        return lambda line: marker in line
-    # One regular-expression scan finds any marker: faster than one substring test per marker.
-    search = re.compile(b"|".join(re.escape(marker) for marker in markers) or rb"\S").search
-    return lambda line: search(line) is not None
-
-
 def _is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return False
     return True
-
-
-def json_lines(
-    path: Path, skips: Skips, markers: tuple[bytes, ...], skip_prefixes: tuple[bytes, ...] = ()
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The line number and object of every line of `path` that holds one of `markers` and parses.
-
-    With no markers, every line that is not blank is wanted. Lines that begin with one of
-    `skip_prefixes` are passed over unread even when they hold a marker.
-
-    A last line cut short (a log still being written) is reported as "truncated last line"; a file that
-    cannot be opened or read as "cannot read: …" (line 0 when it cannot be opened at all).
-    """
-    holds_marker = _marker_test(markers)
-    for line_number, line in numbered_lines(path, skips):
-        complete = line.endswith(b"\n")
-        # A last line still being written may have been cut before its marker: parse it anyway.
-        wanted = holds_marker(line) and not line.startswith(skip_prefixes)
-        if not wanted and (complete or not line.strip()):
-            continue
-        parsed = parse_object(line)
-        if isinstance(parsed, str):
-            cut_short = parsed == "malformed JSON" and not complete
-            skips.add(path, line_number, "truncated last line" if cut_short else parsed)
-        elif wanted:
-            yield line_number, parsed
 
 
 def line_records(
@@ -115,14 +79,39 @@ def line_records(
     convert: Callable[[dict[str, Any]], UsageRecord | None],
     skip_prefixes: tuple[bytes, ...] = (),
 ) -> Iterator[UsageRecord]:
-    """The records `convert` makes of the marked lines of `path`, in order.
+    """The records `convert` makes of the lines of `path` that hold one of `markers`, in order.
 
-    `convert` returns None for a line that holds no usage and raises `BadRecord` for one it cannot use,
-    which is reported with its line number.
+    With no markers, every line that is not blank is wanted. Lines that begin with one of
+    `skip_prefixes` are passed over unread even when they hold a marker. `convert` returns None for a
+    line that holds no usage and raises `BadRecord` for one it cannot use.
+
+    A line that cannot be used is reported with its line number: a last line cut short (a log still
+    being written) as "truncated last line", a file that cannot be opened or read as "cannot read: …"
+    (line 0 when it cannot be opened at all). This loop runs for every line of gigabytes of logs: the
+    test for a single marker is written out, not called.
     """
-    for line_number, line in json_lines(path, skips, markers, skip_prefixes):
+    marker = markers[0] if len(markers) == 1 else None
+    search = re.compile(b"|".join(re.escape(m) for m in markers)).search if len(markers) > 1 else None
+    for line_number, line in numbered_lines(path, skips):
+        if marker is not None:
+            wanted = marker in line
+        elif search is not None:
+            wanted = search(line) is not None
+        else:
+            wanted = True
+        if wanted and skip_prefixes and line.startswith(skip_prefixes):
+            wanted = False
+        if not wanted and (line[-1:] == b"\n" or not line.strip()):
+            continue  # a last line still being written may be cut before its marker: it is tried
+        parsed = parse_object(line)
+        if type(parsed) is str:
+            cut_short = parsed == "malformed JSON" and line[-1:] != b"\n"
+            skips.add(path, line_number, "truncated last line" if cut_short else parsed)
+            continue
+        if not wanted:
+            continue
         try:
-            record = convert(line)
+            record = convert(parsed)  # type: ignore[arg-type]
         except BadRecord as bad:
             skips.add(path, line_number, bad.reason)
             continue
