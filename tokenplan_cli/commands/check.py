@@ -15,16 +15,7 @@ from tokenplan_cli.commands.common import (
     resolve_as_of,
     resolve_currency,
 )
-from tokenplan_cli.commands.logsource import (
-    FromOption,
-    LogRequest,
-    MapOption,
-    PathsArgument,
-    SinceOption,
-    StrictOption,
-    TzOption,
-    UntilOption,
-)
+from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.commands.simulation_options import (
     RunsOption,
     SeedOption,
@@ -32,16 +23,8 @@ from tokenplan_cli.commands.simulation_options import (
     simulation_settings,
 )
 from tokenplan_cli.commands.usage_options import (
-    AudioHoursOption,
-    CacheHitOption,
-    CacheMissOption,
-    DaysOption,
-    ModelOption,
-    OffpeakOption,
-    OutputTokensOption,
-    PerOption,
-    ProfileOption,
-    UsageFlags,
+    USAGE_OPTIONS,
+    UsageRequest,
     read_usage,
     usage_label,
 )
@@ -53,9 +36,10 @@ app = command_app()
 
 
 @app.command()
+@option_group("usage", USAGE_OPTIONS)
 def check(
+    *,
     tier: Annotated[str, typer.Option("--tier", help="The plan's tier (Lite, Standard, Pro, Max).")],
-    paths: PathsArgument = None,
     cycle: Annotated[str, typer.Option("--cycle", help="monthly or annual.")] = "monthly",
     max_utilization: Annotated[
         str | None,
@@ -69,21 +53,7 @@ def check(
             "--max-risk", help="Fail above this chance of running out in a cycle (5%).", show_default=False
         ),
     ] = None,
-    model: ModelOption = None,
-    cache_hit: CacheHitOption = None,
-    cache_miss: CacheMissOption = None,
-    output: OutputTokensOption = None,
-    audio_hours: AudioHoursOption = None,
-    offpeak: OffpeakOption = None,
-    per: PerOption = "month",
-    days: DaysOption = None,
-    profile: ProfileOption = None,
-    tools: FromOption = None,
-    maps: MapOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = None,
-    strict: StrictOption = False,
+    usage: UsageRequest,
     spread: SpreadOption = None,
     runs: RunsOption = None,
     seed: SeedOption = None,
@@ -105,13 +75,11 @@ def check(
         else parse_share(max_utilization, what="--max-utilization"),
         max_risk=None if max_risk is None else parse_share(max_risk, what="--max-risk"),
     )
-    flags = UsageFlags(model, cache_hit, cache_miss, output, audio_hours, offpeak, per, days)
-    logs = LogRequest(tools, paths, maps, since, until, tz, strict)
-    usage = read_usage(card, profile, flags, as_of=instant, logs=logs, progress=fmt is OutputFormat.HUMAN)
+    profile = read_usage(card, usage, as_of=instant, progress=fmt is OutputFormat.HUMAN)
     result = check_plan(
         card,
-        usage,
-        source=usage_label(profile, usage),
+        profile,
+        source=usage_label(usage, profile),
         tier=tier,
         cycle=cycle,
         limits=limits,

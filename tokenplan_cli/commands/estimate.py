@@ -17,27 +17,10 @@ from tokenplan_cli.commands.common import (
     resolve_as_of,
     resolve_currency,
 )
-from tokenplan_cli.commands.logsource import (
-    FromOption,
-    LogRequest,
-    MapOption,
-    PathsArgument,
-    SinceOption,
-    StrictOption,
-    TzOption,
-    UntilOption,
-)
+from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.commands.usage_options import (
-    AudioHoursOption,
-    CacheHitOption,
-    CacheMissOption,
-    DaysOption,
-    ModelOption,
-    OffpeakOption,
-    OutputTokensOption,
-    PerOption,
-    ProfileOption,
-    UsageFlags,
+    USAGE_OPTIONS,
+    UsageRequest,
     read_usage_source,
 )
 from tokenplan_cli.core.estimate import estimate_plans
@@ -55,23 +38,9 @@ HeadroomOption = Annotated[
 
 
 @app.command()
+@option_group("usage", USAGE_OPTIONS)
 def estimate(
-    paths: PathsArgument = None,
-    model: ModelOption = None,
-    cache_hit: CacheHitOption = None,
-    cache_miss: CacheMissOption = None,
-    output: OutputTokensOption = None,
-    audio_hours: AudioHoursOption = None,
-    offpeak: OffpeakOption = None,
-    per: PerOption = "month",
-    days: DaysOption = None,
-    profile: ProfileOption = None,
-    tools: FromOption = None,
-    maps: MapOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = None,
-    strict: StrictOption = False,
+    usage: UsageRequest,
     headroom: HeadroomOption = None,
     currency: CurrencyOption = None,
     as_of: AsOfOption = None,
@@ -83,12 +52,10 @@ def estimate(
     fmt = output_format(json_output, csv_output)
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    flags = UsageFlags(model, cache_hit, cache_miss, output, audio_hours, offpeak, per, days)
-    logs = LogRequest(tools, paths, maps, since, until, tz, strict)
     progress = fmt is OutputFormat.HUMAN
     result = estimate_plans(
         card,
-        read_usage_source(card, profile, flags, as_of=instant, logs=logs, progress=progress),
+        read_usage_source(card, usage, as_of=instant, progress=progress),
         as_of=instant,
         currency=resolve_currency(card, currency),
         headroom=headroom_or_default(card, headroom),

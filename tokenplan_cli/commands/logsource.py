@@ -1,8 +1,8 @@
 """The options of every command that reads tools' logs, and the one function that turns them into usage.
 
-`usage report`, `usage profile` and `estimate --from` (and later `simulate`, `check`) declare the same
-options with these aliases and call `read_logs` (a scan, for reports) or `log_profile` (a
-`UsageProfile` with its days, for planning).
+`usage report` and `usage profile` take these options as one `LogRequest` (`option_group("logs",
+LOG_OPTIONS)`), and `estimate`, `simulate` and `check` as part of their usage options; they call
+`read_logs` (a scan, for reports) or `log_profile` (a `UsageProfile` with its days, for planning).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
+from tokenplan_cli.commands.groups import Group
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.readers.logs import LOG_READERS, Skips
 
@@ -85,6 +86,20 @@ class LogRequest(NamedTuple):
     until: str | None = None
     tz: str | None = None
     strict: bool = False
+
+
+LOG_OPTIONS = Group(
+    {
+        "paths": (PathsArgument, None),
+        "tools": (FromOption, None),
+        "maps": (MapOption, None),
+        "since": (SinceOption, None),
+        "until": (UntilOption, None),
+        "tz": (TzOption, None),
+        "strict": (StrictOption, False),
+    },
+    LogRequest,
+)
 
 
 class ObservedLogs(NamedTuple):

@@ -16,16 +16,7 @@ from tokenplan_cli.commands.common import (
     resolve_as_of,
     resolve_currency,
 )
-from tokenplan_cli.commands.logsource import (
-    FromOption,
-    LogRequest,
-    MapOption,
-    PathsArgument,
-    SinceOption,
-    StrictOption,
-    TzOption,
-    UntilOption,
-)
+from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.commands.simulation_options import (
     RiskOption,
     RunsOption,
@@ -35,16 +26,8 @@ from tokenplan_cli.commands.simulation_options import (
     work_progress,
 )
 from tokenplan_cli.commands.usage_options import (
-    AudioHoursOption,
-    CacheHitOption,
-    CacheMissOption,
-    DaysOption,
-    ModelOption,
-    OffpeakOption,
-    OutputTokensOption,
-    PerOption,
-    ProfileOption,
-    UsageFlags,
+    USAGE_OPTIONS,
+    UsageRequest,
     read_usage,
     usage_label,
 )
@@ -59,23 +42,9 @@ FileOption = Annotated[Path | None, typer.Option(show_default=False)]
 
 
 @app.command()
+@option_group("usage", USAGE_OPTIONS)
 def simulate(
-    paths: PathsArgument = None,
-    model: ModelOption = None,
-    cache_hit: CacheHitOption = None,
-    cache_miss: CacheMissOption = None,
-    output: OutputTokensOption = None,
-    audio_hours: AudioHoursOption = None,
-    offpeak: OffpeakOption = None,
-    per: PerOption = "month",
-    days: DaysOption = None,
-    profile: ProfileOption = None,
-    tools: FromOption = None,
-    maps: MapOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = None,
-    strict: StrictOption = False,
+    usage: UsageRequest,
     spread: SpreadOption = None,
     runs: RunsOption = None,
     seed: SeedOption = None,
@@ -109,9 +78,7 @@ def simulate(
     saves = _saves(fmt, svg, html, force)
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    flags = UsageFlags(model, cache_hit, cache_miss, output, audio_hours, offpeak, per, days)
-    logs = LogRequest(tools, paths, maps, since, until, tz, strict)
-    usage = read_usage(card, profile, flags, as_of=instant, logs=logs, progress=fmt is OutputFormat.HUMAN)
+    profile = read_usage(card, usage, as_of=instant, progress=fmt is OutputFormat.HUMAN)
     lever = Lever(
         shift_offpeak=None if shift_offpeak is None else parse_share(shift_offpeak, what="--shift-offpeak"),
         growth=None if growth is None else parse_share(growth, what="--growth"),
@@ -126,8 +93,8 @@ def simulate(
     with work_progress(fmt, work) as progress:
         result = simulate_plans(
             card,
-            usage,
-            source=usage_label(profile, usage),
+            profile,
+            source=usage_label(usage, profile),
             as_of=instant,
             currency=resolve_currency(card, currency),
             settings=settings,

@@ -15,17 +15,8 @@ from tokenplan_cli.commands.common import (
     output_format,
     resolve_as_of,
 )
-from tokenplan_cli.commands.logsource import (
-    FromOption,
-    LogRequest,
-    MapOption,
-    PathsArgument,
-    SinceOption,
-    StrictOption,
-    TzOption,
-    UntilOption,
-    read_logs,
-)
+from tokenplan_cli.commands.groups import option_group
+from tokenplan_cli.commands.logsource import LOG_OPTIONS, LogRequest, read_logs
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.render import OutputFormat, emit
 from tokenplan_cli.writers.files import STDOUT
@@ -34,17 +25,12 @@ app = command_app(no_args_is_help=True, help="Real usage, read from your AI codi
 
 
 @app.command()
+@option_group("request", LOG_OPTIONS)
 def report(
-    paths: PathsArgument = None,
-    tools: FromOption = None,
+    request: LogRequest,
     by: Annotated[
         str, typer.Option("--by", help="Group by day, week, month, hour (of day), model or tool.")
     ] = "day",
-    maps: MapOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = None,
-    strict: StrictOption = False,
     as_of: AsOfOption = None,
     rates: RatesOption = None,
     json_output: JsonOption = False,
@@ -58,7 +44,6 @@ def report(
     check_grouping(by)
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    request = LogRequest(tools, paths, maps, since, until, tz, strict)
     logs = read_logs(card, request, progress=fmt is OutputFormat.HUMAN)
     result = report_usage(
         logs.scan.tally, card, as_of=instant, mapping=logs.mapping, by=by, zone=logs.zone,
@@ -72,18 +57,13 @@ def report(
 
 
 @app.command()
+@option_group("request", LOG_OPTIONS)
 def profile(
-    paths: PathsArgument = None,
-    tools: FromOption = None,
+    request: LogRequest,
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write ('-' for stdout).")] = Path(
         "-"
     ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    maps: MapOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    tz: TzOption = None,
-    strict: StrictOption = False,
     as_of: AsOfOption = None,
     rates: RatesOption = None,
     json_output: JsonOption = False,
@@ -105,9 +85,7 @@ def profile(
         )
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    logs = read_logs(
-        card, LogRequest(tools, paths, maps, since, until, tz, strict), progress=output != STDOUT
-    )
+    logs = read_logs(card, request, progress=output != STDOUT)
     observed = profile_of(logs, card, instant)
     hours = local_hour_weights(
         logs.scan.tally, card, as_of=instant, mapping=logs.mapping, zone=logs.zone, days=logs.days

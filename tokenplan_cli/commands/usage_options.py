@@ -1,7 +1,7 @@
 """The usage options of `estimate`, `simulate` and `check`: token flags, a usage profile or tools' logs.
 
-Each command declares the same options (these aliases, and the log options of `logsource`) and hands
-their values to `read_usage`, which returns a `UsageProfile` whichever way the usage was given.
+The three commands take them as one `UsageRequest` (`option_group("usage", USAGE_OPTIONS)`) and hand it
+to `read_usage`, which returns a `UsageProfile` whichever way the usage was given.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
-from tokenplan_cli.commands.logsource import LogRequest
+from tokenplan_cli.commands.groups import Group
+from tokenplan_cli.commands.logsource import LOG_OPTIONS, LogRequest
 from tokenplan_cli.core.amounts import parse_amount, parse_share
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import RateCard
@@ -73,26 +74,54 @@ class UsageFlags(NamedTuple):
         return [name for name in names if name != "--per" or self.per != "month"]
 
 
+class UsageRequest(NamedTuple):
+    """How a command was told the usage: a profile file, tools' logs (`--from`) or the token flags."""
+
+    profile: Path | None
+    flags: UsageFlags
+    logs: LogRequest = NO_LOGS
+
+    @property
+    def from_logs(self) -> bool:
+        return bool(self.logs.tools or self.logs.paths)
+
+
+def _usage_request(profile: Path | None, **values: object) -> UsageRequest:
+    flags = UsageFlags(**{name: values.pop(name) for name in UsageFlags._fields})  # type: ignore[arg-type]
+    return UsageRequest(profile, flags, LogRequest(**values))  # type: ignore[arg-type]
+
+
+USAGE_OPTIONS = Group(
+    {
+        "model": (ModelOption, None),
+        "cache_hit": (CacheHitOption, None),
+        "cache_miss": (CacheMissOption, None),
+        "output": (OutputTokensOption, None),
+        "audio_hours": (AudioHoursOption, None),
+        "offpeak": (OffpeakOption, None),
+        "per": (PerOption, "month"),
+        "days": (DaysOption, None),
+        "profile": (ProfileOption, None),
+        **LOG_OPTIONS.options,
+    },
+    _usage_request,
+)
+
+
 def read_usage(
-    card: RateCard,
-    profile: Path | None,
-    flags: UsageFlags,
-    *,
-    as_of: datetime,
-    logs: LogRequest = NO_LOGS,
-    progress: bool = False,
+    card: RateCard, request: UsageRequest, *, as_of: datetime, progress: bool = False
 ) -> UsageProfile:
     """The usage of `--profile FILE`, of the tools' logs (`--from`), or of the flags (no observed days).
 
     A profile read from a file or from logs carries a note for each logged model charged by default.
     """
-    from_logs = bool(logs.tools or logs.paths)
-    if profile is None and not from_logs:
+    profile, flags, logs = request
+    if profile is None and not request.from_logs:
         from tokenplan_cli.core.profile import profile_from_source
 
         return profile_from_source(flag_source(card, flags))
     given = flags.given()
-    if profile is not None and from_logs:
+    if profile is not None and request.from_logs:
         raise BadInputError("give either --profile or --from, not both")
     what = "--profile takes the usage from the file" if profile else "--from reads the usage from logs"
     if given:
@@ -112,24 +141,18 @@ def read_usage(
 
 
 def read_usage_source(
-    card: RateCard,
-    profile: Path | None,
-    flags: UsageFlags,
-    *,
-    as_of: datetime,
-    logs: LogRequest = NO_LOGS,
-    progress: bool = False,
+    card: RateCard, request: UsageRequest, *, as_of: datetime, progress: bool = False
 ) -> UsageSource:
     """The usage as `estimate` prices it (the totals of `read_usage`, with their period)."""
-    if profile is None and not (logs.tools or logs.paths):
-        return flag_source(card, flags)
-    recorded = read_usage(card, profile, flags, as_of=as_of, logs=logs, progress=progress)
-    return recorded.to_source()._replace(label=usage_label(profile, recorded))
+    if request.profile is None and not request.from_logs:
+        return flag_source(card, request.flags)
+    recorded = read_usage(card, request, as_of=as_of, progress=progress)
+    return recorded.to_source()._replace(label=usage_label(request, recorded))
 
 
-def usage_label(profile: Path | None, usage: UsageProfile) -> str:
+def usage_label(request: UsageRequest, usage: UsageProfile) -> str:
     """How the usage's source is named in output: `flags`, `profile usage.toml` or `logs claude-code`."""
-    return f"profile {profile}" if profile is not None else usage.source
+    return f"profile {request.profile}" if request.profile is not None else usage.source
 
 
 def flag_source(card: RateCard, flags: UsageFlags) -> UsageSource:
