@@ -68,12 +68,7 @@ def test_the_core_loads_neither_typer_nor_rich() -> None:
     ],
 )
 def test_json_output_loads_neither_rich_nor_pydantic(args: list[str]) -> None:
-    code = (
-        "import sys\nfrom tokenplan_cli.cli import main\n"
-        f"sys.argv = ['tokenplan', *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\nsys.stdout = sys.__stdout__"
-    )
-    modules = imported_modules(code)
+    modules = run_and_list_modules(args)
     assert "rich" not in modules and "pydantic" not in modules and "numpy" not in modules
     assert not {m for m in modules if m.startswith("tokenplan_cli.render.human")}
     assert "tokenplan_cli.render.burndown" not in modules

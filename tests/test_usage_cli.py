@@ -261,14 +261,9 @@ def test_bad_estimate_from(cli: Cli, args: list[str], message: str) -> None:
 
 
 def test_usage_report_json_loads_no_rich() -> None:
-    from test_startup import imported_modules
+    from test_startup import run_and_list_modules
 
-    code = (
-        "import sys\nfrom tokenplan_cli.cli import main\n"
-        f"sys.argv = ['tokenplan', 'usage', 'report', '--from', 'claude-code', {CLAUDE!r}, '--json']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\nsys.stdout = sys.__stdout__"
-    )
-    modules = imported_modules(code)
+    modules = run_and_list_modules(["usage", "report", "--from", "claude-code", CLAUDE, "--json"])
     assert "rich" not in modules and "pydantic" not in modules
 
 
