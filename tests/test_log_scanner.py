@@ -67,14 +67,6 @@ def test_a_worker_that_fails_is_reported_not_hung(card: RateCard, monkeypatch: p
         scan(card, ("claude-code",), [CLAUDE], workers=2, pool_from_bytes=0)
 
 
-def test_shares_balance_bytes() -> None:
-    from tokenplan_cli.readers.logs.scanner import _shares
-
-    tasks = [(index, "m", f"f{index}", None) for index in range(5)]
-    shares = _shares(tasks, [50, 10, 40, 30, 20], 2)  # type: ignore[arg-type]
-    assert [[task[0] for task in share] for share in shares] == [[0, 1, 4], [2, 3]]  # 80 and 70 bytes
-
-
 def test_file_order_does_not_change_which_copy_wins(card: RateCard, tmp_path: Path) -> None:
     """The sub-agent's replay read first still loses to the main copy; a partial copy to the final one."""
     project = tmp_path / "projects" / "p"

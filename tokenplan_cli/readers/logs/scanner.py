@@ -300,7 +300,7 @@ def scan_files(
     # Workers are forked: where fork is not safe (macOS, Windows), the files are read in this process.
     pooled = FORK_SAFE and count > 1 and len(files) > 1 and total >= pool_from_bytes
     sizes = [f.size for f in files]
-    results = _pooled(_shares(tasks, sizes, min(count, len(tasks)))) if pooled else map(read_one, tasks)
+    results = _pooled(tasks, sizes, min(count, len(tasks))) if pooled else map(read_one, tasks)
     for result in results:
         merger.merge(result)
         if on_file is not None:
@@ -319,64 +319,95 @@ def scan_files(
     )
 
 
-def _pooled(shares: list[list[Task]]) -> Iterator[FileResult]:
-    """Results of `read_one` over the tasks of `shares`, one forked process a share, as they come.
+def _pooled(tasks: list[Task], sizes: list[int], workers: int) -> Iterator[FileResult]:
+    """Results of `read_one` over `tasks` from `workers` forked processes, as they come.
 
-    Each worker writes each result down its own
-    pipe (a length, then the pickle); the parent polls the pipes. Plain `os.fork` and pipes rather than
+    The parent hands out files one at a time, largest first, each to the worker that just returned a
+    result (keeping `AHEAD` queued for each, so no worker waits for the parent); a worker writes each
+    result down its pipe (a length, then the pickle). Plain `os.fork` and pipes rather than
     multiprocessing: its import alone (about 12 ms) was a tenth of a 100 MB report, and its pool's
     helper threads competed with the workers for the cores.
     """
     import select
 
-    pending: dict[int, tuple[int, bytearray]] = {}  # pipe -> (worker's pid, bytes not yet decoded)
-    for share in shares:
-        readable, writable = os.pipe()
+    queue = sorted(range(len(tasks)), key=lambda index: -sizes[index])
+    queue.reverse()  # popped from the end: largest first
+    outbox: dict[int, _Worker] = {}  # by result pipe
+    for _ in range(workers):
+        task_read, task_write = os.pipe()
+        result_read, result_write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the worker
-            os.close(readable)
-            _work(share, writable)  # never returns
-        os.close(writable)
-        pending[readable] = (pid, bytearray())
+        if pid == 0:  # the worker: it keeps only its own two pipe ends (an inherited task pipe of an
+            # earlier worker would keep that worker from seeing the end of its tasks)
+            for pipe in (task_write, result_read, *outbox, *(w.task_pipe for w in outbox.values())):
+                if pipe is not None:
+                    os.close(pipe)
+            _work(tasks, task_read, result_write)  # never returns
+        os.close(task_read)
+        os.close(result_write)
+        worker = outbox[result_read] = _Worker(pid, task_write)
+        worker.hand_out(queue, AHEAD)
     poller = select.poll()
-    for pipe in pending:
+    for pipe in outbox:
         poller.register(pipe, select.POLLIN)
     received = 0
     try:
-        while pending:
+        while outbox:
             for pipe, _ in poller.poll():
+                worker = outbox[pipe]
                 chunk = os.read(pipe, 1 << 20)
-                buffer = pending[pipe][1]
-                if chunk:
-                    buffer += chunk
-                    for message in _frames(buffer):
-                        if isinstance(message, str):
-                            raise RuntimeError(f"a log-reading worker failed: {message}")
-                        received += 1
-                        yield message
+                if not chunk:  # the worker is done
+                    poller.unregister(pipe)
+                    os.close(pipe)
+                    del outbox[pipe]
+                    worker.finish()
                     continue
-                poller.unregister(pipe)
-                os.close(pipe)
-                os.waitpid(pending.pop(pipe)[0], 0)
-        expected = sum(map(len, shares))
-        if received != expected:
-            raise RuntimeError(f"log-reading workers stopped early ({received} of {expected} files read)")
+                worker.buffer += chunk
+                for message in _frames(worker.buffer):
+                    if isinstance(message, str):
+                        raise RuntimeError(f"a log-reading worker failed: {message}")
+                    received += 1
+                    worker.hand_out(queue, 1)
+                    yield message
+        if received != len(tasks):
+            raise RuntimeError(f"log-reading workers stopped early ({received} of {len(tasks)} files read)")
     finally:
-        for pipe, (pid, _) in pending.items():  # only after an error: stop the others
+        for pipe, worker in outbox.items():  # only after an error: stop the others
             os.close(pipe)
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
+            worker.finish(kill=True)
 
 
-def _shares(tasks: list[Task], sizes: list[int], workers: int) -> list[list[Task]]:
-    """`tasks` split into `workers` shares of about equal bytes (largest file first, to the lightest)."""
-    shares: list[list[Task]] = [[] for _ in range(workers)]
-    loads = [0] * workers
-    for task in sorted(tasks, key=lambda task: -sizes[task[0]]):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(task)
-        loads[lightest] += sizes[task[0]]
-    return [sorted(share) for share in shares if share]
+AHEAD = 2  # files queued for each worker beyond the one it reads
+
+
+class _Worker:
+    """The parent's handle on one worker: its process, the pipe its tasks go down, its unread results."""
+
+    def __init__(self, pid: int, task_pipe: int) -> None:
+        self.pid = pid
+        self.task_pipe: int | None = task_pipe
+        self.buffer = bytearray()
+
+    def hand_out(self, queue: list[int], count: int) -> None:
+        """Send the next `count` task numbers; once none are left, close the pipe (the worker stops)."""
+        for _ in range(count):
+            if self.task_pipe is None:
+                return
+            if not queue:
+                self._close_tasks()
+                return
+            os.write(self.task_pipe, queue.pop().to_bytes(4, "little"))
+
+    def finish(self, kill: bool = False) -> None:
+        self._close_tasks()
+        if kill:
+            os.kill(self.pid, 9)
+        os.waitpid(self.pid, 0)
+
+    def _close_tasks(self) -> None:
+        if self.task_pipe is not None:
+            os.close(self.task_pipe)
+            self.task_pipe = None
 
 
 def _frames(buffer: bytearray) -> Iterator[Any]:
@@ -392,16 +423,17 @@ def _frames(buffer: bytearray) -> Iterator[Any]:
         yield message
 
 
-def _work(share: list[Task], pipe: int) -> None:
-    """A worker: read its files, writing each result (or the error that stopped it), then exit."""
+def _work(tasks: list[Task], task_pipe: int, result_pipe: int) -> None:
+    """A worker: read the files whose numbers come down `task_pipe`, writing each result (or the error
+    that stopped it) down `result_pipe`, until the task pipe is closed; then exit."""
     import _pickle
 
     code = 0
     try:
-        with open(pipe, "wb") as out:
+        with open(task_pipe, "rb", buffering=0) as inbox, open(result_pipe, "wb", buffering=0) as out:
             try:
-                for task in share:
-                    data = _pickle.dumps(read_one(task), protocol=5)
+                while number := inbox.read(4):
+                    data = _pickle.dumps(read_one(tasks[int.from_bytes(number, "little")]), protocol=5)
                     out.write(len(data).to_bytes(8, "little") + data)
             except Exception as exc:  # a bug: tell the parent rather than die silently
                 data = _pickle.dumps(f"{type(exc).__name__}: {exc}", protocol=5)
