@@ -28,6 +28,8 @@ from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.core.usage import ZERO, Period, Quantities, Usage, UsageLine, Window
 
 SLOT = timedelta(minutes=15)
+SLOT_SECONDS = 15 * 60
+SLOTS_PER_DAY = 24 * 60 * 60 // SLOT_SECONDS
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 KINDS = ("cache_hit", "cache_miss", "cache_write", "output", "reasoning")
 GROUPINGS = ("day", "week", "month", "hour", "model", "tool")
@@ -59,9 +61,10 @@ class Bucketer:
         )
 
     def bucket(self, record: UsageRecord) -> BucketKey:
-        since = record.timestamp - EPOCH
+        since = record.timestamp - EPOCH  # days and seconds: integer arithmetic, no timedelta division
         window: Window = "offpeak" if self.offpeak_by_minute[since.seconds // 60] else "peak"
-        return BucketKey(record.tool, record.model, since // SLOT, window)
+        slot = since.days * SLOTS_PER_DAY + since.seconds // SLOT_SECONDS
+        return tuple.__new__(BucketKey, (record.tool, record.model, slot, window))  # a hot path
 
 
 def counts_of(record: UsageRecord) -> tuple[int, int, int, int, int, int]:
