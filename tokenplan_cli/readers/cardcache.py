@@ -43,9 +43,10 @@ def load_card(path: Path | None, env: Mapping[str, str] = os.environ) -> RateCar
         data = path.read_bytes() if folder is not None else None
     except OSError:
         data = None  # the reader reports why the file cannot be read
-    if folder is None or data is None:
+    key = _key(path, data) if data is not None else None  # data is None when caching is off
+    if folder is None or key is None:
         return _read(path)
-    entry = folder / f"card-{_key(path, data)}.pickle"
+    entry = folder / f"card-{key}.pickle"
     card = _cached(entry)
     if card is None:
         card = _read(path)
@@ -69,16 +70,19 @@ def _read(path: Path) -> RateCard:
     return load_rate_card(path)
 
 
-def _key(path: Path, data: bytes) -> str:
-    """A digest of everything the card read from `path` depends on."""
+def _key(path: Path, data: bytes) -> str | None:
+    """A digest of everything the card read from `path` depends on (None when that cannot be known)."""
     from tokenplan_cli.readers.digests import blake2b
 
     digest = blake2b(digest_size=16)
-    for part in (__version__, sys.version, str(path.resolve())):
-        digest.update(part.encode() + b"\0")
-    for name in CARD_CODE:
-        stat = (PACKAGE / name).stat()
-        digest.update(f"{stat.st_mtime_ns}:{stat.st_size}\0".encode())
+    try:
+        for part in (__version__, sys.version, str(path.resolve())):
+            digest.update(part.encode() + b"\0")
+        for name in CARD_CODE:
+            stat = (PACKAGE / name).stat()
+            digest.update(f"{stat.st_mtime_ns}:{stat.st_size}\0".encode())
+    except (OSError, RuntimeError):  # e.g. a package installed without its sources: read the card
+        return None
     digest.update(data)
     return digest.hexdigest()
 
