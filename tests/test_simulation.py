@@ -243,3 +243,16 @@ def test_a_shift_moves_hour_weights_into_the_window(card: RateCard, now: datetim
     hours = shift_offpeak(flat, Fraction(1, 4), card.offpeak).hours_utc
     assert hours is not None and sum(hours) == 24
     assert hours[0] == Fraction(3, 4) and hours[16] == 1 + Fraction(16, 4) / 8
+
+
+def test_the_kernel_in_a_worker_process_gives_the_same_simulation(card: RateCard, now: datetime) -> None:
+    """`simulate` runs numpy's kernel in a forked worker (commands/simulation_options.kernel_beside)."""
+    from tokenplan_cli.commands.simulation_options import kernel_beside
+    profile = flag_profile(card, "mimo-v2.5", cache_miss=38_000_000)
+    settings = SimulationSettings(runs=300, seed=7, risk=Fraction(1, 20), spread=Fraction(2, 5))
+    common = {"source": "flags", "as_of": now, "currency": card.currency("USD"), "settings": settings}
+    here = simulate_plans(card, profile, **common)
+    with kernel_beside(True, 300) as kernel:
+        assert kernel is not None
+        beside = simulate_plans(card, profile, **common, kernel=kernel)
+    assert beside == here

@@ -20,6 +20,8 @@ from tokenplan_cli.commands.simulation_options import (
     RunsOption,
     SeedOption,
     SpreadOption,
+    draws_at_random,
+    kernel_beside,
     simulation_settings,
 )
 from tokenplan_cli.commands.usage_options import (
@@ -30,6 +32,7 @@ from tokenplan_cli.commands.usage_options import (
 )
 from tokenplan_cli.core.amounts import parse_share
 from tokenplan_cli.core.errors import ExitCode
+from tokenplan_cli.core.ratecard import CYCLES
 from tokenplan_cli.render import OutputFormat, emit
 
 app = command_app()
@@ -75,17 +78,21 @@ def check(
         else parse_share(max_utilization, what="--max-utilization"),
         max_risk=None if max_risk is None else parse_share(max_risk, what="--max-risk"),
     )
-    profile = read_usage(card, usage, as_of=instant, progress=fmt is OutputFormat.HUMAN)
-    result = check_plan(
-        card,
-        profile,
-        source=usage_label(usage, profile),
-        tier=tier,
-        cycle=cycle,
-        limits=limits,
-        as_of=instant,
-        currency=resolve_currency(card, currency),
-        settings=simulation_settings(card, runs=runs, seed=seed, risk=None, spread=spread),
-    )
+    settings = simulation_settings(card, runs=runs, seed=seed, risk=None, spread=spread)
+    randomness = limits.max_risk is not None and draws_at_random(settings, usage)
+    with kernel_beside(randomness, settings.runs * len(CYCLES)) as kernel:
+        profile = read_usage(card, usage, as_of=instant, progress=fmt is OutputFormat.HUMAN)
+        result = check_plan(
+            card,
+            profile,
+            source=usage_label(usage, profile),
+            tier=tier,
+            cycle=cycle,
+            limits=limits,
+            as_of=instant,
+            currency=resolve_currency(card, currency),
+            settings=settings,
+            kernel=kernel,
+        )
     emit(check_document(result), fmt, human="check")
     return ExitCode.OK if result.ok else ExitCode.CHECK_FAILED

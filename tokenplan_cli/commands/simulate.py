@@ -22,6 +22,8 @@ from tokenplan_cli.commands.simulation_options import (
     RunsOption,
     SeedOption,
     SpreadOption,
+    draws_at_random,
+    kernel_beside,
     simulation_settings,
     work_progress,
 )
@@ -78,19 +80,24 @@ def simulate(
     saves = _saves(fmt, svg, html, force)
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    profile = read_usage(card, usage, as_of=instant, progress=fmt is OutputFormat.HUMAN)
+    settings = simulation_settings(card, runs=runs, seed=seed, risk=risk, spread=spread)
     lever = Lever(
         shift_offpeak=None if shift_offpeak is None else parse_share(shift_offpeak, what="--shift-offpeak"),
         growth=None if growth is None else parse_share(growth, what="--growth"),
         mix=parse_mix(mix or [], card),
         active_days=active_days,
     )
-    settings = simulation_settings(card, runs=runs, seed=seed, risk=risk, spread=spread)
     from tokenplan_cli.core.simulation import scenario_levers, simulate_plans
     from tokenplan_cli.views.simulate import simulate_document
 
     work = settings.runs * len(CYCLES) * len(scenario_levers(lever))
-    with work_progress(fmt, work) as progress:
+    with (
+        kernel_beside(draws_at_random(settings, usage), work) as kernel,
+        work_progress(fmt, work) as progress,
+    ):
+        profile = read_usage(card, usage, as_of=instant, progress=fmt is OutputFormat.HUMAN)
+        if fmt is OutputFormat.HUMAN and kernel is not None:
+            import tokenplan_cli.render.human_simulate  # noqa: F401 - Rich loads here while numpy does there
         result = simulate_plans(
             card,
             profile,
@@ -100,6 +107,7 @@ def simulate(
             settings=settings,
             lever=lever,
             progress=progress,
+            kernel=kernel,
         )
     emit(simulate_document(result), fmt, human="simulate", saves=saves, force=force)
 

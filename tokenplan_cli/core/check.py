@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from tokenplan_cli.core.daily import day_model
 from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.core.montecarlo import Kernel
 from tokenplan_cli.core.plans import PlanFit, evaluate_plans
 from tokenplan_cli.core.profile import UsageProfile
 from tokenplan_cli.core.ratecard import Currency, RateCard
@@ -62,6 +63,7 @@ def check_plan(
     as_of: datetime,
     currency: Currency,
     settings: SimulationSettings,
+    kernel: Kernel | None = None,
 ) -> CheckResult:
     """Measure `profile` on the plan `tier` × `cycle` against every limit set in `limits`."""
     if limits == CheckLimits():
@@ -74,7 +76,7 @@ def check_plan(
     risk = None
     if limits.max_risk is not None:
         scenario = simulate_scenario(
-            card, profile, BASELINE, as_of=as_of, currency=currency, settings=settings
+            card, profile, BASELINE, as_of=as_of, currency=currency, settings=settings, kernel=kernel
         )
         risk = next(p for p in scenario.plans if (p.tier, p.cycle) == (tier_name, cycle_name))
     measured = {"max_utilization": plan.utilization, "max_risk": None if risk is None else risk.p_runs_out}

@@ -48,6 +48,11 @@ class CycleOutcome(NamedTuple):
     used: tuple[int, ...]  # per quota: the sum over runs of min(cycle's use, quota), in units
 
 
+# A kernel: simulate_cycle(draws, runs, seed, progress). `core.simulation` uses `montecarlo_numpy` unless
+# the caller passes another (the same function, run in a worker process by `simulate`).
+Kernel = Callable[[CycleDraws, int, int, "Progress | None"], CycleOutcome]
+
+
 def mix64(z: int) -> int:
     """The SplitMix64 finaliser: a bijection of 64-bit integers that scrambles every bit.
 

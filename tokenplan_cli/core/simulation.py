@@ -155,13 +155,21 @@ def simulate_plans(
     lever: Lever = BASELINE,
     headroom: Fraction | None = None,
     progress: montecarlo.Progress | None = None,
+    kernel: montecarlo.Kernel | None = None,
 ) -> Simulation:
     """Simulate `profile` on every plan of `card`, as measured and under each lever of `lever`."""
     validate_settings(card, settings)
     scenarios = [
         simulate_scenario(
-            card, profile, each, as_of=as_of, currency=currency, settings=settings, progress=progress
-        )
+            card,
+            profile,
+            each,
+            as_of=as_of,
+            currency=currency,
+            settings=settings,
+            progress=progress,
+            kernel=kernel,
+        )  # fmt: skip
         for each in scenario_levers(lever)
     ]
     baseline = scenarios[0]
@@ -190,15 +198,17 @@ def simulate_scenario(
     currency: Currency,
     settings: SimulationSettings,
     progress: montecarlo.Progress | None = None,
+    kernel: montecarlo.Kernel | None = None,
 ) -> Scenario:
     """Every tier × cycle of `card` under one what-if, monthly plans first (as in `estimate`)."""
     rewritten = apply_lever(profile, lever, card)
     days = day_model(rewritten, card, as_of, spread=settings.spread, active_days=lever.active_days)
+    growth = lever.growth or Fraction(0)
     plans: list[PlanRisk] = []
     for cycle in CYCLES:
-        plans += _simulate_cycle(card, days, cycle, lever.growth or Fraction(0), currency, settings, progress)
-    growth, months = 1 + (lever.growth or 0), card.cycles["annual"].months
-    average_month = days.monthly_credits * sum(growth**m for m in range(months)) / months
+        plans += _simulate_cycle(card, days, cycle, growth, currency, settings, progress, kernel)
+    months = card.cycles["annual"].months
+    average_month = days.monthly_credits * sum((1 + growth) ** m for m in range(months)) / months
     recommendation = recommend_by_risk(plans, settings.risk, currency)
     return Scenario(lever, days, average_month, rewritten.hours_utc, tuple(plans), recommendation)
 
@@ -211,6 +221,7 @@ def _simulate_cycle(
     currency: Currency,
     settings: SimulationSettings,
     progress: montecarlo.Progress | None,
+    kernel: montecarlo.Kernel | None,
 ) -> list[PlanRisk]:
     cycle = card.cycles[cycle_name]
     terms = [tier.on(cycle_name) for tier in card.tiers]
@@ -230,7 +241,7 @@ def _simulate_cycle(
         day_slots=days.amount_weight,
         quotas=tuple(math.ceil(q * unit) for q in quotas),
     )
-    outcome = _run(draws, settings, exact, progress)
+    outcome = _run(draws, settings, exact, progress, kernel)
     return [
         PlanRisk(
             tier=tier.name,
@@ -301,8 +312,10 @@ def _run(
     settings: SimulationSettings,
     exact: bool,
     progress: montecarlo.Progress | None,
+    kernel: montecarlo.Kernel | None,
 ) -> montecarlo.CycleOutcome:
-    """Run the kernel; a model with one outcome runs once, exactly, and stands for every run."""
+    """Run the kernel (numpy's unless another is given); a model with one outcome runs once, exactly,
+    and stands for every run."""
     if exact:
         once = montecarlo.simulate_cycle(draws, 1, settings.seed)
         if progress is not None:
@@ -313,9 +326,11 @@ def _run(
             tuple(tuple(n * runs for n in h) for h in once.runs_out_days),
             tuple(u * runs for u in once.used),
         )
-    from tokenplan_cli.core import montecarlo_numpy  # numpy only here: nothing else pays its import
+    if kernel is None:
+        from tokenplan_cli.core import montecarlo_numpy  # numpy only here: nothing else pays its import
 
-    return montecarlo_numpy.simulate_cycle(draws, settings.runs, settings.seed, progress)
+        kernel = montecarlo_numpy.simulate_cycle
+    return kernel(draws, settings.runs, settings.seed, progress)
 
 
 def recommend_by_risk(plans: Sequence[PlanRisk], risk: Fraction, currency: Currency) -> RiskRecommendation:

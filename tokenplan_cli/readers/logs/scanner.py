@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -27,11 +26,11 @@ from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import BucketKey, LogTally, bucketer_for, counts_of
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LOG_READERS, Skips
+from tokenplan_cli.workers import FORK_SAFE
 
 # Below this many bytes in all, files are read in this process: starting workers would cost more.
 POOL_FROM_BYTES = 16 * 1024 * 1024
 DIGEST = 16  # bytes of a dedupe key's digest (blake2b): collisions are out of reach at any log size
-FORK_SAFE = sys.platform.startswith("linux")
 SLOT_WIDTH = 8  # integers the parent keeps per request: file, bucket in the file, preferred, 5 counts
 
 
@@ -320,127 +319,60 @@ def scan_files(
 
 
 def _pooled(tasks: list[Task], sizes: list[int], workers: int) -> Iterator[FileResult]:
-    """Results of `read_one` over `tasks` from `workers` forked processes, as they come.
+    """Results of `read_one` over `tasks` from `workers` forked processes (`tokenplan_cli.workers`).
 
-    The parent hands out files one at a time, largest first, each to the worker that just returned a
-    result (keeping `AHEAD` queued for each, so no worker waits for the parent); a worker writes each
-    result down its pipe (a length, then the pickle). Plain `os.fork` and pipes rather than
-    multiprocessing: its import alone (about 12 ms) was a tenth of a 100 MB report, and its pool's
-    helper threads competed with the workers for the cores.
+    Files are handed out one at a time, largest first, each to the worker that just returned a result,
+    with `AHEAD` more queued for each so that no worker waits for this process.
     """
     import select
 
-    queue = sorted(range(len(tasks)), key=lambda index: -sizes[index])
-    queue.reverse()  # popped from the end: largest first
-    outbox: dict[int, _Worker] = {}  # by result pipe
+    from tokenplan_cli.workers import Failure, Worker
+
+    queue = sorted(range(len(tasks)), key=lambda index: sizes[index])  # popped from the end
+    by_pipe: dict[int, Worker] = {}
     for _ in range(workers):
-        task_read, task_write = os.pipe()
-        result_read, result_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the worker: it keeps only its own two pipe ends (an inherited task pipe of an
-            # earlier worker would keep that worker from seeing the end of its tasks)
-            for pipe in (task_write, result_read, *outbox, *(w.task_pipe for w in outbox.values())):
-                if pipe is not None:
-                    os.close(pipe)
-            _work(tasks, task_read, result_write)  # never returns
-        os.close(task_read)
-        os.close(result_write)
-        worker = outbox[result_read] = _Worker(pid, task_write)
-        worker.hand_out(queue, AHEAD)
+        worker = Worker(lambda index: read_one(tasks[index]), siblings=by_pipe.values())
+        by_pipe[worker.replies] = worker  # type: ignore[index]
+        _hand_out(worker, queue, AHEAD)
     poller = select.poll()
-    for pipe in outbox:
+    for pipe in by_pipe:
         poller.register(pipe, select.POLLIN)
     received = 0
     try:
-        while outbox:
+        while by_pipe:
             for pipe, _ in poller.poll():
-                worker = outbox[pipe]
-                chunk = os.read(pipe, 1 << 20)
-                if not chunk:  # the worker is done
+                worker = by_pipe[pipe]
+                replies = worker.read_replies()
+                if replies is None:  # the worker is done
                     poller.unregister(pipe)
-                    os.close(pipe)
-                    del outbox[pipe]
+                    del by_pipe[pipe]
                     worker.finish()
                     continue
-                worker.buffer += chunk
-                for message in _frames(worker.buffer):
-                    if isinstance(message, str):
-                        raise RuntimeError(f"a log-reading worker failed: {message}")
+                for reply in replies:
+                    if isinstance(reply, Failure):
+                        raise RuntimeError(f"a log-reading worker failed: {reply.error}")
                     received += 1
-                    worker.hand_out(queue, 1)
-                    yield message
+                    _hand_out(worker, queue, 1)
+                    yield reply
         if received != len(tasks):
             raise RuntimeError(f"log-reading workers stopped early ({received} of {len(tasks)} files read)")
     finally:
-        for pipe, worker in outbox.items():  # only after an error: stop the others
-            os.close(pipe)
+        for worker in by_pipe.values():  # only after an error: stop the others
             worker.finish(kill=True)
 
 
 AHEAD = 2  # files queued for each worker beyond the one it reads
 
 
-class _Worker:
-    """The parent's handle on one worker: its process, the pipe its tasks go down, its unread results."""
-
-    def __init__(self, pid: int, task_pipe: int) -> None:
-        self.pid = pid
-        self.task_pipe: int | None = task_pipe
-        self.buffer = bytearray()
-
-    def hand_out(self, queue: list[int], count: int) -> None:
-        """Send the next `count` task numbers; once none are left, close the pipe (the worker stops)."""
-        for _ in range(count):
-            if self.task_pipe is None:
-                return
-            if not queue:
-                self._close_tasks()
-                return
-            os.write(self.task_pipe, queue.pop().to_bytes(4, "little"))
-
-    def finish(self, kill: bool = False) -> None:
-        self._close_tasks()
-        if kill:
-            os.kill(self.pid, 9)
-        os.waitpid(self.pid, 0)
-
-    def _close_tasks(self) -> None:
-        if self.task_pipe is not None:
-            os.close(self.task_pipe)
-            self.task_pipe = None
-
-
-def _frames(buffer: bytearray) -> Iterator[Any]:
-    """The whole messages at the start of `buffer` (each an 8-byte length and a pickle), removed from it."""
-    import _pickle
-
-    while len(buffer) >= 8:
-        size = int.from_bytes(buffer[:8], "little")
-        if len(buffer) < 8 + size:
+def _hand_out(worker: Any, queue: list[int], count: int) -> None:
+    """Send a worker the next `count` files; once none are left, end its requests (it then exits)."""
+    for _ in range(count):
+        if worker.requests is None:
             return
-        message = _pickle.loads(buffer[8 : 8 + size])
-        del buffer[: 8 + size]
-        yield message
-
-
-def _work(tasks: list[Task], task_pipe: int, result_pipe: int) -> None:
-    """A worker: read the files whose numbers come down `task_pipe`, writing each result (or the error
-    that stopped it) down `result_pipe`, until the task pipe is closed; then exit."""
-    import _pickle
-
-    code = 0
-    try:
-        with open(task_pipe, "rb", buffering=0) as inbox, open(result_pipe, "wb", buffering=0) as out:
-            try:
-                while number := inbox.read(4):
-                    data = _pickle.dumps(read_one(tasks[int.from_bytes(number, "little")]), protocol=5)
-                    out.write(len(data).to_bytes(8, "little") + data)
-            except Exception as exc:  # a bug: tell the parent rather than die silently
-                data = _pickle.dumps(f"{type(exc).__name__}: {exc}", protocol=5)
-                out.write(len(data).to_bytes(8, "little") + data)
-                code = 1
-    finally:
-        os._exit(code)  # never the parent's exit handlers, nor its buffered output
+        if not queue:
+            worker.end_requests()
+            return
+        worker.send(queue.pop())
 
 
 def available_cores() -> int:
