@@ -248,6 +248,7 @@ def test_a_shift_moves_hour_weights_into_the_window(card: RateCard, now: datetim
 def test_the_kernel_in_a_worker_process_gives_the_same_simulation(card: RateCard, now: datetime) -> None:
     """`simulate` runs numpy's kernel in a forked worker (commands/simulation_options.kernel_beside)."""
     from tokenplan_cli.commands.simulation_options import kernel_beside
+
     profile = flag_profile(card, "mimo-v2.5", cache_miss=38_000_000)
     settings = SimulationSettings(runs=300, seed=7, risk=Fraction(1, 20), spread=Fraction(2, 5))
     common = {"source": "flags", "as_of": now, "currency": card.currency("USD"), "settings": settings}
