@@ -110,7 +110,7 @@ def now_utc() -> datetime:
 
 
 def resolve_as_of(text: str | None) -> datetime:
-    return parse_instant(text, what="--as-of") if text else now_utc()
+    return resolve_now(text, "--as-of")
 
 
 def resolve_now(text: str | None, what: str = "--now") -> datetime:

@@ -40,8 +40,6 @@ from tokenplan_cli.render import OutputFormat, emit
 
 app = command_app()
 
-FileOption = Annotated[Path | None, typer.Option(show_default=False)]
-
 
 @app.command()
 @option_group("usage", USAGE_OPTIONS)

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from fractions import Fraction
 from typing import Annotated
 
 import typer
@@ -51,9 +52,7 @@ def simulation_settings(
         runs=defaults.runs if runs is None else runs,
         seed=defaults.seed if seed is None else seed,
         risk=defaults.risk if risk is None else parse_share(risk, what="--risk"),
-        spread=parse_ratio(spread, what="--spread")
-        if spread is not None
-        else parse_ratio("0", what="--spread"),
+        spread=Fraction(0) if spread is None else parse_ratio(spread, what="--spread"),
     )
     from tokenplan_cli.core.simulation import validate_settings
 

@@ -123,7 +123,11 @@ def read_usage(
     given = flags.given()
     if profile is not None and request.from_logs:
         raise BadInputError("give either --profile or --from, not both")
-    what = "--profile takes the usage from the file" if profile else "--from reads the usage from logs"
+    what = (
+        "--profile takes the usage from the file"
+        if profile is not None
+        else "--from reads the usage from logs"
+    )
     if given:
         raise BadInputError(f"{what}; drop {', '.join(given)}")
     if profile is not None:
