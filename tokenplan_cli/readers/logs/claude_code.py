@@ -39,6 +39,10 @@ SYNTHETIC = "<synthetic>"
 # `UsageRecord(...)` goes through a Python-level __new__ with keyword handling (about 4,000 instructions a
 # record, measured with callgrind); building the tuple of its eleven fields in order costs a tenth of it.
 _new_record = tuple.__new__
+# Logged model name -> normalised name: a log names a handful of models thousands of times, and a dict
+# lookup is cheaper than a call. Bounded, so a log naming millions of models cannot grow it.
+_MODEL_NAMES: dict[Any, str] = {}
+MODEL_NAMES_KEPT = 256
 
 
 def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
@@ -73,16 +77,31 @@ def _record(entry: dict[str, Any]) -> UsageRecord | None:
     model = message.get("model")
     if model == SYNTHETIC:
         return None
+    hit = usage.get("cache_read_input_tokens")
+    miss = usage.get("input_tokens")
+    write = usage.get("cache_creation_input_tokens")
+    output = usage.get("output_tokens")
+    # Whole, non-negative counts are the rule; anything else takes `count`'s careful path.
+    if not (
+        type(hit) is type(miss) is type(write) is type(output) is int and min(hit, miss, write, output) >= 0
+    ):
+        hit, miss = count(usage, "cache_read_input_tokens"), count(usage, "input_tokens")
+        write, output = _cache_write(usage), count(usage, "output_tokens")
+    name = _MODEL_NAMES.get(model) if type(model) is str else None
+    if name is None:
+        name = model_name(model)
+        if type(model) is str and len(_MODEL_NAMES) < MODEL_NAMES_KEPT:  # (a list is not a key)
+            _MODEL_NAMES[model] = name
     return _new_record(  # the tuple directly: this runs for every usage line
         UsageRecord,
         (
             instant_from_iso(entry.get("timestamp")),
             TOOL,
-            model_name(model),
-            count(usage, "cache_read_input_tokens"),
-            count(usage, "input_tokens"),
-            _cache_write(usage),
-            count(usage, "output_tokens"),
+            name,
+            hit,
+            miss,
+            write,
+            output,
             0,
             ZERO,
             _dedupe_key(message.get("id"), entry.get("requestId")),
