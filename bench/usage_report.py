@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """`tokenplan usage report` against `ccusage daily --json --offline` on the same synthetic Claude Code logs.
 
-For each size, generates deterministic logs (bench/claude_logs.py) unless they exist, reads them once to
-warm the page cache, runs each tool once untimed (tokenplan then has its bytecode, as an installed copy
-does), then runs both tools alternately and prints, for each, the median wall time, the
-throughput (MB/s of log files), the peak memory (the proportional set size of the process and its
-children, sampled every 20 ms) and the token totals beside the truth the generator wrote. ccusage
-20.0.24 (a native build that uses every core) is installed with npm into OUT/ccusage unless --ccusage
-names one. Timings on a shared machine vary: run it on a quiet one for figures to quote.
+For each size, generates deterministic logs (bench/claude_logs.py) unless they exist and reads them
+once to warm the page cache. Each tool then runs once untimed, to measure its peak memory (the
+proportional set size of the process and its children, sampled every 20 ms; tokenplan also writes its
+bytecode then, as an installed copy has it). Then both tools are timed alternately, unsampled, and for
+each the bench prints the median wall time, the throughput (MB/s of log files), the CPU seconds, the
+peak memory and the token totals beside the truth the generator wrote. ccusage 20.0.24 (a native build
+that uses every core) is installed with npm into OUT/ccusage unless --ccusage names one. Timings on a
+shared machine vary: run it on a quiet one for figures to quote.
 
-    python bench/usage_report.py [--sizes 100M,1G] [--runs 3] [--out bench/out] [--keep]
+    python bench/usage_report.py [--sizes 100M,1G] [--runs 7] [--out bench/out] [--keep]
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).parent))
 from claude_logs import Generator, parse_size  # noqa: E402
@@ -50,22 +52,33 @@ def tree_pss_kb(root: int) -> int:
     return total
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
-    """(wall seconds, peak memory in kB, stdout) of one run."""
+class Run(NamedTuple):
+    seconds: float  # wall time
+    cpu: float  # user + system seconds of the process and the children it waited for
+    peak_kb: int  # 0 unless the run was sampled
+    stdout: bytes
+
+
+def measure(command: list[str], env: dict[str, str], *, sample: bool = False) -> Run:
+    """One run of `command`; with `sample`, its peak memory too (sampling costs CPU: not in timed runs)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    peak = 0
     chunks: list[bytes] = []
     reader = threading.Thread(target=lambda: chunks.append(process.stdout.read()))  # type: ignore[union-attr]
     reader.start()
-    while process.poll() is None:
+    peak = 0
+    while True:  # wait4, not Popen.poll: the rusage of the process comes with its exit
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG if sample else 0)
+        if pid:
+            break
         peak = max(peak, tree_pss_kb(process.pid))
         time.sleep(0.02)
-    reader.join()
     elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    reader.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
-    return elapsed, peak, b"".join(chunks)
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, peak, b"".join(chunks))
 
 
 def ccusage_binary(out: Path, given: str | None) -> Path:
@@ -95,6 +108,12 @@ def logs_for(out: Path, size: str, seed: int, missing: float) -> Path:
     return folder
 
 
+def tokenplan_command() -> list[str]:
+    """The `tokenplan` script installed beside this Python, as a user runs it (else `python -m`)."""
+    script = Path(sys.executable).with_name("tokenplan")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tokenplan_cli"]
+
+
 def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
     folder = logs_for(args.out, size, args.seed, args.missing_request_ids)
     truth = json.loads((folder / "truth.json").read_text())
@@ -104,9 +123,7 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(TZ="UTC", CLAUDE_CONFIG_DIR=str(folder), NO_COLOR="1")
     tokenplan = [
-        sys.executable,
-        "-m",
-        "tokenplan_cli",
+        *tokenplan_command(),
         "usage",
         "report",
         "--from",
@@ -115,9 +132,10 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
         "--json",
     ]
     theirs = [str(ccusage), "daily", "--json", "--offline"]
-    results: dict[str, list[tuple[float, int, bytes]]] = {"tokenplan": [], "ccusage": []}
-    for command in (tokenplan, theirs):  # a warm-up run of each, not timed: bytecode, caches
-        measure(command, env)
+    results: dict[str, list[Run]] = {"tokenplan": [], "ccusage": []}
+    peaks: dict[str, int] = {}
+    for name, command in (("tokenplan", tokenplan), ("ccusage", theirs)):  # warm-up, memory sampled
+        peaks[name] = measure(command, env, sample=True).peak_kb
     for run in range(args.runs):
         order = [("tokenplan", tokenplan), ("ccusage", theirs)]
         for name, command in order if run % 2 == 0 else reversed(order):
@@ -125,21 +143,30 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
     print(f"\n{size}: {megabytes:,.0f} MB in {sum(1 for _ in folder.rglob('*.jsonl'))} files, "
           f"{truth['requests']:,} requests, {truth['lines']:,} lines; {args.runs} run(s) each")  # fmt: skip
     print(
-        f"  {'tool':<10} {'median s':>9} {'MB/s':>8} {'peak MB':>8}   {'  '.join(f'{k:>13}' for k in KINDS)}"
+        f"  {'tool':<10} {'median s':>9} {'MB/s':>8} {'cpu s':>6} {'peak MB':>8}   "
+        f"{'  '.join(f'{k:>13}' for k in KINDS)}"
     )
     speeds = {}
     for name, runs in results.items():
-        seconds = statistics.median(r[0] for r in runs)
-        peak = max(r[1] for r in runs) / 1024
+        seconds = statistics.median(r.seconds for r in runs)
+        cpu = statistics.median(r.cpu for r in runs)
         speeds[name] = megabytes / seconds
-        document = json.loads(runs[-1][2])
+        document = json.loads(runs[-1].stdout)
         if name == "tokenplan":
             totals = [document["totals"][kind] for kind in KINDS]
         else:
             totals = [document["totals"][kind] for kind in CCUSAGE_KINDS]
         figures = "  ".join(f"{t:>13,}" for t in totals)
-        print(f"  {name:<10} {seconds:9.2f} {speeds[name]:8.0f} {peak:8.0f}   {figures}")
-    print(f"  {'truth':<10} {'':>9} {'':>8} {'':>8}   {'  '.join(f'{truth[k]:>13,}' for k in TRUTH_KINDS)}")
+        peak = peaks[name] / 1024
+        print(f"  {name:<10} {seconds:9.2f} {speeds[name]:8.0f} {cpu:6.2f} {peak:8.0f}   {figures}")
+    truths = "  ".join(f"{truth[k]:>13,}" for k in TRUTH_KINDS)
+    print(f"  {'truth':<10} {'':>9} {'':>8} {'':>6} {'':>8}   {truths}")
+    spread = {
+        name: (min(r.seconds for r in runs), max(r.seconds for r in runs)) for name, runs in results.items()
+    }
+    print(
+        "  wall range: " + "; ".join(f"{name} {low:.2f}-{high:.2f} s" for name, (low, high) in spread.items())
+    )
     ratio = speeds["tokenplan"] / speeds["ccusage"]
     print(f"  throughput ratio tokenplan / ccusage: {ratio:.2f}x (target >= 1.2x)")
     if not args.keep:
@@ -149,7 +176,7 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100M,1G")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument("--ccusage", help="a ccusage executable (default: install ccusage@20.0.24 into OUT)")
