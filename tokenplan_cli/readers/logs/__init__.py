@@ -107,13 +107,13 @@ def walk_files(root: Path, wanted: Callable[[Path], bool], skips: Skips) -> Iter
         yield root
         return
     seen: set[tuple[int, int]] = set()
-    pending = [root]
+    pending = [str(root)]  # folders as strings: a Path for each of thousands of folders cost a third
     while pending:
         folder = pending.pop()
         try:
-            stat = folder.stat()
+            stat = os.stat(folder)
         except OSError as exc:
-            skips.add(folder, 0, f"cannot read: {exc.strerror or 'error'}")
+            skips.add(folder, 0, cannot_read(exc))
             continue
         if (stat.st_dev, stat.st_ino) in seen:
             skips.add(folder, 0, "symbolic link loop")
@@ -122,16 +122,20 @@ def walk_files(root: Path, wanted: Callable[[Path], bool], skips: Skips) -> Iter
         try:
             entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
         except OSError as exc:
-            skips.add(folder, 0, f"cannot read: {exc.strerror or 'error'}")
+            skips.add(folder, 0, cannot_read(exc))
             continue
         subfolders = []
         for entry in entries:
-            path = Path(entry.path)
             try:
                 if entry.is_dir():
-                    subfolders.append(path)
-                elif entry.is_file() and wanted(path):
+                    subfolders.append(entry.path)
+                elif entry.is_file() and wanted(path := Path(entry.path)):
                     yield path
             except OSError as exc:
-                skips.add(path, 0, f"cannot read: {exc.strerror or 'error'}")
+                skips.add(entry.path, 0, cannot_read(exc))
         pending.extend(reversed(subfolders))
+
+
+def cannot_read(exc: OSError) -> str:
+    """The skip reason for a file or folder the operating system would not give us."""
+    return f"cannot read: {exc.strerror or 'error'}"

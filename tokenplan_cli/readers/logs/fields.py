@@ -12,6 +12,7 @@ from typing import Any
 
 from tokenplan_cli.core.records import normalise_model
 from tokenplan_cli.readers.digests import blake2b
+from tokenplan_cli.readers.logs import cannot_read as cannot_read  # re-exported: readers import it here
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UNKNOWN_MODEL = "unknown"
@@ -26,11 +27,6 @@ class BadRecord(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def cannot_read(exc: OSError) -> str:
-    """The skip reason for a file or folder the operating system would not give us."""
-    return f"cannot read: {exc.strerror or 'error'}"
 
 
 def count(mapping: Any, key: str) -> int:
