@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from itertools import chain
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,13 @@ import pytest
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.usagelog import slot_start
 from tokenplan_cli.readers.logs import Skips
-from tokenplan_cli.readers.logs.scanner import ScanResult, find_log_files, scan_files, tool_names
+from tokenplan_cli.readers.logs.scanner import (
+    ScanResult,
+    find_log_files,
+    iter_log_files,
+    scan_files,
+    tool_names,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "logs"
 CLAUDE = FIXTURES / "claude"
@@ -54,6 +61,30 @@ def test_the_pool_gives_the_same_result(card: RateCard) -> None:
     alone = scan(card, ("claude-code",), [CLAUDE], workers=1)
     pooled = scan(card, ("claude-code",), [CLAUDE], workers=2, pool_from_bytes=0)
     assert kept(pooled) == kept(alone) and pooled.duplicates == alone.duplicates
+
+
+@pytest.mark.parametrize("pool_from", [0, 1], ids=["pool-at-once", "pool-mid-walk"])
+def test_workers_read_while_the_walk_goes_on(card: RateCard, tmp_path: Path, pool_from: int) -> None:
+    """Files found after the workers started are read too; what the walk meets on the way is reported."""
+    shutil.copytree(CLAUDE, tmp_path / "logs")
+    (tmp_path / "logs" / "projects" / "zz-loop").symlink_to(tmp_path / "logs")  # met last by the walk
+    skips = Skips()
+    found = iter_log_files(("claude-code",), [tmp_path / "logs"], {}, Path("/nowhere"), skips)
+    first = next(found)
+    # pool_from 1: the pool starts once two files are known, the third is found while they are read
+    streamed = scan_files(
+        chain([first], found), card.offpeak, skips, workers=2, pool_from_bytes=pool_from * first.size
+    )
+    assert kept(streamed) == EXPECTED and streamed.records == 4 and streamed.duplicates == 11
+    assert [(t.tool, t.files) for t in streamed.tools] == [("claude-code", 3)]
+    assert [f.reasons for f in streamed.skips.by_file()] == [("symbolic link loop",)]
+
+
+def test_a_bad_request_is_refused_before_any_file_is_found(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="paths belong to one log source"):
+        iter_log_files((), [tmp_path], {}, tmp_path, Skips())
+    with pytest.raises(Exception, match="--from csv reads the files you name"):
+        iter_log_files(("csv",), [], {}, tmp_path, Skips())
 
 
 def test_a_worker_that_fails_is_reported_not_hung(card: RateCard, monkeypatch: pytest.MonkeyPatch) -> None:

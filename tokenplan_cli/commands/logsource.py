@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple
@@ -122,7 +122,7 @@ class ObservedLogs(NamedTuple):
 def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) -> ObservedLogs:
     """Find and read the logs asked for; unreadable lines are counted (an error under --strict)."""
     from tokenplan_cli.core.usagelog import DayRange, parse_mapping
-    from tokenplan_cli.readers.logs.scanner import find_log_files, tool_names
+    from tokenplan_cli.readers.logs.scanner import iter_log_files, tool_names
     from tokenplan_cli.readers.zones import load_zone
 
     zone_name = request.tz or card.defaults.timezone
@@ -133,23 +133,28 @@ def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) ->
     mapping = parse_mapping(request.maps or (), card)
     tools = tool_names(request.tools or ())
     skips = Skips()
-    files = find_log_files(tools, list(request.paths or ()), os.environ, Path.home(), skips)
+    files = iter_log_files(tools, list(request.paths or ()), os.environ, Path.home(), skips)
     scan = _scan(files, card, skips, progress)
     if request.strict and scan.skips:
         raise BadInputError(strict_message(scan.skips))
     return ObservedLogs(scan, tools, mapping, zone, zone_name, days)
 
 
-def _scan(files: list[LogFile], card: RateCard, skips: Skips, progress: bool) -> ScanResult:
+def _scan(files: Iterable[LogFile], card: RateCard, skips: Skips, progress: bool) -> ScanResult:
+    """Read the files as they are found; with a progress bar (on a terminal), find them all first: the
+    bar needs their total."""
     from tokenplan_cli.readers.logs.scanner import POOL_FROM_BYTES, scan_files
 
-    total = sum(f.size for f in files)
-    if not (progress and sys.stderr.isatty() and total >= POOL_FROM_BYTES):
+    if not (progress and sys.stderr.isatty()):
         return scan_files(files, card.offpeak, skips)
+    found = list(files)
+    total = sum(f.size for f in found)
+    if total < POOL_FROM_BYTES:
+        return scan_files(found, card.offpeak, skips)
     from tokenplan_cli.render.progress import file_progress
 
-    with file_progress(len(files), total) as advance:
-        return scan_files(files, card.offpeak, skips, on_file=advance)
+    with file_progress(len(found), total) as advance:
+        return scan_files(found, card.offpeak, skips, on_file=advance)
 
 
 def strict_message(skips: Skips) -> str:

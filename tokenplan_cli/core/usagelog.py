@@ -87,9 +87,11 @@ class LogTally:
         """Add (or, with `sign=-1`, take back) one record's counts (see `counts_of`)."""
         totals = self.counts.get(key)
         if totals is None:
-            totals = self.counts[key] = [0] * (len(KINDS) + 1)
-        for index, value in enumerate(counts):
-            totals[index] += sign * value
+            self.counts[key] = [sign * value for value in counts]
+        elif sign == 1:  # the common case, once per bucket of every file read
+            self.counts[key] = [total + value for total, value in zip(totals, counts, strict=True)]
+        else:
+            self.counts[key] = [total + sign * value for total, value in zip(totals, counts, strict=True)]
         if audio:
             self.audio[key] = self.audio.get(key, ZERO) + sign * audio
 
@@ -252,12 +254,12 @@ def report_usage(
     models = tuple(
         _model_use(name, members, tally, card, mapping, as_of) for name, members in sorted(per_model.items())
     )
-    observed = sorted(clock.day(key.slot) for key in keys) if keys else []
+    observed = {clock.day(slot) for slot in {key.slot for key in keys}}
     return UsageReport(
         by=by,
         timezone=zone_name,
-        first_day=days.first or (observed[0] if observed else None),
-        last_day=days.last or (observed[-1] if observed else None),
+        first_day=days.first or (min(observed) if observed else None),
+        last_day=days.last or (max(observed) if observed else None),
         rows=rows,
         total=_grouped("total", keys, tally, card, mapping, as_of),
         models=models,
@@ -295,13 +297,22 @@ def charged_usage(keys: Iterable[BucketKey], tally: LogTally, mapping: ModelMap)
     """The buckets' quantities by charged model and window: what the credit engine prices."""
     counts: dict[tuple[str, Window], list[int]] = {}
     audio: dict[tuple[str, Window], Fraction] = {}
+    charged: dict[str, str] = {}  # logged model -> card model: the --map globs once per model
     for key in keys:  # whole numbers first: Fraction arithmetic per bucket was most of a report's time
-        line = (mapping.charge(key.model)[0], key.window)
+        model = charged.get(key.model)
+        if model is None:
+            model = charged[key.model] = mapping.charge(key.model)[0]
+        line = (model, key.window)
+        _, hit, miss, write, output, reasoning = tally.counts[key]  # the order of `counts_of`
         totals = counts.get(line)
         if totals is None:
-            totals = counts[line] = [0] * len(KINDS)
-        for position, value in enumerate(tally.counts[key][1:]):
-            totals[position] += value
+            counts[line] = [hit, miss, write, output, reasoning]  # the order of KINDS
+        else:  # spelt out: this runs for every bucket of every group of a report
+            totals[0] += hit
+            totals[1] += miss
+            totals[2] += write
+            totals[3] += output
+            totals[4] += reasoning
         if key in tally.audio:
             audio[line] = audio.get(line, ZERO) + tally.audio[key]
     return Usage.of(
@@ -324,9 +335,8 @@ def _grouped(
     quantities = Quantities()
     for line in usage.lines:
         quantities = quantities.plus(line.quantities)
-    return Grouped(
-        name, sum(tally.requests(key) for key in keys), quantities, compute_credits(usage, card, as_of)
-    )
+    requests = sum(tally.counts[key][0] for key in keys)
+    return Grouped(name, requests, quantities, compute_credits(usage, card, as_of))
 
 
 def _model_use(

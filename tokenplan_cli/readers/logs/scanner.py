@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
 from tokenplan_cli.core.ratecard import OffPeakWindow
@@ -31,6 +31,7 @@ from tokenplan_cli.workers import FORK_SAFE
 # Below this many bytes in all, files are read in this process: starting workers would cost more.
 POOL_FROM_BYTES = 16 * 1024 * 1024
 DIGEST = 16  # bytes of a dedupe key's digest (blake2b): collisions are out of reach at any log size
+_new_key = tuple.__new__  # a BucketKey from its fields' tuple without the keyword-handling __new__
 SLOT_WIDTH = 8  # integers the parent keeps per request: file, bucket in the file, preferred, 5 counts
 
 
@@ -74,25 +75,38 @@ def tool_names(requested: Iterable[str]) -> tuple[str, ...]:
 def find_log_files(
     tools: Sequence[str], paths: Sequence[Path], env: Mapping[str, str], home: Path, skips: Skips
 ) -> list[LogFile]:
+    """Every file `iter_log_files` finds, as a list."""
+    return list(iter_log_files(tools, paths, env, home, skips))
+
+
+def iter_log_files(
+    tools: Sequence[str], paths: Sequence[Path], env: Mapping[str, str], home: Path, skips: Skips
+) -> Iterator[LogFile]:
     """The files to read: those under `paths` for the one tool named, else under each tool's default roots.
 
     With no tool named, every tool is looked for where it keeps its logs on this machine. A path the
-    user named that does not exist, or holds no log file, is reported in `skips`.
+    user named that does not exist, or holds no log file, is reported in `skips`. Bad requests are
+    refused here, before any file is found; the folders are walked as the files are taken, so that
+    reading can start while the walk goes on (`scan_files`).
     """
     if paths and len(tools) != 1:
         raise BadInputError(
             "paths belong to one log source: name it with --from (e.g. --from claude-code PATH)"
         )
-    chosen = tools or tuple(LOG_READERS)
-    files: list[LogFile] = []
-    seen: set[tuple[int, int]] = set()  # (device, inode): a file reached twice (a linked folder) counts once
-    for tool in chosen:
+    searches: list[tuple[str, str, list[Path]]] = []
+    for tool in tools or tuple(LOG_READERS):
         module_name = LOG_READERS[tool]
-        reader = importlib.import_module(module_name)
-        explicit = bool(paths)
-        roots = list(paths) if explicit else reader.default_roots(env, home)
+        roots = list(paths) if paths else importlib.import_module(module_name).default_roots(env, home)
         if not roots and tool in ("csv", "jsonl") and tools:
             raise BadInputError(f"--from {tool} reads the files you name: add a PATH")
+        searches.append((tool, module_name, roots))
+    return _walk(searches, bool(paths), skips)
+
+
+def _walk(searches: list[tuple[str, str, list[Path]]], explicit: bool, skips: Skips) -> Iterator[LogFile]:
+    seen: set[tuple[int, int]] = set()  # (device, inode): a file reached twice (a linked folder) counts once
+    for tool, module_name, roots in searches:
+        reader = importlib.import_module(module_name)
         for root in roots:
             found, skipped = 0, skips.total
             if not root.exists():
@@ -106,10 +120,9 @@ def find_log_files(
                     continue
                 if identity is not None:
                     seen.add(identity)
-                files.append(LogFile(tool, module_name, path, size))
+                yield LogFile(tool, module_name, path, size)
             if explicit and not found and skips.total == skipped and root.is_dir():
                 skips.add(root, 0, "no log files found")
-    return files
 
 
 def _identity(path: Path) -> tuple[tuple[int, int] | None, int]:
@@ -242,7 +255,7 @@ class _Merger:
         if result.skips is not None:
             self.skips.merge(result.skips)
         self.duplicates += result.duplicates
-        buckets = self.file_buckets[result.index] = [BucketKey(*fields) for fields in result.buckets]
+        buckets = self.file_buckets[result.index] = [_new_key(BucketKey, fields) for fields in result.buckets]
         for local, counts in result.sums.items():
             self.tally.add(buckets[local], counts, result.audio.get(local, ZERO))
         base = len(self.slots) // SLOT_WIDTH
@@ -279,7 +292,7 @@ class _Merger:
 
 
 def scan_files(
-    files: Sequence[LogFile],
+    files: Iterable[LogFile],
     offpeak: OffPeakWindow,
     skips: Skips,
     *,
@@ -289,58 +302,109 @@ def scan_files(
 ) -> ScanResult:
     """Read every file (in `workers` processes when there is enough to read) and dedupe across them.
 
-    `on_file(size)` is called as each file is done (for a progress bar).
+    `files` may still be being found (`iter_log_files`): once `pool_from_bytes` of them are known,
+    the workers start reading while the rest are found. `skips` may grow meanwhile. `on_file(size)`
+    is called as each file is done (for a progress bar).
     """
-    merger = _Merger()
-    merger.skips.merge(skips)
-    tasks = [(index, f.module, str(f.path), offpeak) for index, f in enumerate(files)]
-    total = sum(f.size for f in files)
     count = workers if workers is not None else available_cores()
     # Workers are forked: where fork is not safe (macOS, Windows), the files are read in this process.
-    pooled = FORK_SAFE and count > 1 and len(files) > 1 and total >= pool_from_bytes
-    sizes = [f.size for f in files]
-    results = _pooled(tasks, sizes, min(count, len(tasks))) if pooled else map(read_one, tasks)
+    can_pool = FORK_SAFE and count > 1
+    found: list[LogFile] = []
+    source = iter(files)
+    pooled, total = False, 0
+    for log_file in source:  # until there is enough to read to be worth the workers
+        found.append(log_file)
+        total += log_file.size
+        if can_pool and len(found) > 1 and total >= pool_from_bytes:
+            pooled = True
+            break
+    merger = _Merger()
+    results = (
+        _pooled(found, source, offpeak, count)
+        if pooled
+        else (read_one(_task(index, f, offpeak)) for index, f in enumerate(found))
+    )
     for result in results:
         merger.merge(result)
         if on_file is not None:
-            on_file(files[result.index].size)
+            on_file(found[result.index].size)
     tools: dict[str, tuple[int, int]] = {}
-    for f in files:
+    for f in found:
         files_so_far, bytes_so_far = tools.get(f.tool, (0, 0))
         tools[f.tool] = (files_so_far + 1, bytes_so_far + f.size)
+    all_skips = Skips()
+    for part in (skips, merger.skips):  # those met while finding files first
+        all_skips.merge(part)
     return ScanResult(
         tally=merger.tally,
-        skips=merger.skips,
+        skips=all_skips,
         tools=tuple(ToolFiles(tool, *tools[tool]) for tool in LOG_READERS if tool in tools),
         records=sum(counts[0] for counts in merger.tally.counts.values()),
         duplicates=merger.duplicates,
-        bytes=total,
+        bytes=sum(f.size for f in found),
     )
 
 
-def _pooled(tasks: list[Task], sizes: list[int], workers: int) -> Iterator[FileResult]:
-    """Results of `read_one` over `tasks` from `workers` forked processes (`tokenplan_cli.workers`).
+def _task(index: int, log_file: LogFile, offpeak: OffPeakWindow) -> Task:
+    return index, log_file.module, str(log_file.path), offpeak
 
-    Files are handed out one at a time, largest first, each to the worker that just returned a result,
-    with `AHEAD` more queued for each so that no worker waits for this process.
+
+def _pooled(
+    found: list[LogFile], source: Iterator[LogFile], offpeak: OffPeakWindow, workers: int
+) -> Iterator[FileResult]:
+    """Results of `read_one` over `found` and the files `source` still finds (appended to `found`), from
+    `workers` forked processes (`tokenplan_cli.workers`).
+
+    Files are handed out one at a time, each to the worker that just returned a result, with `AHEAD`
+    more queued for each so that no worker waits for this process. While files are still being found,
+    they are handed out in the order found, and this process walks on between replies; once all are
+    found, the rest go largest first.
     """
     import select
 
     from tokenplan_cli.workers import Failure, Worker
 
-    queue = sorted(range(len(tasks)), key=lambda index: sizes[index])  # popped from the end
+    queue = _Queue(found)
     by_pipe: dict[int, Worker] = {}
+    waiting: dict[int, int] = {}  # pipe -> files sent to its worker and not yet answered
     for _ in range(workers):
-        worker = Worker(lambda index: read_one(tasks[index]), siblings=by_pipe.values())
+        worker = Worker(read_one, siblings=by_pipe.values())
         by_pipe[worker.replies] = worker  # type: ignore[index]
-        _hand_out(worker, queue, AHEAD)
+        waiting[worker.replies] = 0  # type: ignore[index]
     poller = select.poll()
     for pipe in by_pipe:
         poller.register(pipe, select.POLLIN)
-    received = 0
+    finding, received = True, 0
+
+    def feed() -> None:
+        """Fill every worker's queue; once all files are found and handed out, end their requests."""
+        for pipe, worker in by_pipe.items():
+            while waiting[pipe] <= AHEAD and worker.requests is not None:
+                index = queue.pop()
+                if index is None:
+                    if not finding:
+                        worker.end_requests()
+                    break
+                try:
+                    worker.send(_task(index, found[index], offpeak))
+                except BrokenPipeError:  # the worker has exited: its replies say why (`Failure`)
+                    worker.end_requests()
+                    break
+                waiting[pipe] += 1
+
     try:
+        feed()
         while by_pipe:
-            for pipe, _ in poller.poll():
+            if finding:
+                log_file = next(source, None)
+                if log_file is None:
+                    finding = False
+                    queue.largest_first()
+                else:
+                    found.append(log_file)
+                    queue.push(len(found) - 1)
+                feed()
+            for pipe, _ in poller.poll(0 if finding else None):
                 worker = by_pipe[pipe]
                 replies = worker.read_replies()
                 if replies is None:  # the worker is done
@@ -352,10 +416,11 @@ def _pooled(tasks: list[Task], sizes: list[int], workers: int) -> Iterator[FileR
                     if isinstance(reply, Failure):
                         raise RuntimeError(f"a log-reading worker failed: {reply.error}")
                     received += 1
-                    _hand_out(worker, queue, 1)
+                    waiting[pipe] -= 1
                     yield reply
-        if received != len(tasks):
-            raise RuntimeError(f"log-reading workers stopped early ({received} of {len(tasks)} files read)")
+            feed()
+        if received != len(found):
+            raise RuntimeError(f"log-reading workers stopped early ({received} of {len(found)} files read)")
     finally:
         for worker in by_pipe.values():  # only after an error: stop the others
             worker.finish(kill=True)
@@ -364,15 +429,26 @@ def _pooled(tasks: list[Task], sizes: list[int], workers: int) -> Iterator[FileR
 AHEAD = 2  # files queued for each worker beyond the one it reads
 
 
-def _hand_out(worker: Any, queue: list[int], count: int) -> None:
-    """Send a worker the next `count` files; once none are left, end its requests (it then exits)."""
-    for _ in range(count):
-        if worker.requests is None:
-            return
-        if not queue:
-            worker.end_requests()
-            return
-        worker.send(queue.pop())
+class _Queue:
+    """Indices of files not yet handed out: in the order found, then (`largest_first`) by size."""
+
+    def __init__(self, found: list[LogFile]) -> None:
+        self.found = found
+        self.items = list(range(len(found)))
+        self.next = 0
+
+    def push(self, index: int) -> None:
+        self.items.append(index)
+
+    def pop(self) -> int | None:
+        if self.next == len(self.items):
+            return None
+        self.next += 1
+        return self.items[self.next - 1]
+
+    def largest_first(self) -> None:
+        rest = sorted(self.items[self.next :], key=lambda index: self.found[index].size, reverse=True)
+        self.items[self.next :] = rest
 
 
 def available_cores() -> int:
