@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tokenplan_cli.readers.logs import Skips, claude_code
+from tokenplan_cli.readers.logs import Skips, claude_code, claude_fast
 from tokenplan_cli.readers.logs.fields import BadRecord
 from tokenplan_cli.readers.logs.jsonlines import FALLBACK, parse_object
 
@@ -34,7 +34,7 @@ def generic(line: bytes) -> Any:
 
 
 def agrees(line: bytes) -> bool:
-    fast = claude_code._fast_record(line)
+    fast = claude_fast.fast_record(line)
     return fast is FALLBACK or fast == generic(line)
 
 
@@ -80,7 +80,7 @@ def test_every_fixture_line_agrees() -> None:
 
 def test_the_common_line_takes_the_fast_path() -> None:
     line = line_of()
-    record = claude_code._fast_record(line)
+    record = claude_fast.fast_record(line)
     assert record is not FALLBACK and record == generic(line)
     assert (record.cache_hit, record.cache_miss, record.cache_write, record.output) == (50000, 4, 1200, 260)
 
@@ -108,7 +108,7 @@ CASES = {
 
 @pytest.mark.parametrize(("line", "path"), CASES.values(), ids=CASES.keys())
 def test_unusual_lines(line: bytes, path: str) -> None:
-    fast = claude_code._fast_record(line)
+    fast = claude_fast.fast_record(line)
     assert {
         "fast": fast is not FALLBACK and fast is not None,
         "none": fast is None,

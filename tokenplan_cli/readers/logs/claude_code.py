@@ -26,13 +26,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
-from msgspec.json import Decoder
-
 from tokenplan_cli.core.records import ZERO, UsageRecord
 from tokenplan_cli.readers.logs import Skips, walk_files
-from tokenplan_cli.readers.logs.fields import BadRecord, count, instant_from_iso, model_name
-from tokenplan_cli.readers.logs.jsonlines import FALLBACK, is_utf8, line_records
+from tokenplan_cli.readers.logs.fields import count, instant_from_iso, model_name
+from tokenplan_cli.readers.logs.jsonlines import line_records
 
 TOOL = "claude-code"
 # Every usage object Claude Code writes has an output count; a line without one is not parsed. This
@@ -62,7 +59,9 @@ def find_files(root: Path, skips: Skips) -> Iterator[Path]:
 
 
 def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
-    return line_records(path, skips, (USAGE_MARK,), _record, fast=_fast_record)
+    from tokenplan_cli.readers.logs.claude_fast import fast_record  # msgspec: imported where files are read
+
+    return line_records(path, skips, (USAGE_MARK,), _record, fast=fast_record)
 
 
 def _record(entry: dict[str, Any]) -> UsageRecord | None:
@@ -84,21 +83,21 @@ def _record(entry: dict[str, Any]) -> UsageRecord | None:
     miss = usage.get("input_tokens")
     write = usage.get("cache_creation_input_tokens")
     output = usage.get("output_tokens")
-    if not _whole(hit, miss, write, output):  # anything else takes `count`'s careful path
+    if not whole(hit, miss, write, output):  # anything else takes `count`'s careful path
         hit, miss = count(usage, "cache_read_input_tokens"), count(usage, "input_tokens")
         write, output = _cache_write(usage), count(usage, "output_tokens")
-    return _built(
+    return built(
         entry.get("timestamp"), model, (hit, miss, write, output), message.get("id"), entry.get("requestId"),
         entry.get("isSidechain"),
     )  # fmt: skip
 
 
-def _whole(*counts: Any) -> bool:
+def whole(*counts: Any) -> bool:
     """Whole, non-negative counts: the rule in Claude Code's logs."""
     return all(type(value) is int and value >= 0 for value in counts)
 
 
-def _built(
+def built(
     timestamp: Any,
     model: Any,
     counts: tuple[int, int, int, int],
@@ -125,68 +124,6 @@ def _built(
             sidechain is not True,
         ),
     )
-
-
-# -- the fast path: a typed decode that skips what is never read ----------------------------------
-# Most of a Claude Code line is the message's content (text, thinking, tool calls), which no count
-# needs. Decoded into these structs, the parser checks the content's syntax but builds nothing of it.
-# The fields are `Any` where the generic path accepts anything; a line whose shape differs (a progress
-# line, a count that is not a whole number, a split cache-write count, bad UTF-8, a bad timestamp) goes
-# the generic way, which gives the same answer or reports the fault (`jsonlines.FALLBACK`).
-
-
-class _Usage(Struct, gc=False):
-    input_tokens: Any = None
-    cache_creation_input_tokens: Any = None
-    cache_read_input_tokens: Any = None
-    output_tokens: Any = None
-
-
-class _Message(Struct, gc=False):
-    id: Any = None
-    model: Any = None
-    usage: _Usage | None = None
-
-
-class _Line(Struct, gc=False):
-    type: Any = None
-    timestamp: Any = None
-    requestId: Any = None  # noqa: N815 - Claude Code's spelling
-    isSidechain: Any = None  # noqa: N815
-    message: _Message | None = None
-
-
-_decode_line = Decoder(_Line).decode
-
-
-def _fast_record(line: bytes) -> UsageRecord | None:
-    """What `_record` gives for the line, or `FALLBACK` where the line is not of the common shape."""
-    if not line.isascii() and not is_utf8(line):  # the decoder does not check the text it skips
-        return FALLBACK
-    try:
-        entry = _decode_line(line)
-    except (ValueError, RecursionError):  # malformed, or a field of another type than the structs'
-        return FALLBACK
-    if entry.type != "assistant":
-        return FALLBACK if entry.type == "progress" else None
-    message = entry.message
-    usage = message.usage if message is not None else None
-    if usage is None:
-        return None
-    if message.model == SYNTHETIC:
-        return None
-    counts = (
-        usage.cache_read_input_tokens,
-        usage.input_tokens,
-        usage.cache_creation_input_tokens,
-        usage.output_tokens,
-    )
-    if not _whole(*counts):
-        return FALLBACK
-    try:
-        return _built(entry.timestamp, message.model, counts, message.id, entry.requestId, entry.isSidechain)
-    except BadRecord:  # reported, with its line number, by the generic path
-        return FALLBACK
 
 
 def _embedded_message(entry: dict[str, Any]) -> dict[str, Any] | None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-from msgspec.json import decode as _loads  # 1.5x the throughput of json.loads on Claude Code logs
 
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips
@@ -27,9 +26,18 @@ FALLBACK: Any = object()
 READ_BUFFER_BYTES = 1 << 20
 
 
+@cache
+def json_decoder() -> Callable[[bytes], Any]:
+    """msgspec's JSON decoder (1.5x the throughput of json.loads on Claude Code logs), imported on first
+    use: a process that only finds the files, while workers read them, never pays its import (8 ms)."""
+    from msgspec.json import decode
+
+    return decode
+
+
 def loads(data: bytes) -> Any:
-    """Parse one JSON document from bytes (one place to switch the project to a faster parser)."""
-    return _loads(data)
+    """Parse one JSON document from bytes (one place to switch the project to another parser)."""
+    return json_decoder()(data)
 
 
 def parse_object(data: bytes) -> dict[str, Any] | str:
@@ -101,6 +109,7 @@ def line_records(
     except OSError as exc:
         skips.add(path, 0, cannot_read(exc))
         return
+    decode = json_decoder()
     marker = markers[0] if len(markers) == 1 and not skip_prefixes else None
     wants = None if marker is not None else _wanted_lines(markers, skip_prefixes)
     line_number = 0
@@ -117,7 +126,7 @@ def line_records(
                             yield record
                         continue
                 try:
-                    parsed = _loads(line)
+                    parsed = decode(line)
                 except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError
                     skips.add(path, line_number, _unparsed_reason(line))
                     continue
