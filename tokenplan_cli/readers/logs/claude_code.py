@@ -92,9 +92,11 @@ def _record(entry: dict[str, Any]) -> UsageRecord | None:
     )  # fmt: skip
 
 
-def whole(*counts: Any) -> bool:
-    """Whole, non-negative counts: the rule in Claude Code's logs."""
-    return all(type(value) is int and value >= 0 for value in counts)
+def whole(hit: Any, miss: Any, write: Any, output: Any) -> bool:
+    """Whole, non-negative counts: the rule in Claude Code's logs (spelt out: it runs for every line)."""
+    if type(hit) is not int or type(miss) is not int or type(write) is not int or type(output) is not int:
+        return False
+    return hit >= 0 and miss >= 0 and write >= 0 and output >= 0
 
 
 def built(
