@@ -6,13 +6,14 @@ on stderr (`tokenplan: error: …`), plus a JSON error document on stdout under 
 from `ExitCode`.
 """
 
+import atexit
 import importlib
 import os
 import sys
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from typer import _click as click
@@ -132,6 +133,13 @@ class TokenplanGroup(TyperGroup):
         super().__init__(*args, **kwargs)
         self.commands = LazyCommands(COMMANDS)  # type: ignore[assignment]
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # caught here: click's main would turn it into exit code 1 ("check failed")
+            _silence_broken_pipe()
+            return ExitCode.OK
+
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
     ) -> Any:
@@ -232,5 +240,33 @@ def root(
 
 
 def main() -> None:
-    """Entry point of the `tokenplan` console script and `python -m tokenplan_cli`."""
+    """Run the CLI on `sys.argv`; ends with `SystemExit` (tests call this)."""
     typer.main.get_command(app).main()
+
+
+def run() -> NoReturn:
+    """Entry point of the `tokenplan` console script and `python -m tokenplan_cli`: `main`, then leave
+    without tearing the interpreter down.
+
+    Freeing every module's objects one by one at exit cost about 25 ms a run (`estimate --json`: 132
+    against 106 ms), and scripts run this CLI in loops. Exit handlers still run and the standard streams
+    are flushed; every file the commands write is closed before they return. A traceback (a bug under
+    TOKENPLAN_DEBUG=1) still takes Python's own way out.
+    """
+    try:
+        main()
+        code: object = ExitCode.OK
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = ExitCode.OK
+    elif not isinstance(code, int):  # what Python does with `sys.exit("message")`
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone away (`| head`), or a stream closed
+            pass
+    os._exit(code)

@@ -12,6 +12,14 @@ from rich import box
 from rich.console import Console
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader went away (`tokenplan … | head`): Rich would exit with code 1, which means "a check
+        failed" here; the CLI stops quietly with 0 instead (`cli.TokenplanGroup.invoke`)."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console(stderr: bool = False, record: bool = False) -> Console:
     """A console on stdout (or stderr). Rich itself honours NO_COLOR and drops styles in a pipe.
 
@@ -19,7 +27,7 @@ def make_console(stderr: bool = False, record: bool = False) -> Console:
     """
     stream = sys.stderr if stderr else sys.stdout
     width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else None
-    return Console(
+    return _Console(
         file=stream,
         width=width if width else (None if stream.isatty() else 120),
         highlight=False,
