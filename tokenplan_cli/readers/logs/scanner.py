@@ -23,7 +23,7 @@ from tokenplan_cli.core.errors import BadInputError, UnknownNameError
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.core.usage import ZERO
-from tokenplan_cli.core.usagelog import BucketKey, LogTally, bucketer_for, counts_of
+from tokenplan_cli.core.usagelog import BucketKey, LogTally, bucketer_for
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LOG_READERS, Skips
 from tokenplan_cli.workers import FORK_SAFE
@@ -155,12 +155,14 @@ class FileResult(NamedTuple):
 
 def _slot(index: int, bucket: int, record: UsageRecord) -> tuple[int, ...]:
     """What the parent keeps of a keyed request: file, bucket in that file's table, preferred, counts."""
-    return (index, bucket, record.preferred, *counts_of(record)[1:])
+    _, _, _, hit, miss, write, output, reasoning, _, _, preferred = record  # one unpacking, no calls
+    return (index, bucket, preferred, hit, miss, write, output, reasoning)
 
 
 def _rank(record: UsageRecord) -> tuple[bool, int]:
     """Copies of one request compare by this; the greater wins, and between equals the first read."""
-    return record.preferred, record.tokens
+    _, _, _, hit, miss, write, output, reasoning, _, _, preferred = record  # one unpacking, no property
+    return preferred, hit + miss + write + output + reasoning
 
 
 def read_one(task: Task) -> FileResult:
