@@ -18,6 +18,9 @@ the copy with the most tokens (the last block's, whose `output_tokens` is final)
 happen to hold a `usage` object (a Task tool's result repeats its sub-agent's totals, which the
 sub-agent's own file counts). Sub-agent progress lines (`type: progress`) that embed an assistant message
 are read like one, as a sidechain copy.
+
+Most lines take a faster way to the same record (`claude_fast.fast_record`: a typed decode that skips
+the message content); `_record` reads the others, and says what both must give.
 """
 
 from __future__ import annotations
@@ -102,7 +105,7 @@ def whole(hit: Any, miss: Any, write: Any, output: Any) -> bool:
 def built(
     timestamp: Any,
     model: Any,
-    counts: tuple[int, int, int, int],
+    counts: tuple[int, int, int, int],  # cache hit, cache miss, cache write, output
     message_id: Any,
     request_id: Any,
     sidechain: Any,
