@@ -85,13 +85,17 @@ class LogTally:
 
     def add(self, key: BucketKey, counts: Sequence[int], audio: Fraction = ZERO, sign: int = 1) -> None:
         """Add (or, with `sign=-1`, take back) one record's counts (see `counts_of`)."""
+        requests, hit, miss, write, output, reasoning = counts  # the order of `counts_of`
         totals = self.counts.get(key)
         if totals is None:
             self.counts[key] = [sign * value for value in counts]
-        elif sign == 1:  # the common case, once per bucket of every file read
-            self.counts[key] = [total + value for total, value in zip(totals, counts, strict=True)]
-        else:
-            self.counts[key] = [total + sign * value for total, value in zip(totals, counts, strict=True)]
+        else:  # spelt out, in place: this runs once per bucket of every file read
+            totals[0] += sign * requests
+            totals[1] += sign * hit
+            totals[2] += sign * miss
+            totals[3] += sign * write
+            totals[4] += sign * output
+            totals[5] += sign * reasoning
         if audio:
             self.audio[key] = self.audio.get(key, ZERO) + sign * audio
 
