@@ -14,10 +14,12 @@ from rich.console import Console
 
 class _Console(Console):
     def on_broken_pipe(self) -> None:
-        """The reader went away (`tokenplan … | head`): Rich would exit with code 1, which means "a check
-        failed" here; the CLI stops quietly with 0 instead (`cli.TokenplanGroup.invoke`)."""
+        """The reader went away (`tokenplan … | head`). Rich would exit with code 1, which means "a check
+        failed" here. This console writes no more; if it was the output's, the command stops quietly with
+        0 (`cli.TokenplanGroup.invoke`); if it was stderr's, the output goes on."""
         self.quiet = True
-        raise BrokenPipeError
+        if self.file is sys.stdout:
+            raise BrokenPipeError
 
 
 def make_console(stderr: bool = False, record: bool = False) -> Console:
