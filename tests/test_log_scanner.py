@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from itertools import chain
 from pathlib import Path
@@ -17,7 +16,6 @@ from tokenplan_cli.readers.logs.scanner import (
     find_log_files,
     iter_log_files,
     scan_files,
-    start_readers,
     tool_names,
 )
 
@@ -80,31 +78,6 @@ def test_workers_read_while_the_walk_goes_on(card: RateCard, tmp_path: Path, poo
     assert kept(streamed) == EXPECTED and streamed.records == 4 and streamed.duplicates == 11
     assert [(t.tool, t.files) for t in streamed.tools] == [("claude-code", 3)]
     assert [f.reasons for f in streamed.skips.by_file()] == [("symbolic link loop",)]
-
-
-def test_readers_started_ahead_read_like_this_process(card: RateCard) -> None:
-    readers = start_readers(workers=2)
-    assert readers is not None  # Linux, where the tests run
-    try:
-        skips = Skips()
-        files = iter_log_files(("claude-code",), [CLAUDE], {}, Path("/nowhere"), skips)
-        ahead = scan_files(files, card.offpeak, skips, readers=readers, pool_from_bytes=0)
-    finally:
-        readers.close()
-    alone = scan(card, ("claude-code",), [CLAUDE], workers=1)
-    assert kept(ahead) == kept(alone) == EXPECTED and ahead.duplicates == alone.duplicates
-    assert all(worker.replies is None for worker in readers.workers)  # every reader finished
-
-
-def test_readers_with_nothing_to_read_are_stopped(card: RateCard, tmp_path: Path) -> None:
-    readers = start_readers(workers=2)
-    assert readers is not None
-    result = scan_files([], card.offpeak, Skips(), readers=readers)
-    readers.close()
-    assert result.records == 0 and not result.tools
-    for worker in readers.workers:
-        with pytest.raises(ChildProcessError):  # already waited for: no process left behind
-            os.waitpid(worker.pid, os.WNOHANG)
 
 
 def test_a_bad_request_is_refused_before_any_file_is_found(tmp_path: Path) -> None:

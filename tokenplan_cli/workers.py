@@ -55,7 +55,6 @@ class Worker:
         self.requests: int | None = request_write
         self.replies: int | None = reply_read
         self._unread = bytearray()
-        self._exited = False
 
     def send(self, request: Any) -> None:
         assert self.requests is not None, "requests were ended"
@@ -89,17 +88,14 @@ class Worker:
                 return reply
 
     def finish(self, *, kill: bool = False) -> None:
-        """End requests and wait for the worker to exit (stopping it first with `kill`); once is enough."""
+        """End requests and wait for the worker to exit (stopping it first with `kill`)."""
         self.end_requests()
         if self.replies is not None:
             os.close(self.replies)
             self.replies = None
-        if self._exited:
-            return
         if kill:
             os.kill(self.pid, 9)
         os.waitpid(self.pid, 0)
-        self._exited = True
 
     def _pipes(self) -> list[int]:
         return [pipe for pipe in (self.requests, self.replies) if pipe is not None]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the scanner and the aggregation load only when logs are rea
     from tokenplan_cli.core.profile import UsageProfile
     from tokenplan_cli.core.ratecard import RateCard
     from tokenplan_cli.core.usagelog import DayRange, ModelMap
-    from tokenplan_cli.readers.logs.scanner import LogFile, Readers, ScanResult
+    from tokenplan_cli.readers.logs.scanner import LogFile, ScanResult
 
 FromOption = Annotated[
     list[str] | None,
@@ -121,17 +121,6 @@ class ObservedLogs(NamedTuple):
 
 def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) -> ObservedLogs:
     """Find and read the logs asked for; unreadable lines are counted (an error under --strict)."""
-    from tokenplan_cli.readers.logs.scanner import start_readers
-
-    readers = start_readers()  # they import the parsers while this process checks the request and walks
-    try:
-        return _read_logs(card, request, progress, readers)
-    finally:
-        if readers is not None:
-            readers.close()
-
-
-def _read_logs(card: RateCard, request: LogRequest, progress: bool, readers: Readers | None) -> ObservedLogs:
     from tokenplan_cli.core.usagelog import DayRange, parse_mapping
     from tokenplan_cli.readers.logs.scanner import iter_log_files, tool_names
     from tokenplan_cli.readers.zones import load_zone
@@ -145,29 +134,27 @@ def _read_logs(card: RateCard, request: LogRequest, progress: bool, readers: Rea
     tools = tool_names(request.tools or ())
     skips = Skips()
     files = iter_log_files(tools, list(request.paths or ()), os.environ, Path.home(), skips)
-    scan = _scan(files, card, skips, progress, readers)
+    scan = _scan(files, card, skips, progress)
     if request.strict and scan.skips:
         raise BadInputError(strict_message(scan.skips))
     return ObservedLogs(scan, tools, mapping, zone, zone_name, days)
 
 
-def _scan(
-    files: Iterable[LogFile], card: RateCard, skips: Skips, progress: bool, readers: Readers | None = None
-) -> ScanResult:
+def _scan(files: Iterable[LogFile], card: RateCard, skips: Skips, progress: bool) -> ScanResult:
     """Read the files as they are found; with a progress bar (on a terminal), find them all first: the
     bar needs their total."""
     from tokenplan_cli.readers.logs.scanner import POOL_FROM_BYTES, scan_files
 
     if not (progress and sys.stderr.isatty()):
-        return scan_files(files, card.offpeak, skips, readers=readers)
+        return scan_files(files, card.offpeak, skips)
     found = list(files)
     total = sum(f.size for f in found)
     if total < POOL_FROM_BYTES:
-        return scan_files(found, card.offpeak, skips, readers=readers)
+        return scan_files(found, card.offpeak, skips)
     from tokenplan_cli.render.progress import file_progress
 
     with file_progress(len(found), total) as advance:
-        return scan_files(found, card.offpeak, skips, on_file=advance, readers=readers)
+        return scan_files(found, card.offpeak, skips, on_file=advance)
 
 
 def strict_message(skips: Skips) -> str:

@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
 from tokenplan_cli.core.ratecard import OffPeakWindow
@@ -27,9 +27,6 @@ from tokenplan_cli.core.usagelog import BucketKey, LogTally, bucketer_for
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LOG_READERS, Skips
 from tokenplan_cli.workers import FORK_SAFE
-
-if TYPE_CHECKING:
-    from tokenplan_cli.workers import Worker
 
 # Below this many bytes in all, files are read in this process: starting workers would cost more.
 POOL_FROM_BYTES = 16 * 1024 * 1024
@@ -296,38 +293,6 @@ class _Merger:
         self.tally.add(key, (1, *counts), self.slot_audio.pop(slot, ZERO), sign=-1)
 
 
-class Readers:
-    """Log-reading workers forked ahead of the files (`start_readers`).
-
-    Each imports the parsers (msgspec: about 15 ms in a fresh fork) while this process checks the
-    request and walks the folders. `scan_files` hands them the files; `close` stops any left (after an
-    error, or when there was nothing to read).
-    """
-
-    def __init__(self, count: int) -> None:
-        from tokenplan_cli.workers import Worker
-
-        self.workers: list[Worker] = []
-        for _ in range(count):
-            self.workers.append(Worker(read_one, prepare=_import_parsers, siblings=self.workers))
-
-    def close(self) -> None:
-        for worker in self.workers:
-            worker.finish(kill=True)
-
-
-def start_readers(workers: int | None = None) -> Readers | None:
-    """Readers on every core, or None where workers are not forked (macOS, Windows) or one core."""
-    count = workers if workers is not None else available_cores()
-    return Readers(count) if FORK_SAFE and count > 1 else None
-
-
-def _import_parsers() -> None:
-    from tokenplan_cli.readers.logs import claude_fast, jsonlines  # noqa: F401 - imported for the worker
-
-    jsonlines.json_decoder()
-
-
 def scan_files(
     files: Iterable[LogFile],
     offpeak: OffPeakWindow,
@@ -336,31 +301,28 @@ def scan_files(
     on_file: Callable[[int], None] | None = None,
     workers: int | None = None,
     pool_from_bytes: int = POOL_FROM_BYTES,
-    readers: Readers | None = None,
 ) -> ScanResult:
-    """Read every file (in worker processes when there is enough to read) and dedupe across them.
+    """Read every file (in `workers` processes when there is enough to read) and dedupe across them.
 
-    `files` may still be being found (`iter_log_files`): the workers read while the rest are found.
-    `readers` started ahead read from the first file (reading small files here instead, this process
-    would import its parser while they import theirs, on the same cores: 15 ms slower); without them,
-    `workers` processes are forked once `pool_from_bytes` of files are known. `skips` may grow meanwhile.
-    `on_file(size)` is called as each file is done (for a progress bar).
+    `files` may still be being found (`iter_log_files`): once `pool_from_bytes` of them are known,
+    the workers start reading while the rest are found. `skips` may grow meanwhile. `on_file(size)`
+    is called as each file is done (for a progress bar).
     """
     count = workers if workers is not None else available_cores()
     # Workers are forked: where fork is not safe (macOS, Windows), the files are read in this process.
-    can_pool = readers is not None or (FORK_SAFE and count > 1)
+    can_pool = FORK_SAFE and count > 1
     found: list[LogFile] = []
     source = iter(files)
     pooled, total = False, 0
     for log_file in source:  # until there is enough to read to be worth the workers
         found.append(log_file)
         total += log_file.size
-        if can_pool and (readers is not None or (len(found) > 1 and total >= pool_from_bytes)):
+        if can_pool and len(found) > 1 and total >= pool_from_bytes:
             pooled = True
             break
     merger = _Merger()
     results = (
-        _pooled(found, source, offpeak, readers.workers if readers else Readers(count).workers)
+        _pooled(found, source, offpeak, count)
         if pooled
         else (read_one(_task(index, f, offpeak)) for index, f in enumerate(found))
     )
@@ -390,10 +352,10 @@ def _task(index: int, log_file: LogFile, offpeak: OffPeakWindow) -> Task:
 
 
 def _pooled(
-    found: list[LogFile], source: Iterator[LogFile], offpeak: OffPeakWindow, workers: list[Worker]
+    found: list[LogFile], source: Iterator[LogFile], offpeak: OffPeakWindow, workers: int
 ) -> Iterator[FileResult]:
     """Results of `read_one` over `found` and the files `source` still finds (appended to `found`), from
-    `workers` (forked processes, `tokenplan_cli.workers`), which it finishes.
+    `workers` forked processes (`tokenplan_cli.workers`).
 
     Files are handed out one at a time, each to the worker that just returned a result, with `AHEAD`
     more queued for each so that no worker waits for this process. While files are still being found,
@@ -402,11 +364,15 @@ def _pooled(
     """
     import select
 
-    from tokenplan_cli.workers import Failure
+    from tokenplan_cli.workers import Failure, Worker
 
     queue = _Queue(found)
-    by_pipe = {worker.replies: worker for worker in workers if worker.replies is not None}
-    waiting = dict.fromkeys(by_pipe, 0)  # pipe -> files sent to its worker and not yet answered
+    by_pipe: dict[int, Worker] = {}
+    waiting: dict[int, int] = {}  # pipe -> files sent to its worker and not yet answered
+    for _ in range(workers):
+        worker = Worker(read_one, siblings=by_pipe.values())
+        by_pipe[worker.replies] = worker  # type: ignore[index]
+        waiting[worker.replies] = 0  # type: ignore[index]
     poller = select.poll()
     for pipe in by_pipe:
         poller.register(pipe, select.POLLIN)
