@@ -100,50 +100,35 @@ def line_records(
 
     A line that cannot be used is reported with its line number: a last line cut short (a log still
     being written) as "truncated last line", a file that cannot be opened or read as "cannot read: …"
-    (line 0 when it cannot be opened at all). This loop runs for every line of gigabytes of logs: one
-    generator, the test for a single marker written out, and the reasons for a skip worked out only
-    when a line fails.
+    (line 0 when it cannot be opened at all). This loop runs for every line of gigabytes of logs: the
+    test for a single marker is written out, not called.
     """
-    try:
-        handle = open(path, "rb", buffering=READ_BUFFER_BYTES)
-    except OSError as exc:
-        skips.add(path, 0, cannot_read(exc))
-        return
-    decode = json_decoder()
     marker = markers[0] if len(markers) == 1 and not skip_prefixes else None
     wants = None if marker is not None else _wanted_lines(markers, skip_prefixes)
-    line_number = 0
-    with handle:
-        try:
-            for line_number, line in enumerate(handle, 1):
-                wanted = marker in line if marker is not None else wants(line)  # type: ignore[misc, operator]
-                if not wanted and (line[-1:] == b"\n" or not line.strip()):
-                    continue  # a last line still being written may be cut before its marker: it is tried
-                if wanted and fast is not None:
-                    record = fast(line)
-                    if record is not FALLBACK:
-                        if record is not None:
-                            yield record
-                        continue
-                try:
-                    parsed = decode(line)
-                except (ValueError, RecursionError):  # msgspec's DecodeError is a ValueError
-                    skips.add(path, line_number, _unparsed_reason(line))
-                    continue
-                if type(parsed) is not dict:
-                    skips.add(path, line_number, "not a JSON object")
-                    continue
-                if not wanted:
-                    continue
-                try:
-                    record = convert(parsed)
-                except BadRecord as bad:
-                    skips.add(path, line_number, bad.reason)
-                    continue
+    for line_number, line in numbered_lines(path, skips):
+        wanted = marker in line if marker is not None else wants(line)  # type: ignore[misc, operator]
+        if not wanted and (line[-1:] == b"\n" or not line.strip()):
+            continue  # a last line still being written may be cut before its marker: it is tried
+        if wanted and fast is not None:
+            record = fast(line)
+            if record is not FALLBACK:
                 if record is not None:
                     yield record
-        except OSError as exc:
-            skips.add(path, line_number + 1, cannot_read(exc))
+                continue
+        parsed = parse_object(line)
+        if type(parsed) is str:
+            cut_short = parsed == "malformed JSON" and line[-1:] != b"\n"
+            skips.add(path, line_number, "truncated last line" if cut_short else parsed)
+            continue
+        if not wanted:
+            continue
+        try:
+            record = convert(parsed)  # type: ignore[arg-type]
+        except BadRecord as bad:
+            skips.add(path, line_number, bad.reason)
+            continue
+        if record is not None:
+            yield record
 
 
 def _wanted_lines(markers: tuple[bytes, ...], skip_prefixes: tuple[bytes, ...]) -> Callable[[bytes], bool]:
@@ -156,10 +141,3 @@ def _wanted_lines(markers: tuple[bytes, ...], skip_prefixes: tuple[bytes, ...]) 
         return not (skip_prefixes and line.startswith(skip_prefixes))
 
     return wanted
-
-
-def _unparsed_reason(line: bytes) -> str:
-    """Why a line did not parse: bad UTF-8, a last line cut short, or malformed JSON."""
-    if not is_utf8(line):
-        return "not UTF-8"
-    return "truncated last line" if line[-1:] != b"\n" else "malformed JSON"
