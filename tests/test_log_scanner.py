@@ -13,7 +13,6 @@ from tokenplan_cli.core.usagelog import slot_start
 from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs.scanner import (
     ScanResult,
-    find_log_files,
     iter_log_files,
     scan_files,
     tool_names,
@@ -25,7 +24,7 @@ CLAUDE = FIXTURES / "claude"
 
 def scan(card: RateCard, tools: tuple[str, ...], paths: list[Path], **options: int) -> ScanResult:
     skips = Skips()
-    files = find_log_files(tools, paths, {}, Path("/nonexistent-home"), skips)
+    files = list(iter_log_files(tools, paths, {}, Path("/nonexistent-home"), skips))
     return scan_files(files, card.offpeak, skips, **options)
 
 
@@ -113,7 +112,7 @@ def test_file_order_does_not_change_which_copy_wins(card: RateCard, tmp_path: Pa
 def test_default_roots_are_searched_when_no_path_is_given(card: RateCard, tmp_path: Path) -> None:
     shutil.copytree(CLAUDE, tmp_path / ".claude")
     skips = Skips()
-    files = find_log_files((), [], {}, tmp_path, skips)
+    files = list(iter_log_files((), [], {}, tmp_path, skips))
     assert {f.tool for f in files} == {"claude-code"} and len(files) == 3 and not skips
 
 
@@ -121,7 +120,7 @@ def test_the_same_folder_twice_is_read_once(card: RateCard, tmp_path: Path) -> N
     (tmp_path / ".config").mkdir()
     shutil.copytree(CLAUDE, tmp_path / ".claude")
     (tmp_path / ".config" / "claude").symlink_to(tmp_path / ".claude")
-    assert len(find_log_files(("claude-code",), [], {}, tmp_path, Skips())) == 3
+    assert len(list(iter_log_files(("claude-code",), [], {}, tmp_path, Skips()))) == 3
 
 
 def test_generic_exports_are_deduped_by_id(card: RateCard) -> None:

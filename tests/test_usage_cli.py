@@ -284,9 +284,9 @@ def test_the_progress_bar_draws_only_on_a_terminal(monkeypatch: pytest.MonkeyPat
 
     from tokenplan_cli.commands import logsource
     from tokenplan_cli.readers.logs import Skips
-    from tokenplan_cli.readers.logs.scanner import find_log_files
+    from tokenplan_cli.readers.logs.scanner import iter_log_files
 
-    files = find_log_files(("claude-code",), [Path(CLAUDE)], {}, Path("/nowhere"), Skips())
+    files = list(iter_log_files(("claude-code",), [Path(CLAUDE)], {}, Path("/nowhere"), Skips()))
     monkeypatch.setattr("tokenplan_cli.readers.logs.scanner.POOL_FROM_BYTES", 0)
     drawn: list[int] = []
 

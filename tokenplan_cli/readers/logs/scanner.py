@@ -72,13 +72,6 @@ def tool_names(requested: Iterable[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def find_log_files(
-    tools: Sequence[str], paths: Sequence[Path], env: Mapping[str, str], home: Path, skips: Skips
-) -> list[LogFile]:
-    """Every file `iter_log_files` finds, as a list."""
-    return list(iter_log_files(tools, paths, env, home, skips))
-
-
 def iter_log_files(
     tools: Sequence[str], paths: Sequence[Path], env: Mapping[str, str], home: Path, skips: Skips
 ) -> Iterator[LogFile]:
