@@ -40,6 +40,24 @@ def card_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The config file of the test session: never the user's own. It does not exist, so commands see
+    no held plan and no defaults unless a test writes one (`config_file`)."""
+    path = tmp_path_factory.mktemp("config") / "config.toml"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOKENPLAN_CONFIG", str(path))
+        yield path
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config file of this test alone (not written yet): TOKENPLAN_CONFIG points at it."""
+    path = tmp_path / "tokenplan" / "config.toml"
+    monkeypatch.setenv("TOKENPLAN_CONFIG", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def card() -> RateCard:
     return load_rate_card()

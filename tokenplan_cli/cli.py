@@ -31,6 +31,7 @@ COMMANDS = {
     "renewal-quote": "tokenplan_cli.commands.renewal_quote",
     "expiry": "tokenplan_cli.commands.expiry",
     "status": "tokenplan_cli.commands.status",
+    "plan": "tokenplan_cli.commands.plan",
     "usage": "tokenplan_cli.commands.usage",
     "simulate": "tokenplan_cli.commands.simulate",
     "check": "tokenplan_cli.commands.check",

@@ -119,19 +119,17 @@ def resolve_now(text: str | None, what: str = "--now") -> datetime:
 
 
 def resolve_zone(card: RateCard, name: str | None) -> tzinfo:
-    """The zone of `--tz`, or the card's default zone."""
-    from tokenplan_cli.readers.zones import load_zone
+    """The zone of `--tz`, else the config file's, else the card's default zone."""
+    from tokenplan_cli.app.settings import resolve_zone as resolve
 
-    if name is not None:
-        return load_zone(name)
-    try:
-        return load_zone(card.defaults.timezone)
-    except BadInputError as exc:
-        raise BadInputError(f"{card.source}: defaults.timezone: {exc.message}") from None
+    return resolve(card, name)
 
 
 def resolve_currency(card: RateCard, code: str | None) -> Currency:
-    return card.currency(code or card.defaults.currency)
+    """The currency of `--currency`, else the config file's, else the card's."""
+    from tokenplan_cli.app.settings import resolve_currency as resolve
+
+    return resolve(card, code)
 
 
 def output_format(json_output: bool, csv_output: bool = False) -> OutputFormat:

@@ -121,17 +121,19 @@ class ObservedLogs(NamedTuple):
 
 def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) -> ObservedLogs:
     """Find and read the logs asked for; unreadable lines are counted (an error under --strict)."""
+    from tokenplan_cli.app.settings import checked, maps_setting, tools_setting, zone_setting
     from tokenplan_cli.core.usagelog import DayRange, parse_mapping
     from tokenplan_cli.readers.logs.scanner import iter_log_files, tool_names
     from tokenplan_cli.readers.zones import load_zone
 
-    zone_name = request.tz or card.defaults.timezone
-    zone = load_zone(zone_name)
+    zone_choice = zone_setting(card, request.tz)
+    zone_name = zone_choice.value
+    zone = checked(zone_choice, "timezone", load_zone)
     days = DayRange(_day(request.since, "--since"), _day(request.until, "--until"))
     if days.first and days.last and days.first > days.last:
         raise BadInputError(f"--since {days.first} is after --until {days.last}")
-    mapping = parse_mapping(request.maps or (), card)
-    tools = tool_names(request.tools or ())
+    mapping = checked(maps_setting(request.maps), "map", lambda rules: parse_mapping(rules, card))
+    tools = checked(tools_setting(request.tools), "tools", tool_names)
     skips = Skips()
     files = iter_log_files(tools, list(request.paths or ()), os.environ, Path.home(), skips)
     scan = _scan(files, card, skips, progress)

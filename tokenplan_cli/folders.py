@@ -1,0 +1,35 @@
+"""Where tokenplan keeps its files: the config file and the cache folder, one helper for both.
+
+The environment wins (`TOKENPLAN_CONFIG` names the config file, `TOKENPLAN_CACHE_DIR` the cache folder);
+otherwise platformdirs gives the platform's user folders (`~/.config/tokenplan` and
+`~/.cache/tokenplan` on Linux, honouring `XDG_CONFIG_HOME` and `XDG_CACHE_HOME`; `~/Library/...` on
+macOS; `%APPDATA%` / `%LOCALAPPDATA%` on Windows). platformdirs is imported only when the environment
+does not answer, so a script that sets both pays nothing for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+APP_NAME = "tokenplan"
+CONFIG_FILE_NAME = "config.toml"
+
+
+def config_file(env: Mapping[str, str] = os.environ) -> Path:
+    """The config file: `$TOKENPLAN_CONFIG`, else `config.toml` in the user's config folder."""
+    if env.get("TOKENPLAN_CONFIG"):
+        return Path(env["TOKENPLAN_CONFIG"]).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILE_NAME
+
+
+def user_cache_folder(env: Mapping[str, str] = os.environ) -> Path:
+    """The cache folder: `$TOKENPLAN_CACHE_DIR`, else the user's cache folder for tokenplan."""
+    if env.get("TOKENPLAN_CACHE_DIR"):
+        return Path(env["TOKENPLAN_CACHE_DIR"]).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
