@@ -59,7 +59,7 @@ def test_the_held_plan_rolls_into_its_next_cycle_month_end_clamped(cli: Cli, con
     assert (plan["cycle_number"], plan["cycle_start"], plan["expires_at"]) == (
         2,
         "2026-03-01T00:00:00Z",
-        "2026-03-31T23:59:59Z",
+        "2026-03-28T23:59:59Z",
     )
     assert plan["paid_assumed"]
 

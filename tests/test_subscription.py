@@ -1,4 +1,4 @@
-"""The held plan's cycles (auto-renewal, month-end clamping anchored to the purchase day) and readings."""
+"""The held plan's cycles (auto-renewal chained from each expiry, month-end clamping) and readings."""
 
 from __future__ import annotations
 
@@ -29,19 +29,19 @@ def held(start: str, cycle: str = "monthly", auto_renew: bool = True) -> Subscri
         pytest.param("2026-03-28", "monthly", "2026-04-29T00:00:00Z", 2, "2026-04-29T00:00:00Z",
                      "2026-05-28T23:59:59Z", id="the-first-instant-of-the-second"),
         pytest.param("2026-01-31T10:00Z", "monthly", "2026-03-01", 2, "2026-03-01T00:00:00Z",
-                     "2026-03-31T23:59:59Z", id="february-clamped-then-back-to-the-31st"),
+                     "2026-03-28T23:59:59Z", id="february-clamped-then-chained-from-the-28th"),
         pytest.param("2026-01-31", "monthly", "2026-02-28T12:00Z", 1, "2026-01-31T00:00:00Z",
                      "2026-02-28T23:59:59Z", id="clamped-to-february-28"),
-        pytest.param("2026-01-31", "monthly", "2026-04-30T23:00Z", 3, "2026-04-01T00:00:00Z",
-                     "2026-04-30T23:59:59Z", id="april-clamped-to-30"),
+        pytest.param("2026-03-31", "monthly", "2026-05-15", 2, "2026-05-01T00:00:00Z",
+                     "2026-05-30T23:59:59Z", id="april-clamped-to-30-then-may-30"),
         pytest.param("2028-01-31", "monthly", "2028-02-29T12:00Z", 1, "2028-01-31T00:00:00Z",
                      "2028-02-29T23:59:59Z", id="leap-february"),
-        pytest.param("2026-01-31", "monthly", "2027-01-31T12:00Z", 12, "2027-01-01T00:00:00Z",
-                     "2027-01-31T23:59:59Z", id="a-year-on"),
+        pytest.param("2026-03-28", "monthly", "2027-03-28T12:00Z", 12, "2027-03-01T00:00:00Z",
+                     "2027-03-28T23:59:59Z", id="a-year-on"),
         pytest.param("2028-02-29", "annual", "2029-03-01", 2, "2029-03-01T00:00:00Z",
                      "2030-02-28T23:59:59Z", id="annual-from-a-leap-day"),
-        pytest.param("2028-02-29", "annual", "2032-02-29T12:00Z", 4, "2031-03-01T00:00:00Z",
-                     "2032-02-29T23:59:59Z", id="annual-back-to-the-29th"),
+        pytest.param("2028-02-29", "annual", "2031-03-01T12:00Z", 4, "2031-03-01T00:00:00Z",
+                     "2032-02-28T23:59:59Z", id="annual-stays-on-the-28th"),
     ],
 )  # fmt: skip
 def test_auto_renewal_rolls_into_the_cycle_serving_now(

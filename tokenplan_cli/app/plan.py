@@ -178,7 +178,7 @@ def _cycle_notes(plan: Subscription, cycle: Cycle) -> tuple[str, ...]:
     if cycle.renewed:
         return (
             f"auto-renewal: cycle {cycle.number}, renewed at {utc_text(window.start)} (bought "
-            f"{plan.start:%Y-%m-%d}; each cycle expires on the purchase day of the month, clamped)",
+            f"{plan.start:%Y-%m-%d}; each cycle runs a calendar month (or year) from the last expiry day)",
         )
     return ()
 

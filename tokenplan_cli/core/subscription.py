@@ -2,11 +2,10 @@
 console readings that calibrate what the logs show.
 
 A held plan is a `Subscription` (tier, cycle, purchase instant, what was paid, auto-renewal). With
-auto-renewal on, the provider "automatically enter[s] the next subscription cycle" at expiry: cycle n
-(1 = the purchase) expires on the purchase day plus n months (or years), clamped to a shorter month's
-last day, at the card's expiry time, and starts the instant cycle n-1 stops serving. The day of the
-month is anchored to the purchase: Jan 31 -> Feb 28 -> Mar 31, never drifting to the 28th for good
-(docs/interpretations.md). With auto-renewal off the plan has one cycle, and past its end it is expired.
+auto-renewal on, the provider "automatically enter[s] the next subscription cycle" at expiry: the next
+cycle starts the instant the last one stops serving and is valid one calendar month (or year) from the
+old expiry day, clamped to a shorter month's last day as a purchase is (docs/interpretations.md). With
+auto-renewal off the plan has one cycle, and past its end it is expired.
 
 >>> from datetime import UTC, datetime, time
 >>> from tokenplan_cli.core.ratecard import CycleRule, Validity
@@ -14,7 +13,7 @@ month is anchored to the purchase: Jan 31 -> Feb 28 -> Mar 31, never drifting to
 >>> plan = Subscription("Standard", "monthly", datetime(2026, 1, 31, tzinfo=UTC), auto_renew=True)
 >>> found = cycle_at(plan, monthly, validity, datetime(2026, 3, 15, tzinfo=UTC))
 >>> found.number, found.window.start.date().isoformat(), found.window.expiry_day.isoformat()
-(2, '2026-03-01', '2026-03-31')
+(2, '2026-03-01', '2026-03-28')
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from datetime import UTC, datetime
 from fractions import Fraction
 from typing import NamedTuple
 
-from tokenplan_cli.core.dates import SECOND, utc_text
+from tokenplan_cli.core.dates import utc_text
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.money import count, percent
 from tokenplan_cli.core.ratecard import CycleRule, Validity
@@ -70,15 +69,11 @@ class Cycle(NamedTuple):
         return self.number > 1
 
 
-def cycle_window(plan: Subscription, rule: CycleRule, validity: Validity, number: int) -> ValidityWindow:
-    """The validity window of cycle `number` (1 = the purchase) of `plan`, anchored to its purchase day."""
-    first = validity_window(plan.start, rule, validity)
-    if number == 1:
-        return first
-    previous_expiry = add_months(first.purchase_day, (number - 1) * rule.months)
-    start = datetime.combine(previous_expiry, validity.expires_at, UTC) + SECOND  # the previous ends_at
-    expiry_day = add_months(first.purchase_day, number * rule.months)
-    return ValidityWindow(start, datetime.combine(expiry_day, validity.expires_at, UTC), rule.name)
+def renewed_window(window: ValidityWindow, rule: CycleRule, validity: Validity) -> ValidityWindow:
+    """The cycle after `window`: it serves from the instant `window` stops, to one month (or year) after
+    its expiry day, clamped as a purchase is."""
+    expiry_day = add_months(window.expiry_day, rule.months)
+    return ValidityWindow(window.ends_at, datetime.combine(expiry_day, validity.expires_at, UTC), rule.name)
 
 
 def cycle_at(plan: Subscription, rule: CycleRule, validity: Validity, now: datetime) -> Cycle:
@@ -88,17 +83,12 @@ def cycle_at(plan: Subscription, rule: CycleRule, validity: Validity, now: datet
             f"the held plan starts at {utc_text(plan.start)}, after now ({utc_text(now)}); "
             "set it again with the start you bought it"
         )
-    first = validity_window(plan.start, rule, validity)
-    if not plan.auto_renew or now < first.ends_at:
-        return Cycle(first, 1, expired=now >= first.ends_at)
-    # a first guess from the months elapsed, then a step or two to the cycle that holds `now`
-    months = (now.year - first.purchase_day.year) * 12 + now.month - first.purchase_day.month
-    number = max(1, months // rule.months)
-    while number > 1 and now < cycle_window(plan, rule, validity, number).start:
-        number -= 1
-    while now >= cycle_window(plan, rule, validity, number).ends_at:
-        number += 1
-    return Cycle(cycle_window(plan, rule, validity, number), number, expired=False)
+    window, number = validity_window(plan.start, rule, validity), 1
+    if not plan.auto_renew:
+        return Cycle(window, 1, expired=window.has_ended(now))
+    while window.has_ended(now):  # a cycle a month: a few hundred steps for a plan held for decades
+        window, number = renewed_window(window, rule, validity), number + 1
+    return Cycle(window, number, expired=False)
 
 
 def reading_in(readings: tuple[Reading, ...], since: datetime, now: datetime) -> Reading | None:
