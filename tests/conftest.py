@@ -50,6 +50,25 @@ def session_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield path
 
 
+# Where the tools keep their logs (readers/logs/*): pointed away from the user's own for the session.
+TOOL_HOME_VARIABLES = (
+    "CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "OPENCLAW_STATE_DIR", "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An empty home folder for the session: a command that looks for "every tool found on this
+    machine" finds none of the user's logs (tests give their fixtures' paths, or a `home` of their own)."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        for name in TOOL_HOME_VARIABLES:
+            patch.delenv(name, raising=False)
+        yield home
+
+
 @pytest.fixture
 def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A config file of this test alone (not written yet): TOKENPLAN_CONFIG points at it."""

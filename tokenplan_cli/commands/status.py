@@ -1,4 +1,8 @@
-"""`tokenplan status`: where a running plan stands, whether it lasts, and the cheapest upgrade if not."""
+"""`tokenplan status`: where a running plan stands, whether it lasts, and the cheapest upgrade if not.
+
+The plan is the one held (`tokenplan plan set`) unless `--tier` and `--start` give one; the use comes
+from `--used`/`--remaining`, `--history`, or else the tools' logs since the cycle started.
+"""
 
 from pathlib import Path
 from typing import Annotated
@@ -7,7 +11,6 @@ import typer
 
 from tokenplan_cli.commands.common import (
     CurrencyOption,
-    CycleOption,
     JsonOption,
     NowOption,
     PaidOption,
@@ -23,21 +26,36 @@ from tokenplan_cli.commands.common import (
     resolve_now,
     resolve_zone,
 )
+from tokenplan_cli.commands.groups import Group, option_group
+from tokenplan_cli.commands.logsource import LOG_OPTIONS, LogRequest
 from tokenplan_cli.core.dates import parse_instant
 from tokenplan_cli.core.errors import ExitCode
-from tokenplan_cli.core.quotes import plan_price
-from tokenplan_cli.core.status import compute_status
-from tokenplan_cli.render import emit
-from tokenplan_cli.views.status import status_document
+from tokenplan_cli.render import OutputFormat, emit
 
 app = command_app()
 
+# The log options that make sense for a status: which logs and how to charge them (the period is the
+# cycle's, and --tz is the zone instants are shown in).
+STATUS_LOG_OPTIONS = Group(
+    {name: LOG_OPTIONS.options[name] for name in ("paths", "tools", "maps", "strict")}, LogRequest
+)
+
 
 @app.command()
+@option_group("logs", STATUS_LOG_OPTIONS)
 def status(
-    tier: Annotated[str, typer.Option("--tier", help="The tier you hold.", show_default=False)],
-    start: StartOption,
-    cycle: CycleOption = "monthly",
+    logs: LogRequest,
+    tier: Annotated[
+        str | None,
+        typer.Option("--tier", help="The tier you hold (default: the held plan).", show_default=False),
+    ] = None,
+    start: StartOption = None,
+    cycle: Annotated[
+        str | None,
+        typer.Option(
+            "--cycle", help="Billing cycle, with --tier: monthly (default) or annual.", show_default=False
+        ),
+    ] = None,
     used: UsedOption = None,
     remaining: RemainingOption = None,
     history: Annotated[
@@ -58,27 +76,18 @@ def status(
     rates: RatesOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Days and credits used and left, the burn rate, the run-out day against the expiry, reminders."""
+    """Credits used and left, the burn rate, the run-out day against the expiry, reminders: from your
+    tools' logs since the cycle started (or --used, --remaining, --history)."""
+    from tokenplan_cli.app.status import PlanGiven, UseGiven, plan_status
+    from tokenplan_cli.views.held_status import held_status_document
+
     fmt = output_format(json_output)
     card = load_card(rates)
-    money = resolve_currency(card, currency)
-    assert start is not None  # typer requires it
-    days = None
-    if history is not None:
-        from tokenplan_cli.readers.history import load_history
-
-        days = load_history(history, card)
-    result = compute_status(
-        card,
-        plan_price(card, tier, cycle, money),
-        parse_instant(start, what="--start"),
-        resolve_now(now),
-        money,
-        used=used,
-        remaining=remaining,
-        history=None if days is None else days.days,
-        paid=paid,
-    )
-    emit(status_document(result, resolve_zone(card, tz), days and days.source), fmt, human="status")
-    if check and result.stops_early:
+    report = plan_status(
+        card, resolve_now(now), resolve_currency(card, currency),
+        plan=PlanGiven(tier, None if start is None else parse_instant(start, what="--start"), cycle),
+        use=UseGiven(used, remaining, history), paid=paid, logs=logs, progress=fmt is OutputFormat.HUMAN,
+    )  # fmt: skip
+    emit(held_status_document(report, resolve_zone(card, tz)), fmt, human="status")
+    if check and report.status.stops_early:
         raise typer.Exit(ExitCode.CHECK_FAILED)

@@ -436,3 +436,22 @@ def hour_weights(
         base = compute_base_credits(tally.quantities(key), model, card)
         weights[hour_of(key.slot)] += sum(base.values(), ZERO)
     return tuple(weights)
+
+
+def slot_of(instant: datetime) -> int:
+    """The quarter hour (since 1970-01-01T00:00Z) holding `instant`."""
+    since = instant - EPOCH
+    return since.days * SLOTS_PER_DAY + since.seconds // SLOT_SECONDS
+
+
+def tally_between(tally: LogTally, since: datetime, until: datetime) -> tuple[LogTally, int]:
+    """The buckets from the quarter hour holding `since` to the one holding `until` (both included),
+    and the first of those quarter hours: the tally keeps no finer time than a quarter hour."""
+    first, last = slot_of(since), slot_of(until)
+    kept = LogTally()
+    for key, counts in tally.counts.items():
+        if first <= key.slot <= last:
+            kept.counts[key] = counts
+            if key in tally.audio:
+                kept.audio[key] = tally.audio[key]
+    return kept, first

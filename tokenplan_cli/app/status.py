@@ -1,0 +1,198 @@
+"""Where a plan stands now: the plan from flags or the config, the use from flags, a history or the
+tools' logs (plus the latest console reading), and the engine's status of it.
+
+Logs are read from the start of the current cycle (or the usage reset it lived through, or the latest
+console reading) to now. The tally is kept by quarter hour, so the use is counted from the quarter hour
+holding that instant (a cycle starts at 00:00 UTC, exactly on one; docs/interpretations.md).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from tokenplan_cli.app.plan import HeldState, NoPlanError, held_state
+from tokenplan_cli.core.burn import DayCredits
+from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.core.quotes import PlanPrice, plan_price
+from tokenplan_cli.core.ratecard import Currency, RateCard
+from tokenplan_cli.core.status import PlanStatus, compute_status
+
+if TYPE_CHECKING:  # logs are read only when the use comes from them
+    from tokenplan_cli.commands.logsource import LogRequest, ObservedLogs
+    from tokenplan_cli.core.usagelog import ModelUse, UsageReport
+
+UsageSource = Literal["flags", "history", "logs", "calibration+logs"]
+
+
+class PlanGiven(NamedTuple):
+    """The plan as flags give it (`--tier`, `--start`, `--cycle`); all None: the held plan."""
+
+    tier: str | None = None
+    start: datetime | None = None
+    cycle: str | None = None
+
+
+class UseGiven(NamedTuple):
+    """The use as flags give it; all None: the tools' logs."""
+
+    used: str | None = None
+    remaining: str | None = None
+    history: Path | None = None
+
+    @property
+    def from_flags(self) -> bool:
+        return self.used is not None or self.remaining is not None
+
+    @property
+    def any(self) -> bool:
+        return self.from_flags or self.history is not None
+
+
+HELD_PLAN = PlanGiven()
+FROM_LOGS = UseGiven()
+
+
+class LoggedCredits(NamedTuple):
+    """The credits the logs show in [since, until), by UTC day and by model, priced."""
+
+    since: datetime  # the quarter hour the logs are counted from
+    until: datetime
+    report: UsageReport  # by day, in UTC
+    days: tuple[DayCredits, ...]
+
+    @property
+    def total(self) -> Fraction:
+        return self.report.total.credits.total
+
+    @property
+    def models(self) -> tuple[ModelUse, ...]:
+        return self.report.models
+
+
+class StatusReport(NamedTuple):
+    """A status and where its plan and its use came from."""
+
+    status: PlanStatus
+    source: UsageSource
+    held: HeldState | None  # the plan of the config file (None: given by flags)
+    logs: ObservedLogs | None
+    logged: LoggedCredits | None
+    history_source: str | None
+    notes: tuple[str, ...]
+
+
+def plan_status(
+    card: RateCard,
+    now: datetime,
+    currency: Currency,
+    *,
+    plan: PlanGiven = HELD_PLAN,
+    use: UseGiven = FROM_LOGS,
+    paid: str | None = None,
+    logs: LogRequest | None = None,
+    progress: bool = False,
+) -> StatusReport:
+    """The status at `now` of the plan given (or held), used as given (or as the logs show)."""
+    held, price, start = _plan(card, now, currency, plan)
+    paid_text = paid if paid is not None else _paid_text(held)
+    history_days, history_source = None, None
+    if use.history is not None:
+        from tokenplan_cli.readers.history import load_history
+
+        loaded = load_history(use.history, card)
+        history_days, history_source = loaded.days, loaded.source
+    if use.any and logs is not None and (logs.tools or logs.paths or logs.maps):
+        given = "--history" if use.history is not None else "--used/--remaining"
+        raise BadInputError(f"{given} gives the use: drop --from, --map and the log paths")
+    if use.any:
+        status = compute_status(
+            card, price, start, now, currency, used=use.used, remaining=use.remaining,
+            history=history_days, paid=paid_text,
+        )  # fmt: skip
+        source: UsageSource = "history" if use.history is not None else "flags"
+        return StatusReport(status, source, held, None, None, history_source, _held_notes(held))
+    return _from_logs(card, now, currency, held, price, start, paid_text, logs, progress)
+
+
+def _from_logs(
+    card: RateCard,
+    now: datetime,
+    currency: Currency,
+    held: HeldState | None,
+    price: PlanPrice,
+    start: datetime,
+    paid: str | None,
+    request: LogRequest | None,
+    progress: bool,
+) -> StatusReport:
+    from tokenplan_cli.commands.logsource import LogRequest, read_logs
+
+    observed = read_logs(card, request or LogRequest(), progress=progress)
+    since = held.counts_from if held is not None else _counted_from(card, price, start, now)
+    logged = logged_credits(observed, card, since, now)
+    status = compute_status(card, price, start, now, currency, history=logged.days, paid=paid)
+    notes = (*_held_notes(held), *_logged_notes(logged, observed))
+    return StatusReport(status, "logs", held, observed, logged, None, notes)
+
+
+def logged_credits(logs: ObservedLogs, card: RateCard, since: datetime, until: datetime) -> LoggedCredits:
+    """The logs' credits from the quarter hour holding `since` up to `until`, by UTC day and model."""
+    from tokenplan_cli.core.usagelog import report_usage, slot_start, tally_between
+
+    tally, first_slot = tally_between(logs.scan.tally, since, until)
+    report = report_usage(
+        tally, card, as_of=until, mapping=logs.mapping, by="day", zone=UTC, zone_name="UTC",
+    )  # fmt: skip
+    days = tuple(DayCredits(datetime.fromisoformat(row.key).date(), row.credits.total) for row in report.rows)
+    return LoggedCredits(slot_start(first_slot), until, report, days)
+
+
+def _plan(
+    card: RateCard, now: datetime, currency: Currency, given: PlanGiven
+) -> tuple[HeldState | None, PlanPrice, datetime]:
+    """The plan the flags give, else the held plan's current cycle."""
+    if given.tier is not None or given.start is not None:
+        if given.tier is None or given.start is None:
+            raise BadInputError("give both --tier and --start (or neither, for the plan you hold)")
+        return None, plan_price(card, given.tier, given.cycle or "monthly", currency), given.start
+    try:
+        held = held_state(card, now, currency)
+    except NoPlanError as exc:
+        raise BadInputError(f"{exc.message}, or give the plan with --tier and --start") from None
+    if given.cycle is not None:
+        raise BadInputError("--cycle goes with --tier and --start; the held plan has its own cycle")
+    return held, held.price, held.cycle.window.start
+
+
+def _counted_from(card: RateCard, price: PlanPrice, start: datetime, now: datetime) -> datetime:
+    """For a plan given by flags: its start, or the usage reset it lived through."""
+    from tokenplan_cli.app.plan import reset_within
+    from tokenplan_cli.core.quotes import validity_of
+    from tokenplan_cli.core.subscription import Cycle
+
+    window = validity_of(card, price, start)
+    return reset_within(card, Cycle(window, 1, expired=window.has_ended(now)), now)
+
+
+def _paid_text(held: HeldState | None) -> str | None:
+    if held is None or held.paid is None:
+        return None
+    from tokenplan_cli.writers.config import decimal_text
+
+    return decimal_text(held.paid)
+
+
+def _held_notes(held: HeldState | None) -> tuple[str, ...]:
+    return () if held is None else held.notes
+
+
+def _logged_notes(logged: LoggedCredits, logs: ObservedLogs) -> tuple[str, ...]:
+    from tokenplan_cli.core.usagelog import assumed_notes
+
+    notes = list(assumed_notes(logged.report.assumed_models, logs.mapping.default))
+    if logs.scan.skips:
+        notes.append(f"{logs.scan.skips.total} log line(s) or file(s) could not be read and were skipped")
+    return tuple(notes)
