@@ -1,0 +1,89 @@
+"""`status` from the tools' logs: a held plan (or --tier/--start) and the logs of its cycle give the same
+credits as `usage report --since` over the same window, for every reader; and its bad inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "logs"
+# (tool, fixture folder, a purchase day before its records, an instant after them)
+READERS = [
+    pytest.param("claude-code", "claude", "2026-10-01", "2026-10-03T00:00Z", id="claude-code"),
+    pytest.param("codex", "codex", "2026-03-01", "2026-03-04T00:00Z", id="codex"),
+    pytest.param("gemini", "gemini", "2026-03-01", "2026-03-03T00:00Z", id="gemini"),
+    pytest.param("opencode", "opencode", "2026-03-01", "2026-03-03T00:00Z", id="opencode"),
+    pytest.param("openclaw", "openclaw", "2026-03-01", "2026-03-03T00:00Z", id="openclaw"),
+    pytest.param("jsonl", "generic/exports.jsonl", "2026-09-30", "2026-10-03T00:00Z", id="jsonl"),
+    pytest.param("csv", "generic/gateway.csv", "2026-09-30", "2026-10-03T00:00Z", id="csv"),
+]
+
+
+def report_credits(cli: Cli, tool: str, folder: str, since: str, now: str) -> object:
+    report = cli.json(
+        ["usage", "report", "--from", tool, str(FIXTURES / folder), "--since", since, "--as-of", now]
+    )
+    return report["totals"]["credits"], report["records"]
+
+
+@pytest.mark.parametrize(("tool", "folder", "start", "now"), READERS)
+def test_a_held_plan_and_its_logs_give_the_credits_of_usage_report(
+    cli: Cli, config_file: Path, tool: str, folder: str, start: str, now: str
+) -> None:
+    cli.json(["plan", "set", "Max", "--start", start, "--now", now])
+    doc = cli.json(["status", "--from", tool, str(FIXTURES / folder), "--now", now])
+    credits, records = report_credits(cli, tool, folder, start, now)
+    assert doc["source"] == "logs" and doc["plan_source"] == "config"
+    assert doc["credits_used"] == credits and doc["logs"]["credits"] == credits
+    assert doc["logs"]["records"] == records and records > 0
+    assert sum(day["credits"] for day in doc["logs"]["by_day"]) == credits
+    assert sum(model["credits"] for model in doc["logs"]["by_model"]) == credits
+    assert doc["logs"]["tools"][0]["tool"] == tool
+
+
+def test_the_cycle_counts_from_its_start_not_before(cli: Cli, config_file: Path) -> None:
+    now = "2026-10-03T00:00Z"
+    cli.json(["plan", "set", "Lite", "--start", "2026-10-02", "--now", now])
+    doc = cli.json(["status", "--from", "claude-code", str(FIXTURES / "claude"), "--now", now])
+    credits, _ = report_credits(cli, "claude-code", "claude", "2026-10-02", now)
+    assert doc["credits_used"] == credits
+    assert [day["day"] for day in doc["logs"]["by_day"]] == ["2026-10-02"]
+    assert doc["logs"]["since"] == "2026-10-02T00:00:00Z"
+
+
+def test_flags_give_the_plan_when_none_is_held(cli: Cli) -> None:
+    doc = cli.json(
+        ["status", "--tier", "Lite", "--start", "2026-10-01", "--from", "claude-code", str(FIXTURES / "claude"),
+         "--now", "2026-10-03"]
+    )  # fmt: skip
+    assert doc["source"] == "logs" and doc["plan_source"] == "flags" and doc["cycle_number"] is None
+    assert doc["credits_used"] == report_credits(cli, "claude-code", "claude", "2026-10-01", "2026-10-03")[0]
+
+
+def test_no_logs_found_is_no_use(cli: Cli, config_file: Path) -> None:
+    cli.json(["plan", "set", "Lite", "--start", "2026-10-01", "--now", "2026-10-03"])
+    doc = cli.json(["status", "--now", "2026-10-03"])  # the session's empty home
+    assert doc["credits_used"] == 0 and doc["logs"]["tools"] == [] and doc["logs"]["records"] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "fault"),
+    [
+        pytest.param(["status"], "no plan is held", id="no-plan"),
+        pytest.param(["status", "--tier", "Lite"], "give both --tier and --start", id="tier-alone"),
+        pytest.param(["status", "--tier", "Lite", "--start", "2026-10-01", "--used", "1B", "--from", "codex"],
+                     "drop --from", id="used-and-from"),
+        pytest.param(["status", "--tier", "Lite", "--start", "2026-10-01", "--from", "vim"], "unknown log source",
+                     id="unknown-tool"),
+    ],
+)  # fmt: skip
+def test_bad_input(cli: Cli, config_file: Path, args: list[str], fault: str) -> None:
+    assert fault in cli.error(args)
+
+
+def test_a_cycle_flag_with_a_held_plan_is_refused(cli: Cli, config_file: Path) -> None:
+    cli.json(["plan", "set", "Lite", "--start", "2026-10-01", "--now", "2026-10-03"])
+    assert "--cycle goes with --tier" in cli.error(["status", "--cycle", "annual", "--now", "2026-10-03"])
