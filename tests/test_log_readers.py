@@ -8,6 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from readerkit import dedupe, read_all
 
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips, claude_code, generic, jsonlines
@@ -49,10 +50,10 @@ def test_claude_code_session_lines() -> None:
         cache_miss=4,
         cache_write=1200,
         output=1,
-        dedupe_key=b"cc:msg_01HkQ4r8YdTzW7uX2bN5mC9a:req_011CTgx3kVhYd8nq5ZJ2w7aB",
+        dedupe_key=b"cc:msg_01HkQ4r8YdTzW7uX2bN5mC9a",
         preferred=True,
     )
-    # no requestId: keyed by message.id alone; cache writes from the ephemeral split (300 + 200)
+    # keyed by message.id, with or without a requestId; cache writes from the ephemeral split (300 + 200)
     assert records[4].dedupe_key == b"cc:msg_01R7vPz2Wq8Xk3Yb6Nc4Td1e" and records[4].cache_write == 500
     # the progress line's embedded message keys like the sub-agent file's copy of it
     assert records[5].dedupe_key == read(claude_code, SUBAGENT)[0][0].dedupe_key
@@ -63,6 +64,43 @@ def test_claude_code_subagent_lines_are_sidechain_copies() -> None:
     assert [(r.model, r.preferred, r.timestamp) for r in records] == [
         ("claude-haiku-4-5-20251001", False, at("2026-10-01T16:05:00")),
         ("claude-sonnet-4-5-20250929", False, at("2026-10-01T16:10:00")),
+    ]
+
+
+def test_a_sidechain_replay_under_a_new_request_id_is_the_same_request(tmp_path: Path) -> None:
+    """A `/btw` sidechain replays a parent message under its own requestId (ccusage's
+    keeps_parent_daily_usage_when_sidechain_replays_message_with_new_request_id): one response, one
+    message id, counted once, as the main conversation's copy."""
+    parent = GOOD_LINE.replace(b'"output_tokens":1,', b'"output_tokens":260,')
+    replay = parent.replace(b'"isSidechain":false', b'"isSidechain":true').replace(
+        b"req_011CTgx3kVhYd8nq5ZJ2w7aB", b"req_011CTsidechainReplay0"
+    )
+    assert replay != parent and b'"isSidechain":true' in replay
+    (tmp_path / "main.jsonl").write_bytes(parent)
+    (tmp_path / "agent-btw.jsonl").write_bytes(replay)
+    records, skips = read_all(claude_code, tmp_path)
+    assert not skips
+    (kept,) = dedupe(records)
+    assert (kept.output, kept.preferred) == (260, True)
+
+
+# ccusage's test data (apps/ccusage/test/fixtures/claude/projects/project-alpha/session-alpha/chat.jsonl):
+# assistant messages with usage on lines that carry no top-level `type`.
+UNTYPED_LINES = (
+    b'{"timestamp":"2026-01-09T10:00:00.000Z","sessionId":"session-alpha","message":{"role":"assistant","id":"msg-alpha-1","model":"claude-sonnet-4-20250514","usage":{"input_tokens":100,"output_tokens":50,"cache_creation_input_tokens":25,"cache_read_input_tokens":10}},"requestId":"req-alpha-1","costUSD":0.12,"version":"1.0.0"}\n'
+    b'{"timestamp":"2026-01-09T12:30:00.000Z","sessionId":"session-alpha","message":{"role":"assistant","id":"msg-alpha-2","model":"claude-opus-4-20250514","usage":{"input_tokens":200,"output_tokens":75,"cache_creation_input_tokens":50,"cache_read_input_tokens":20,"speed":"fast"}},"requestId":"req-alpha-2","costUSD":0.34,"version":"1.0.0"}\n'
+    b'{"timestamp":"2026-01-10T09:15:00.000Z","sessionId":"session-alpha","message":{"role":"user","id":"msg-alpha-u","usage":{"input_tokens":1,"output_tokens":1}},"version":"1.0.0"}\n'
+)  # fmt: skip
+
+
+def test_an_assistant_message_on_a_line_without_a_type_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "chat.jsonl"
+    path.write_bytes(UNTYPED_LINES)
+    records, skips = read(claude_code, path)
+    assert not skips
+    assert [(r.timestamp, r.model, r.cache_hit, r.cache_miss, r.cache_write, r.output) for r in records] == [
+        (at("2026-01-09T10:00:00"), "claude-sonnet-4-20250514", 10, 100, 25, 50),
+        (at("2026-01-09T12:30:00"), "claude-opus-4-20250514", 20, 200, 50, 75),
     ]
 
 

@@ -97,6 +97,7 @@ CASES = {
     "bad timestamp": (line_of(timestamp="yesterday"), "fallback"),
     "progress line": (line_of(type="progress"), "fallback"),
     "user line": (line_of(type="user"), "none"),
+    "no top-level type": (line_of(type=None), "fallback"),
     "synthetic model": (line_of(message={"model": "<synthetic>"}), "none"),
     "no usage": (line_of(message={"usage": None}), "none"),
     "message is text": (line_of().replace(b'"message": {', b'"message": "x", "m": {'), "fallback"),
@@ -144,6 +145,7 @@ FIELDS = st.sampled_from(
         "message.model",
         "message.id",
         "message.usage",
+        "message.role",
     ]
     + [f"message.usage.{kind}" for kind in ("input_tokens", "output_tokens", "cache_read_input_tokens")]
     + ["message.usage.cache_creation_input_tokens", "message.content"]

@@ -1,7 +1,7 @@
 """Claude Code: `projects/**/*.jsonl` (sub-agent files included) under its configuration folders.
 
-An assistant line carries `message.model`, `message.id`, `requestId`, `timestamp`, `isSidechain` and
-`message.usage`:
+An assistant line (`type: assistant`, or no `type` and `message.role: assistant`) carries
+`message.model`, `message.id`, `timestamp`, `isSidechain` and `message.usage`:
 
 | usage field | kind |
 |---|---|
@@ -11,8 +11,9 @@ An assistant line carries `message.model`, `message.id`, `requestId`, `timestamp
 | `output_tokens` | `output` (thinking included: Claude Code does not count it apart) |
 
 Streaming writes one line per content block, each with the message's usage so far: every copy has the
-key `message.id` + `requestId` (`message.id` alone where `requestId` is missing), and the scanner keeps
-one, preferring the main conversation's copy over a sidechain's (sub-agent) replay and, between equals,
+key `message.id` (the id of one response; a sidechain replays a parent message under a `requestId` of its
+own, so the request id is not part of it), and the scanner keeps one, preferring the main
+conversation's copy over a sidechain's (sub-agent) replay and, between equals,
 the copy with the most tokens (the last block's, whose `output_tokens` is final). `<synthetic>` lines
 (Claude Code's own error notices) are not requests and are passed over, as are lines of other types that
 happen to hold a `usage` object (a Task tool's result repeats its sub-agent's totals, which the
@@ -70,11 +71,13 @@ def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
 def _record(entry: dict[str, Any]) -> UsageRecord | None:
     """The request an assistant line records, or None for a line that records none."""
     kind = entry.get("type")
-    if kind != "assistant":
-        inner = _embedded_message(entry) if kind == "progress" else None
-        if inner is None or inner.get("type") != "assistant":
+    if kind == "progress":
+        embedded = _embedded_message(entry)
+        if embedded is None:
             return None
-        entry = inner
+        entry = embedded
+    elif kind != "assistant" and not (kind is None and _said_by_assistant(entry.get("message"))):
+        return None
     message = entry.get("message")
     usage = message.get("usage") if type(message) is dict else None
     if type(usage) is not dict:
@@ -90,9 +93,8 @@ def _record(entry: dict[str, Any]) -> UsageRecord | None:
         hit, miss = count(usage, "cache_read_input_tokens"), count(usage, "input_tokens")
         write, output = _cache_write(usage), count(usage, "output_tokens")
     return built(
-        entry.get("timestamp"), model, (hit, miss, write, output), message.get("id"), entry.get("requestId"),
-        entry.get("isSidechain"),
-    )  # fmt: skip
+        entry.get("timestamp"), model, (hit, miss, write, output), message.get("id"), entry.get("isSidechain")
+    )
 
 
 def whole(hit: Any, miss: Any, write: Any, output: Any) -> bool:
@@ -107,7 +109,6 @@ def built(
     model: Any,
     counts: tuple[int, int, int, int],  # cache hit, cache miss, cache write, output
     message_id: Any,
-    request_id: Any,
     sidechain: Any,
 ) -> UsageRecord:
     """The record of a request from the fields of its line (raises `BadRecord` for a bad timestamp)."""
@@ -125,7 +126,7 @@ def built(
             *counts,
             0,
             ZERO,
-            _dedupe_key(message_id, request_id),
+            _dedupe_key(message_id),
             sidechain is not True,
         ),
     )
@@ -135,9 +136,15 @@ def _embedded_message(entry: dict[str, Any]) -> dict[str, Any] | None:
     """The assistant message a sub-agent progress line embeds (`data.message`), marked as a sidechain."""
     data = entry.get("data")
     inner = data.get("message") if isinstance(data, dict) else None
-    if not isinstance(inner, dict):
+    if not isinstance(inner, dict) or inner.get("type") != "assistant":
         return None
     return {**inner, "isSidechain": True}
+
+
+def _said_by_assistant(message: Any) -> bool:
+    """A line without a `type` (as other tools' test data writes them) counts when its message is the
+    assistant's: user messages never carry a request's usage."""
+    return type(message) is dict and message.get("role") == "assistant"
 
 
 def _cache_write(usage: dict[str, Any]) -> int:
@@ -149,10 +156,9 @@ def _cache_write(usage: dict[str, Any]) -> int:
     return 0
 
 
-def _dedupe_key(message_id: Any, request_id: Any) -> bytes | None:
-    """`cc:<message.id>:<requestId>` (the id alone without a request id); the scanner digests kept keys."""
+def _dedupe_key(message_id: Any) -> bytes | None:
+    """`cc:<message.id>`: the id of one response, in every copy of it (a streamed block, a resumed
+    session's repeat, a sidechain's replay under a request id of its own); the scanner digests kept keys."""
     if not isinstance(message_id, str) or not message_id:
         return None
-    if isinstance(request_id, str) and request_id:
-        return ("cc:" + message_id + ":" + request_id).encode()
     return ("cc:" + message_id).encode()

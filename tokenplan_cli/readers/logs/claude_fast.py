@@ -3,10 +3,10 @@
 Most of a Claude Code line is the message's content (text, thinking, tool calls), which no count needs.
 Decoded into these structs, msgspec checks the content's syntax but builds nothing of it: 21.5k against
 37.7k instructions a usage line (callgrind, with the field reads). The fields are `Any` where the
-generic path (`claude_code._record`) accepts anything. A line of another shape (a progress line, a count
-that is not a whole number, only the split cache-write counts, non-ASCII text that is not UTF-8, a bad
-timestamp) gets `FALLBACK` and goes the generic way, which gives the same answer or reports the fault:
-`tests/test_reader_claude_fast.py` holds both paths to the same results.
+generic path (`claude_code._record`) accepts anything. A line of another shape (a progress line, one
+without a `type`, a count that is not a whole number, only the split cache-write counts, non-ASCII text
+that is not UTF-8, a bad timestamp) gets `FALLBACK` and goes the generic way, which gives the same
+answer or reports the fault: `tests/test_reader_claude_fast.py` holds both paths to the same results.
 """
 
 from __future__ import annotations
@@ -38,8 +38,7 @@ class _Message(Struct, gc=False):
 class _Line(Struct, gc=False):
     type: Any = None
     timestamp: Any = None
-    requestId: Any = None  # noqa: N815 - Claude Code's spelling
-    isSidechain: Any = None  # noqa: N815
+    isSidechain: Any = None  # noqa: N815 - Claude Code's spelling
     message: _Message | None = None
 
 
@@ -55,7 +54,7 @@ def fast_record(line: bytes) -> UsageRecord | None:
     except (ValueError, RecursionError):  # malformed, or a field of another type than the structs'
         return FALLBACK
     if entry.type != "assistant":
-        return FALLBACK if entry.type == "progress" else None
+        return FALLBACK if entry.type == "progress" or entry.type is None else None
     message = entry.message
     usage = message.usage if message is not None else None
     if usage is None:
@@ -71,6 +70,6 @@ def fast_record(line: bytes) -> UsageRecord | None:
     if not whole(*counts):
         return FALLBACK
     try:
-        return built(entry.timestamp, message.model, counts, message.id, entry.requestId, entry.isSidechain)
+        return built(entry.timestamp, message.model, counts, message.id, entry.isSidechain)
     except BadRecord:  # reported, with its line number, by the generic path
         return FALLBACK
