@@ -36,7 +36,7 @@ def test_a_broken_risk_limit_is_simulated_and_reported(cli: Cli) -> None:
     out = cli.run(args, code=1).stdout
     assert f"✗ {violation['value'] * 100:.1f} % risk of running out: over the limit of 5.0 % by" in out
     assert "✓ 68.2 % of the quota used: within the limit of 90.0 %" in out
-    assert "Standard monthly: 1 limit(s) broken" in out
+    assert "Standard monthly: 1 limit broken" in out
 
 
 def test_an_annual_plan_is_checked_on_its_year(cli: Cli) -> None:

@@ -104,8 +104,9 @@ def test_a_profile_with_days_is_resampled(cli: Cli, write: Callable[[str, str], 
 
 def test_a_person_sees_the_hours_the_risks_and_the_run_out_days(cli: Cli) -> None:
     out = cli.run([*BASE, *USAGE, "--spread", "150%", "--growth", "10%"]).stdout
-    assert "off-peak 16:00–24:00 UTC" in out and "Recommended: Pro annual" in out
-    assert "Day the credits run out" in out and "Standard monthly" in out
+    assert "Use by hour of day: 0.0 % off-peak (16:00–24:00 UTC); no chart" in out
+    assert "Recommended: Pro annual" in out and "Risk of running out in a cycle" in out
+    assert "Standard monthly: runs out in" in out
     assert "by the average alone (estimate, 10 % headroom): Standard annual" in out
     assert "use grows 10.0 % a month" in out and "\x1b[" not in out
 

@@ -211,12 +211,13 @@ class FakeTerminal(io.StringIO):
 def test_the_chart_draws_unicode_on_a_colour_terminal_and_ascii_under_no_color(
     cli: Cli, no_color: bool, glyph: str, escapes: bool
 ) -> None:
-    from tokenplan_cli.render.human_status import render
+    from tokenplan_cli.render.human_status import blocks
+    from tokenplan_cli.render.terminal import show, surface
 
     console = Console(
         file=FakeTerminal(), force_terminal=True, color_system="truecolor", no_color=no_color, width=80
     )
-    render(cli.json(EXAMPLE), console)
+    show(blocks(cli.json(EXAMPLE), surface(console)), console)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     assert glyph in out and ("\x1b[36" in out or "\x1b[1;36" in out) is escapes
 

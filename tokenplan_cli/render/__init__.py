@@ -47,11 +47,11 @@ def emit(
             raise BadInputError("this command has no table to print as CSV; use --json")
         write_csv(csv_rows(document), sys.stdout)
     else:
-        from tokenplan_cli.render.terminal import make_console, save_recording
+        from tokenplan_cli.render.terminal import make_console, save_recording, show, surface
 
         module = importlib.import_module(f"tokenplan_cli.render.human_{human}")
         console = make_console(record=bool(saves))
-        module.render(document, console)
+        show(module.blocks(document, surface(console)), console)
         if saves:
             save_recording(console, saves, force=force)
     sys.stdout.flush()

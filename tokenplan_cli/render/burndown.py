@@ -13,6 +13,8 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any, NamedTuple
 
+from tokenplan_cli.render.blocks import Piece
+from tokenplan_cli.render.layout import GLUE
 from tokenplan_cli.render.numbers import short
 
 HEIGHT = 10  # rows of the plot
@@ -37,7 +39,6 @@ class Glyphs(NamedTuple):
 UNICODE = Glyphs("●", "·", "┄", "│", "┆", "✖", "─", "┤", "└")
 ASCII = Glyphs("#", ".", "-", "|", ":", "X", "-", "|", "+")
 
-Piece = tuple[str, str]  # (text, kind): kind is a Glyphs field name, "label", or "" for plain text
 # What a cell shows where several things meet, strongest last.
 PRECEDENCE = ("", "reminder", "now", "expiry", "projected", "actual", "out")
 
@@ -142,9 +143,8 @@ def legend(glyphs: Glyphs, stops_early: bool) -> list[Piece]:
     items = [("actual", "used"), ("projected", "projected"), ("reminder", "reminders"), ("now", "today")]
     items += [("expiry", "expiry"), *([("out", "credits run out")] if stops_early else [])]
     pieces: list[Piece] = []
-    for kind, label in items:
-        pieces += [(getattr(glyphs, kind), kind), (f" {label}  ", "")]
-    pieces[-1] = (pieces[-1][0].rstrip(), "")
+    for kind, label in items:  # a glyph stays on the line of its label (the legend is a paragraph)
+        pieces += [(getattr(glyphs, kind), kind), (f"{GLUE}{label}{GLUE} ", "")]
     return pieces
 
 

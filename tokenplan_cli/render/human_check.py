@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from rich.console import Console
-from rich.text import Text
-
+from tokenplan_cli.render.blocks import Block, Para, Surface, para
+from tokenplan_cli.render.human_lifecycle import notes
 from tokenplan_cli.render.numbers import pct, short
 
 MEASURED = {
@@ -17,15 +16,17 @@ MEASURED = {
 }
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
     plan = f"{doc['tier']} {doc['cycle']}"
-    console.print(
-        f"{plan}: {short(doc['usage'])} of {short(doc['quota'])} credits a cycle expected ({doc['source']})",
-        soft_wrap=True,
+    usage = (
+        f"{plan}: {short(doc['usage'])} of {short(doc['quota'])} credits a cycle expected ({doc['source']})"
     )
-    for note in doc["notes"]:
-        console.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
-    broken = {v["limit"]: v for v in doc["violations"]}
+    return [para(usage), *notes(doc["notes"]), *limit_lines(doc), verdict(doc)]
+
+
+def limit_lines(doc: Mapping[str, Any]) -> list[Para]:
+    broken = {v["limit"] for v in doc["violations"]}
+    lines = []
     for limit, allowed in doc["limits"].items():
         if allowed is None:
             continue
@@ -33,11 +34,16 @@ def render(doc: Mapping[str, Any], console: Console) -> None:
         value = doc[field]
         if limit in broken:
             over = (Decimal(value) - Decimal(allowed)) * 100
-            line = f"  ✗ {pct(value)} {words}: over the limit of {pct(allowed)} by {over:.1f} points"
-            console.print(Text(line, style="bold red"))
+            text = f"✗ {pct(value)} {words}: over the limit of {pct(allowed)} by {over:.1f} points"
+            lines.append(para(text, "fail", indent=2))
         else:
-            console.print(
-                Text(f"  ✓ {pct(value)} {words}: within the limit of {pct(allowed)}", style="green")
-            )
-    verdict = "within every limit" if doc["ok"] else f"{len(doc['violations'])} limit(s) broken"
-    console.print(Text(f"{plan}: {verdict}", style="bold green" if doc["ok"] else "bold red"))
+            lines.append(para(f"✓ {pct(value)} {words}: within the limit of {pct(allowed)}", "ok", indent=2))
+    return lines
+
+
+def verdict(doc: Mapping[str, Any]) -> Para:
+    plan = f"{doc['tier']} {doc['cycle']}"
+    if doc["ok"]:
+        return para(f"{plan}: within every limit", "good", headline=True)
+    count = len(doc["violations"])
+    return para(f"{plan}: {count} {'limit' if count == 1 else 'limits'} broken", "bad", headline=True)

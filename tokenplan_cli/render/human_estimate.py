@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
+from tokenplan_cli.render.blocks import Block, Column, Para, Row, Surface, Table, para
+from tokenplan_cli.render.human_lifecycle import notes
 from tokenplan_cli.render.numbers import pct, price, short
-from tokenplan_cli.render.terminal import table_box
 
 KIND_LABELS = {
     "cache_hit": "cache hit",
@@ -22,65 +19,74 @@ KIND_LABELS = {
 }
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
-    console.print(_credits_table(doc, console))
-    for note in doc["notes"]:
-        console.print(Text(f"note: {note}", style="yellow"))
-    console.print(_plans_table(doc, console))
-    _recommendation(doc, console)
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    return [
+        credits_table(doc),
+        *notes(doc["notes"]),
+        plans_table(doc),
+        *recommendation(doc),
+    ]
 
 
-def _credits_table(doc: Mapping[str, Any], console: Console) -> Table:
+def credits_table(doc: Mapping[str, Any]) -> Table:
     kinds = [k for k, v in doc["credits_by_kind"].items() if v]
-    table = Table(
-        title=f"Credits per month ({doc['source']}, rules as of {doc['as_of'][:10]})",
-        box=table_box(console),
-        title_justify="left",
+    columns = (
+        Column("model"),
+        Column("charged as", priority=2, under="model"),
+        *(Column(KIND_LABELS[kind], "right", priority=3) for kind in kinds),
+        Column("off-peak", "right", priority=1),
+        Column("credits", "right", kind="strong"),
     )
-    table.add_column("model")
-    table.add_column("charged as")
-    for kind in kinds:
-        table.add_column(KIND_LABELS[kind], justify="right")
-    table.add_column("off-peak", justify="right")
-    table.add_column("credits", justify="right", style="bold")
-    for model in doc["models"]:
-        charged = model["charged_as"]
-        status = "" if model["status"] == "active" else f" ({model['status']})"
-        table.add_row(
-            model["model"],
-            charged + status,
-            *(short(model["credits_by_kind"][k]) for k in kinds),
-            short(model["credits_offpeak"]),
-            short(model["credits"]),
+    rows = [
+        Row(
+            (
+                model["model"],
+                model["charged_as"] + ("" if model["status"] == "active" else f" ({model['status']})"),
+                *(short(model["credits_by_kind"][k]) for k in kinds),
+                short(model["credits_offpeak"]),
+                short(model["credits"]),
+            )
         )
-    share = f" ({pct(doc['offpeak_share'])} of use off-peak)" if doc["offpeak_share"] else ""
-    table.add_row(
+        for model in doc["models"]
+    ]
+    total = (
         "total",
         "",
         *(short(doc["credits_by_kind"][k]) for k in kinds),
         short(doc["credits_offpeak"]),
         short(doc["credits_per_month"]),
-        style="bold",
     )
-    table.caption = f"{doc['credits_per_month']:,} credits a month{share}"
-    return table
+    share = f" ({pct(doc['offpeak_share'])} of use off-peak)" if doc["offpeak_share"] else ""
+    return Table(
+        f"Credits per month ({doc['source']}, rules as of {doc['as_of'][:10]})",
+        columns,
+        (*rows, Row(total, "total")),
+        caption=f"{doc['credits_per_month']:,} credits a month{share}",
+    )
 
 
-def _plans_table(doc: Mapping[str, Any], console: Console) -> Table:
+PLAN_COLUMNS = (
+    Column("tier"),
+    Column("cycle"),
+    Column("quota", "right", priority=3),
+    Column("use", "right", priority=4),
+    Column("used", "right"),
+    Column("fits", "right", priority=2),
+    Column("runs out", "right", priority=1),
+    Column("price", "right"),
+    Column("/ month", "right", priority=1),
+    Column("/ B used", "right", priority=5),
+)
+
+
+def plans_table(doc: Mapping[str, Any]) -> Table:
     symbol = doc["currency_symbol"]
-    table = Table(
-        title=f"Plans ({pct(doc['headroom'], 0)} headroom to fit)",
-        box=table_box(console),
-        title_justify="left",
-    )
-    columns = ("tier", "cycle", "quota", "use", "used", "fits", "runs out", "price", "/ month", "/ B used")
-    for name in columns:
-        table.add_column(name, justify="left" if name in ("tier", "cycle") else "right", no_wrap=True)
     best = doc["recommended"] or {}
+    rows = []
     for plan in doc["plans"]:
         chosen = plan["tier"] == best.get("tier") and plan["cycle"] == best.get("cycle")
         runs_out = f"day {plan['runs_out_day']}/{plan['cycle_days']}" if plan["runs_out_day"] else "lasts"
-        table.add_row(
+        cells = (
             plan["tier"],
             plan["cycle"],
             short(plan["quota"]),
@@ -91,16 +97,16 @@ def _plans_table(doc: Mapping[str, Any], console: Console) -> Table:
             price(plan["price"], symbol),
             price(plan["price_per_month"], symbol),
             price(plan["price_per_billion_used"], symbol),
-            style="bold green" if chosen else ("dim" if not plan["fits"] else None),
         )
-    return table
+        rows.append(Row(cells, "chosen" if chosen else ("muted" if not plan["fits"] else "")))
+    title = f"Plans ({pct(doc['headroom'], 0)} headroom to fit)"
+    return Table(title, PLAN_COLUMNS, tuple(rows), keys=2)
 
 
-def _recommendation(doc: Mapping[str, Any], console: Console) -> None:
+def recommendation(doc: Mapping[str, Any]) -> list[Para]:
     best = doc["recommended"]
     if best is None:
-        console.print(Text("No plan fits this usage.", style="bold red"))
+        verdict = para("No plan fits this usage.", "bad", headline=True)
     else:
-        console.print(Text(f"Recommended: {best['tier']} {best['cycle']}", style="bold green"))
-    for reason in doc["reasons"]:
-        console.print(f"  {reason}", soft_wrap=True)
+        verdict = para(f"Recommended: {best['tier']} {best['cycle']}", "good", headline=True)
+    return [verdict, *(para(reason, indent=2) for reason in doc["reasons"])]

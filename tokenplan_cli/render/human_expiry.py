@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
-
+from tokenplan_cli.render.blocks import Block, Surface
 from tokenplan_cli.render.human_lifecycle import explain, key_values, when
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
     rows = [
         ("bought", when(doc, "start")),
         ("expires", when(doc, "expires_at")),
@@ -26,8 +25,7 @@ def render(doc: Mapping[str, Any], console: Console) -> None:
             for r in doc["reminders"]
         ),
     ]
-    console.print(key_values(f"A {doc['cycle']} plan bought {doc['start'][:10]}", rows, console))
-    explain(doc, console)
+    return [key_values(f"A {doc['cycle']} plan bought {doc['start'][:10]}", rows), *explain(doc)]
 
 
 def days_left(doc: Mapping[str, Any]) -> str:

@@ -5,22 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
+from tokenplan_cli.render.blocks import Column, Para, Row, Table, para
 from tokenplan_cli.render.numbers import price, short
-from tokenplan_cli.render.terminal import table_box
 
 
-def key_values(title: str, rows: Sequence[tuple[str, str]], console: Console) -> Table:
-    """A two-column table: what, and its value."""
-    table = Table(title=title, box=table_box(console), title_justify="left", show_header=False)
-    table.add_column("what", style="bold")
-    table.add_column("value")
-    for key, value in rows:
-        table.add_row(key, value)
-    return table
+def key_values(title: str, rows: Sequence[tuple[str, str]]) -> Table:
+    """A two-column table: what, and its value (wrapped between words when the width is short)."""
+    columns = (Column("what", kind="strong"), Column("value", wrap=True))
+    return Table(title, columns, tuple(Row((key, value)) for key, value in rows), header=False)
 
 
 def when(doc: Mapping[str, Any], key: str) -> str:
@@ -46,12 +38,14 @@ def credits(amount: Any) -> str:
     return f"{short(amount)} ({amount:,})" if abs(amount) >= 1000 else str(amount)
 
 
-def explain(doc: Mapping[str, Any], console: Console) -> None:
-    """The reasons ("why"), then the notes (assumptions), one a line."""
-    for reason in doc.get("reasons", []):
-        console.print(f"  {reason}", soft_wrap=True)
-    for note in doc.get("notes", []):
-        console.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
+def explain(doc: Mapping[str, Any]) -> list[Para]:
+    """The reasons ("why"), then the notes (assumptions), one a paragraph."""
+    reasons = [para(reason, indent=2) for reason in doc.get("reasons", [])]
+    return [*reasons, *notes(doc.get("notes", []))]
+
+
+def notes(texts: Sequence[str]) -> list[Para]:
+    return [para(f"note: {text}", "note") for text in texts]
 
 
 def compensation(doc: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
-
+from tokenplan_cli.render.blocks import Block, Surface
 from tokenplan_cli.render.human_lifecycle import credits, explain, key_values, money, when
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
     discount = doc["discount_label"]
     rows = [
         ("list price", money(doc, doc["list_price"])),
@@ -21,5 +20,4 @@ def render(doc: Mapping[str, Any], console: Console) -> None:
         ("starts", when(doc, "start")),
         ("expires", when(doc, "expires_at")),
     ]
-    console.print(key_values(f"{doc['tier']} {doc['cycle']}: {money(doc, doc['price'])}", rows, console))
-    explain(doc, console)
+    return [key_values(f"{doc['tier']} {doc['cycle']}: {money(doc, doc['price'])}", rows), *explain(doc)]

@@ -5,40 +5,39 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
+from tokenplan_cli.render.blocks import Block, Column, Row, Surface, Table, para
 from tokenplan_cli.render.numbers import pct, short
-from tokenplan_cli.render.terminal import table_box
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
-    console.print(_models(doc, console))
-    console.print(_tiers(doc, console))
-    console.print(_discounts(doc, console))
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
     offpeak = doc["offpeak"]
-    console.print(f"Off-peak: {offpeak['window']}, consumption coefficient {offpeak['coefficient']}")
     reminders = doc["reminders"]
     thresholds = ", ".join(pct(t, 0) for t in reminders["usage_thresholds"])
     days = ", ".join(f"{d} days before" if d else "on the day" for d in reminders["expiry_days_before"])
-    console.print(f"Reminders: usage at {thresholds}; expiry {days} (auto-renewal off)")
     validity = doc["validity"]
-    console.print(
-        f"Validity: ends {validity['expires_at_utc']} UTC on the same day of the next month (or year); "
-        f"month end: {validity['month_end']}"
-    )
-    for warning in doc["warnings"]:
-        console.print(f"[yellow]warning:[/] {warning}")
+    return [
+        _models(doc),
+        _tiers(doc),
+        _discounts(doc),
+        para(f"Off-peak: {offpeak['window']}, consumption coefficient {offpeak['coefficient']}"),
+        para(f"Reminders: usage at {thresholds}; expiry {days} (auto-renewal off)"),
+        para(
+            f"Validity: ends {validity['expires_at_utc']} UTC on the same day of the next month (or year); "
+            f"month end: {validity['month_end']}"
+        ),
+        *(para(f"warning: {warning}", "note") for warning in doc["warnings"]),
+    ]
 
 
-def _models(doc: Mapping[str, Any], console: Console) -> Table:
-    table = Table(
-        title=f"Models (status as of {doc['as_of'][:10]}; credits per token)",
-        box=table_box(console),
-        title_justify="left",
+def _models(doc: Mapping[str, Any]) -> Table:
+    columns = (
+        Column("model"),
+        Column("kind", priority=2),
+        *(Column(name, "right") for name in ("cache hit", "cache miss", "output")),
+        Column("audio / hour", "right", priority=1),
+        Column("status", wrap=True),
     )
-    for name in ("model", "kind", "cache hit", "cache miss", "output", "audio / hour", "status"):
-        table.add_column(name, justify="left" if name in ("model", "kind", "status") else "right")
+    rows = []
     for model in doc["models"]:
         rates = model["rates"] or {}
         status = model["status"]
@@ -46,45 +45,51 @@ def _models(doc: Mapping[str, Any], console: Console) -> Table:
             status += f" → {model['charged_as']}"
         if model["promotion"]:
             status += f" ({model['promotion']})"
-        table.add_row(
+        cells = (
             model["model"],
             model["kind"],
             *(str(rates.get(k, "")) for k in ("cache_hit", "cache_miss", "output")),
             short(model["credits_per_audio_hour"]) if model["credits_per_audio_hour"] else "",
             status,
         )
-    return table
+        rows.append(Row(cells))
+    return Table(f"Models (status as of {doc['as_of'][:10]}; credits per token)", columns, tuple(rows))
 
 
-def _tiers(doc: Mapping[str, Any], console: Console) -> Table:
+def _tiers(doc: Mapping[str, Any]) -> Table:
     currencies = list(doc["tiers"][0]["monthly"]["prices"])
-    table = Table(title="Tiers", box=table_box(console), title_justify="left")
-    table.add_column("tier")
+    columns = [Column("tier")]
     for cycle in ("monthly", "annual"):
-        table.add_column(f"{cycle} credits", justify="right")
-        for code in currencies:
-            table.add_column(f"{cycle} {code}", justify="right")
+        columns.append(Column(f"{cycle} credits", "right"))
+        columns += [Column(f"{cycle} {code}", "right") for code in currencies]
+    rows = []
     for tier in doc["tiers"]:
         cells = [tier["tier"]]
         for cycle in ("monthly", "annual"):
             cells.append(short(tier[cycle]["credits"]))
             cells += [tier[cycle]["prices"][code] for code in currencies]
-        table.add_row(*cells)
-    table.caption = f"annual = 12 × monthly × {doc['annual_price_factor']}, one pool of credits for the year"
-    return table
+        rows.append(Row(tuple(cells)))
+    caption = f"annual = 12 × monthly × {doc['annual_price_factor']}, one pool of credits for the year"
+    return Table("Tiers", tuple(columns), tuple(rows), caption=caption)
 
 
-def _discounts(doc: Mapping[str, Any], console: Console) -> Table:
-    table = Table(title="Discounts", box=table_box(console), title_justify="left")
-    for name in ("discount", "multiplier", "cycles", "once per account"):
-        table.add_column(name)
-    for discount in doc["discounts"]:
-        table.add_row(
-            discount["label"],
-            f"×{discount['multiplier']}",
-            ", ".join(discount["cycles"]),
-            "yes" if discount["once_per_account"] else "no",
+def _discounts(doc: Mapping[str, Any]) -> Table:
+    columns = (
+        Column("discount", wrap=True),
+        Column("multiplier"),
+        Column("cycles"),
+        Column("once per account"),
+    )
+    rows = tuple(
+        Row(
+            (
+                discount["label"],
+                f"×{discount['multiplier']}",
+                ", ".join(discount["cycles"]),
+                "yes" if discount["once_per_account"] else "no",
+            )
         )
+        for discount in doc["discounts"]
+    )
     groups = "; ".join(" / ".join(group) for group in doc["mutually_exclusive"])
-    table.caption = f"mutually exclusive: {groups}" if groups else None
-    return table
+    return Table("Discounts", columns, rows, caption=f"mutually exclusive: {groups}" if groups else None)

@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
+from tokenplan_cli.render.blocks import Block, Surface, para
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
-    console.print(
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    summary = (
         f"{doc['source']}: valid rate card ({doc['models']} models, {doc['tiers']} tiers, "
-        f"{doc['discounts']} discounts)",
-        highlight=False,
-        markup=False,
+        f"{doc['discounts']} discounts)"
     )
-    for warning in doc["warnings"]:
-        console.print(f"warning: {warning}", markup=False)
+    return [para(summary), *(para(f"warning: {warning}") for warning in doc["warnings"])]

@@ -6,85 +6,103 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
+from tokenplan_cli.render.blocks import Block, Chart, Column, Line, Para, Row, Surface, Table, para
+from tokenplan_cli.render.charts import bar_chart, column_chart
+from tokenplan_cli.render.human_lifecycle import notes
 from tokenplan_cli.render.numbers import pct, price, short
-from tokenplan_cli.render.terminal import table_box
 
-BLOCKS = " ▁▂▃▄▅▆▇█"
 HOUR_ROWS = 6  # height of the hour-of-day chart, in lines
-MAX_COLUMNS = 61  # run-out chart width: a year is drawn in buckets of 6 days
-PEAK_STYLE, OFFPEAK_STYLE = "cyan", "magenta"
+RUN_OUT_ROWS = 3  # height of each plan's run-out-day chart
+HOUR_GLYPHS = {"peak": ("█", "#"), "offpeak": ("█", "#")}
+DAY_GLYPHS = {"risk": ("█", "#")}
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
-    console.print(_title(doc), soft_wrap=True)
-    _hours(doc, console)
-    console.print(_plans_table(doc, console))
-    _runs_out_chart(doc, console)
-    _recommendation(doc, console)
-    if doc["whatifs"]:
-        console.print(_whatifs_table(doc, console))
-    for note in doc["notes"]:
-        console.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    return [
+        _title(doc),
+        *_hours(doc, surface),
+        _plans_table(doc),
+        *_risk_bars(doc, surface),
+        *_runs_out_charts(doc, surface),
+        *_recommendation(doc),
+        *([_whatifs_table(doc)] if doc["whatifs"] else []),
+        *notes(doc["notes"]),
+    ]
 
 
-def _title(doc: Mapping[str, Any]) -> Text:
+def _title(doc: Mapping[str, Any]) -> Para:
     if doc["model"] == "observed":
         how = f"days resampled from {doc['observed_days']} observed days"
     else:
         how = f"day-to-day spread {pct(doc['spread'], 0)}"
-    return Text.assemble(
-        (f"{doc['credits_per_month']:,} credits a month on average", "bold"),
-        f" ({doc['source']}; {how}; {doc['runs']:,} simulated cycles per plan, seed {doc['seed']})",
+    return Para(
+        (
+            (f"{doc['credits_per_month']:,} credits a month on average", "strong"),
+            (f" ({doc['source']}; {how}; {doc['runs']:,} simulated cycles per plan, seed {doc['seed']})", ""),
+        )
     )
 
 
-def _hours(doc: Mapping[str, Any], console: Console) -> None:
-    """24 columns, one per UTC hour, the off-peak ones in their own colour and marked underneath."""
-    share = doc["offpeak_share"]
+def _hours(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    """24 columns, one per UTC hour, the off-peak ones marked; only when the source gives its hours and
+    they are not all alike (a flat chart says nothing a sentence does not)."""
+    share, window = pct(doc["offpeak_share"]), doc["offpeak_window"]
     hours = doc["hours_utc"]
-    inside = [Decimal(x) for x in doc["offpeak_hours"]]
-    if hours is None:  # only a share is known: spread it evenly over each window's hours
-        peak_hours = sum(1 - x for x in inside) or 1
-        off_hours = sum(inside) or 1
-        off = Decimal(share or 0)
-        hours = [(1 - x) * (1 - off) / peak_hours + x * off / off_hours for x in inside]
-        caption = "flat within each window: the source gives only an off-peak share"
-    else:
-        caption = "share of use by hour"
-    values = [Decimal(h) for h in hours]
-    top = max(values) or 1
-    console.print(Text(f"Use by hour of day (UTC), {pct(share)} off-peak ({caption})", style="bold"))
-    for row in range(HOUR_ROWS, 0, -1):
-        line = Text("  ")
-        for value, off in zip(values, inside, strict=True):
-            eighths = int(value / top * HOUR_ROWS * 8) - (row - 1) * 8
-            cell = BLOCKS[max(0, min(8, eighths))] * 2
-            line.append(cell + " ", style=OFFPEAK_STYLE if off else PEAK_STYLE)
-        console.print(line)
-    console.print(Text("  " + "".join(f"{h:02d} " for h in range(len(values))), style="dim"))
-    marks = "".join(("▔▔ " if off else "   ") for off in inside)
-    console.print(Text("  " + marks + f"off-peak {doc['offpeak_window']}", style=OFFPEAK_STYLE))
-
-
-def _plans_table(doc: Mapping[str, Any], console: Console) -> Table:
-    symbol = doc["currency_symbol"]
-    table = Table(
-        title=f"Plans against {doc['runs']:,} simulated cycles (risk limit {pct(doc['risk'])})",
-        box=table_box(console),
-        title_justify="left",
+    if hours is None or len({Decimal(h) for h in hours}) == 1:
+        why = "the source gives only an off-peak share" if hours is None else "use is even across the day"
+        return [para(f"Use by hour of day: {share} off-peak ({window}); no chart: {why}", "dim")]
+    inside = [Decimal(x) > 0 for x in doc["offpeak_hours"]]
+    bar = 2 if surface.width >= 8 + 24 * 3 else 1
+    gap = 1 if surface.width >= 8 + 24 * (bar + 1) else 0
+    columns: list[list[tuple[Any, str]]] = []
+    labels: list[tuple[int, str]] = []
+    for hour, (value, off) in enumerate(zip(hours, inside, strict=True)):
+        if hour % (1 if bar + gap >= 3 else 3) == 0:
+            labels.append((len(columns), f"{hour:02d}"))
+        columns.append([(value, "offpeak" if off else "peak")])
+        columns += [[(0, "peak")]] * gap
+    rows = column_chart(
+        columns,
+        height=HOUR_ROWS,
+        surface=surface,
+        glyphs=HOUR_GLYPHS,
+        y_label=lambda v: pct(v, 0),
+        x_labels=labels,
+        bar=bar,
     )
-    columns = ("tier", "cycle", "/ month", "runs out", "10 % by", "median", "unused (avg)", "/ B used")
-    for name in columns:
-        table.add_column(name, justify="left" if name in ("tier", "cycle") else "right", no_wrap=True)
+    marks = _offpeak_marks(rows, inside, bar, gap, surface)
+    title = f"Use by hour of day (UTC, share of use), {share} off-peak ({window}, marked {marks[1]})"
+    return [Chart(title, (*rows[:-1], marks[0], rows[-1]))]
+
+
+def _offpeak_marks(
+    rows: Sequence[Line], inside: Sequence[bool], bar: int, gap: int, surface: Surface
+) -> tuple[Line, str]:
+    """A line under the axis marking the off-peak hours, and the glyph it uses."""
+    glyph = "▔" if surface.unicode else "~"
+    margin = len(rows[-2][0][0]) - len(rows[-2][0][0].lstrip()) + 1  # the axis corner's column
+    text = " " * (margin + 1) + "".join((glyph if off else " ") * bar + " " * gap for off in inside)
+    return ((text.rstrip(), "offpeak"),), glyph
+
+
+def _plans_table(doc: Mapping[str, Any]) -> Table:
+    symbol = doc["currency_symbol"]
+    columns = (
+        Column("tier"),
+        Column("cycle"),
+        Column("/ month", "right", priority=2),
+        Column("runs out", "right"),
+        Column("10 % by", "right", priority=1),
+        Column("median", "right", priority=3),
+        Column("unused (avg)", "right", priority=4),
+        Column("/ B used", "right", priority=5),
+    )
     best = doc["recommended"] or {}
+    rows = []
     for plan in doc["plans"]:
         chosen = (plan["tier"], plan["cycle"]) == (best.get("tier"), best.get("cycle"))
         risky = Decimal(plan["p_runs_out"]) > Decimal(doc["risk"])
-        table.add_row(
+        cells = (
             plan["tier"],
             plan["cycle"] + (f" (month {plan['month']})" if plan["month"] != 1 else ""),
             price(plan["price_per_month"], symbol),
@@ -93,9 +111,10 @@ def _plans_table(doc: Mapping[str, Any], console: Console) -> Table:
             _day(plan["runs_out_day_p50"], plan["cycle_days"]),
             short(plan["expected_unused_credits"]),
             price(plan["expected_price_per_billion_used"], symbol),
-            style="bold green" if chosen else ("dim" if risky else None),
         )
-    return table
+        rows.append(Row(cells, "chosen" if chosen else ("muted" if risky else "")))
+    title = f"Plans against {doc['runs']:,} simulated cycles (risk limit {pct(doc['risk'])})"
+    return Table(title, columns, tuple(rows), keys=2)
 
 
 def _risk(plan: Mapping[str, Any]) -> str:
@@ -107,63 +126,105 @@ def _day(day: int | None, cycle_days: int) -> str:
     return "lasts" if day is None else f"day {day}/{cycle_days}"
 
 
-def _runs_out_chart(doc: Mapping[str, Any], console: Console) -> None:
-    """For each plan that ever runs out: how many cycles ran out on each day, as a bar of blocks."""
+def _risk_bars(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    """Each plan's risk of running out as a bar, the risk limit marked under them."""
+    limit = Decimal(doc["risk"])
+    items = [
+        (
+            f"{plan['tier']} {plan['cycle']}",
+            plan["p_runs_out"],
+            "risk" if Decimal(plan["p_runs_out"]) > limit else "safe",
+            pct(plan["p_runs_out"]),
+        )
+        for plan in doc["plans"]
+    ]
+    rows = bar_chart(items, surface=surface, marker=(limit, f"{pct(limit)} risk limit"))
+    return [Chart("Risk of running out in a cycle", tuple(rows))]
+
+
+def _runs_out_charts(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    """For each plan that ever runs out: the share of the cycles that ran out on each day of the cycle."""
     plans = [p for p in doc["plans"] if p["runs_out_days"]]
     if not plans:
-        console.print(Text("No simulated cycle ran out of credits on any plan.", style="green"))
-        return
-    console.print(
-        Text("Day the credits run out (height: share of the cycles out that day; · none)", style="bold")
-    )
-    width = max(len(f"{p['tier']} {p['cycle']}") for p in plans)
+        return [para("No simulated cycle ran out of credits on any plan.", "ok")]
+    charts: list[Block] = []
     for plan in plans:
-        counts = _buckets(plan["runs_out_days"], plan["cycle_days"])
-        top = max(counts)
-        bar = "".join(BLOCKS[-(-8 * c // top)] if c else "·" for c in counts)
-        label = f"{plan['tier']} {plan['cycle']}".ljust(width)
-        tail = f" day 1–{plan['cycle_days']}, out in {pct(plan['p_runs_out'])}"
-        console.print(Text.assemble(f"  {label} ", (bar, "red"), tail))
+        days = plan["cycle_days"]
+        room = max(surface.width - 12, 10)
+        size = -(-days // room)  # days a column holds
+        counts = _buckets(plan["runs_out_days"], days, size)
+        bar = 2 if len(counts) * 2 <= room else 1
+        runs = Decimal(doc["runs"])
+        columns = [[(Decimal(count) / runs, "risk")] for count in counts]
+        mid = (days + 1) // 2
+        labels = [(0, "1"), ((mid - 1) // size, str(mid)), (len(counts) - 1, str(days))]
+        span = f"each column {size} days, " if size > 1 else ""
+        title = (
+            f"{plan['tier']} {plan['cycle']}: runs out in {pct(plan['p_runs_out'])} of cycles; "
+            f"the day it runs out ({span}share of cycles)"
+        )
+        rows = column_chart(
+            columns,
+            height=RUN_OUT_ROWS,
+            surface=surface,
+            glyphs=DAY_GLYPHS,
+            y_label=lambda v: pct(v),
+            x_labels=labels,
+            bar=bar,
+        )
+        charts.append(Chart(title, tuple(rows)))
+    return charts
 
 
-def _buckets(days: Sequence[Mapping[str, int]], cycle_days: int) -> list[int]:
-    size = -(-cycle_days // MAX_COLUMNS)
+def _buckets(days: Sequence[Mapping[str, int]], cycle_days: int, size: int) -> list[int]:
     counts = [0] * -(-cycle_days // size)
     for entry in days:
         counts[(entry["day"] - 1) // size] += entry["runs"]
     return counts
 
 
-def _recommendation(doc: Mapping[str, Any], console: Console) -> None:
+def _recommendation(doc: Mapping[str, Any]) -> list[Para]:
     best = doc["recommended"]
     if best is None:
-        console.print(Text(f"No plan keeps the risk at or below {pct(doc['risk'])}.", style="bold red"))
+        lines = [para(f"No plan keeps the risk at or below {pct(doc['risk'])}.", "bad", headline=True)]
     else:
-        console.print(Text(f"Recommended: {best['tier']} {best['cycle']}", style="bold green"))
-    for reason in doc["reasons"]:
-        console.print(f"  {reason}", soft_wrap=True)
+        lines = [para(f"Recommended: {best['tier']} {best['cycle']}", "good", headline=True)]
+    lines += [para(reason, indent=2) for reason in doc["reasons"]]
     average = doc["recommended_by_average"]
     if average is not None:
         same = best is not None and (average["tier"], average["cycle"]) == (best["tier"], best["cycle"])
         verdict = "the same plan" if same else f"{average['tier']} {average['cycle']}"
-        console.print(
-            f"  by the average alone (estimate, {pct(doc['headroom'], 0)} headroom): {verdict}, "
+        text = (
+            f"by the average alone (estimate, {pct(doc['headroom'], 0)} headroom): {verdict}, "
             f"{price(average['price_per_month'], doc['currency_symbol'])} a month, "
-            f"{pct(average['utilization'])} of its quota used",
-            soft_wrap=True,
+            f"{pct(average['utilization'])} of its quota used"
         )
+        lines.append(para(text, indent=2))
+    return lines
 
 
-def _whatifs_table(doc: Mapping[str, Any], console: Console) -> Table:
+def _whatifs_table(doc: Mapping[str, Any]) -> Table:
     symbol = doc["currency_symbol"]
-    table = Table(title="What-ifs, each beside the baseline", box=table_box(console), title_justify="left")
-    columns = ("what if", "credits / month", "recommended", "/ month", "saves / month", "pick's risk")
-    for name in columns:
-        table.add_column(name, justify="left" if name in ("what if", "recommended") else "right")
-    rows = [({"label": "as measured", **doc, "saving_per_month": None, "baseline_choice_p_runs_out": None})]
-    for whatif in [*rows, *doc["whatifs"]]:
+    baseline = doc["recommended"]
+    whose = "risk" if baseline is None else f"risk on {baseline['tier']} {baseline['cycle']}"
+    columns = (
+        Column("what if", wrap=True),
+        Column("credits / month", "right", priority=2),
+        Column("recommended"),
+        Column("/ month", "right"),
+        Column("saves / month", "right", priority=1),
+        Column(whose, "right", priority=1),
+    )
+    rows = []
+    as_measured = {
+        "label": "as measured",
+        **doc,
+        "saving_per_month": None,
+        "baseline_choice_p_runs_out": None,
+    }
+    for whatif in [as_measured, *doc["whatifs"]]:
         best = whatif["recommended"]
-        table.add_row(
+        cells = (
             whatif["label"],
             short(whatif["credits_per_month"]),
             "none within the risk" if best is None else f"{best['tier']} {best['cycle']}",
@@ -171,4 +232,5 @@ def _whatifs_table(doc: Mapping[str, Any], console: Console) -> Table:
             price(whatif["saving_per_month"], symbol),
             pct(whatif["baseline_choice_p_runs_out"]),
         )
-    return table
+        rows.append(Row(cells))
+    return Table("What-ifs, each beside the baseline", columns, tuple(rows))

@@ -5,36 +5,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
-from rich.text import Text
-
-from tokenplan_cli.render.burndown import ASCII, UNICODE, Piece, chart_rows, legend
+from tokenplan_cli.render.blocks import Block, Chart, Gap, Para, Surface
+from tokenplan_cli.render.burndown import ASCII, UNICODE, chart_rows, legend
 from tokenplan_cli.render.human_expiry import days_left
 from tokenplan_cli.render.human_lifecycle import credits, explain, key_values, money, when
 from tokenplan_cli.render.numbers import pct
 
-STYLES = {
-    "actual": "bold cyan",
-    "projected": "yellow",
-    "reminder": "dim",
-    "now": "dim",
-    "expiry": "red",
-    "out": "bold red",
-    "label": "dim",
-}
 
-
-def render(doc: Mapping[str, Any], console: Console) -> None:
-    console.print(key_values(_title(doc), _rows(doc), console))
-    fancy = console.is_terminal and not console.no_color
-    glyphs = UNICODE if fancy else ASCII
-    if console.is_terminal:  # a rounded table ends on its border; a plain one with an empty line
-        console.print()
-    for pieces in chart_rows(doc, console.width, glyphs):
-        console.print(_text(pieces), no_wrap=True, crop=True)
-    console.print(_text(legend(glyphs, doc["stops_early"])))
-    console.print()
-    explain(doc, console)
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    glyphs = UNICODE if surface.unicode else ASCII
+    chart = [tuple(row) for row in chart_rows(doc, surface.width, glyphs)]
+    return [
+        key_values(_title(doc), _rows(doc)),
+        # a rounded table ends on its border; a plain one with an empty line
+        *([Gap()] if surface.unicode else []),
+        Chart(None, tuple(chart)),
+        Para(tuple(legend(glyphs, doc["stops_early"]))),
+        Gap(),
+        *explain(doc),
+    ]
 
 
 def _title(doc: Mapping[str, Any]) -> str:
@@ -67,10 +56,3 @@ def _rows(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
             )
         )
     return rows
-
-
-def _text(pieces: list[Piece]) -> Text:
-    text = Text()
-    for chunk, kind in pieces:
-        text.append(chunk, style=STYLES.get(kind))
-    return text

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
-
+from tokenplan_cli.render.blocks import Block, Surface
 from tokenplan_cli.render.human_lifecycle import compensation, credits, explain, key_values, money, when
 from tokenplan_cli.render.numbers import pct
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
     held, target = doc["from"], doc["to"]
     rows = [
         ("from", f"{held['tier']} {held['cycle']}, {pct(held['used_fraction'])} used"),
@@ -27,5 +26,4 @@ def render(doc: Mapping[str, Any], console: Console) -> None:
         ("new plan expires", when(doc, "expires_at")),
     ]
     title = f"Upgrade {held['tier']} → {target['tier']}: {money(doc, doc['amount_due'])}"
-    console.print(key_values(title, rows, console))
-    explain(doc, console)
+    return [key_values(title, rows), *explain(doc)]

@@ -5,20 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
-
+from tokenplan_cli.render.blocks import Block, Surface, para
 from tokenplan_cli.render.numbers import short
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
     assumed = f"; assumed: {', '.join(doc['assumed_models'])}" if doc["assumed_models"] else ""
-    console.print(
+    written = (
         f"wrote {doc['output']}: {doc['days']} days ({doc['first_day']} to {doc['last_day']}) of "
         f"{doc['source']}, {doc['records']:,} requests, {short(doc['credits_per_month'])} credits a month"
-        f"{assumed}",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
+        f"{assumed}"
     )
-    if doc["skipped_lines"]:
-        console.print(f"skipped {doc['skipped_lines']} unreadable line(s) or file(s)", markup=False)
+    skipped = doc["skipped_lines"]
+    return [para(written), *([para(f"skipped {skipped} unreadable line(s) or file(s)")] if skipped else [])]

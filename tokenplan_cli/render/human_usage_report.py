@@ -5,102 +5,103 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
+from tokenplan_cli.render.blocks import Block, Column, Para, Row, Surface, Table, para
+from tokenplan_cli.render.human_lifecycle import notes
 from tokenplan_cli.render.numbers import pct, short
-from tokenplan_cli.render.terminal import table_box
 
+# (field, header, priority): the least important columns are left out first on a narrow terminal.
 COLUMNS = (
-    ("requests", "requests"),
-    ("cache_hit", "cache hit"),
-    ("cache_miss", "cache miss"),
-    ("cache_write", "cache write"),
-    ("output", "output"),
-    ("reasoning", "reasoning"),
-    ("credits_offpeak", "off-peak cr."),
-    ("credits", "credits"),
+    ("requests", "requests", 2),
+    ("cache_hit", "cache hit", 3),
+    ("cache_miss", "cache miss", 3),
+    ("cache_write", "cache write", 4),
+    ("output", "output", 3),
+    ("reasoning", "reasoning", 4),
+    ("credits_offpeak", "off-peak cr.", 1),
+    ("credits", "credits", 0),
 )
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
-    period = doc["period"]
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    out: list[Block] = []
     if not doc["tools"]:
-        console.print("No tool logs found; name them with --from TOOL PATH (see --help).", markup=False)
+        out.append(para("No tool logs found; name them with --from TOOL PATH (see --help).", headline=True))
     elif not doc["records"]:
-        console.print(f"No usage found in the {doc['source']} for the days asked.", markup=False)
+        out.append(para(f"No usage found in the {doc['source']} for the days asked.", headline=True))
     else:
-        console.print(_groups_table(doc, console))
-        console.print(_models_table(doc, console))
-        totals = doc["totals"]
-        share = f", {pct(totals['offpeak_share'])} of it off-peak" if totals["offpeak_share"] else ""
-        console.print(
-            f"{totals['credits']:,} credits over {period['days']} days ({period['first_day']} to "
-            f"{period['last_day']}){share}; {doc['records']:,} requests, {doc['duplicates']:,} duplicate "
-            f"copies dropped.",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
-    _skipped(doc["skipped"], console)
-    for note in doc["notes"]:
-        console.print(Text(f"note: {note}", style="yellow"))
+        out += [_groups_table(doc), _models_table(doc), _summary(doc)]
+    return [*out, *_skipped(doc["skipped"]), *notes(doc["notes"])]
 
 
-def _columns(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
-    totals = doc["totals"]
-    return [(key, label) for key, label in COLUMNS if key in ("requests", "credits") or totals[key]]
+def _summary(doc: Mapping[str, Any]) -> Para:
+    totals, period = doc["totals"], doc["period"]
+    share = f", {pct(totals['offpeak_share'])} of it off-peak" if totals["offpeak_share"] else ""
+    return para(
+        f"{totals['credits']:,} credits over {period['days']} days ({period['first_day']} to "
+        f"{period['last_day']}){share}; {doc['records']:,} requests, {doc['duplicates']:,} duplicate "
+        f"copies dropped.",
+        headline=True,
+    )
 
 
-def _groups_table(doc: Mapping[str, Any], console: Console) -> Table:
+def _groups_table(doc: Mapping[str, Any]) -> Table:
     by = doc["by"]
-    title = f"Usage by {'hour of day' if by == 'hour' else by} ({doc['source']}, {doc['timezone']})"
-    table = Table(title=title, box=table_box(console), title_justify="left")
-    columns = _columns(doc)
-    table.add_column(by)
-    for _, label in columns:
-        table.add_column(label, justify="right")
-    for row in doc["rows"]:
-        key = f"{row[by]:02d}:00" if by == "hour" else str(row[by])
-        table.add_row(key, *(_cell(row, name) for name, _ in columns))
-    table.add_row("total", *(_cell(doc["totals"], name) for name, _ in columns), style="bold")
-    return table
-
-
-def _models_table(doc: Mapping[str, Any], console: Console) -> Table:
-    table = Table(title="Models", box=table_box(console), title_justify="left")
-    for name in ("model", "charged as", "requests", "tokens", "credits"):
-        table.add_column(name, justify="left" if name in ("model", "charged as") else "right")
-    for model in doc["models"]:
-        charged = model["charged_as"] + (" (assumed)" if model["assumed"] else "")
-        table.add_row(
-            model["model"], charged, f"{model['requests']:,}", short(model["tokens"]), short(model["credits"])
+    totals = doc["totals"]
+    shown = [
+        (key, label, rank) for key, label, rank in COLUMNS if key in ("requests", "credits") or totals[key]
+    ]
+    columns = (Column(by), *(Column(label, "right", priority=rank) for _, label, rank in shown))
+    rows = [
+        Row(
+            (f"{row[by]:02d}:00" if by == "hour" else str(row[by]), *(_cell(row, key) for key, _, _ in shown))
         )
-    return table
+        for row in doc["rows"]
+    ]
+    rows.append(Row(("total", *(_cell(totals, key) for key, _, _ in shown)), "total"))
+    title = f"Usage by {'hour of day' if by == 'hour' else by} ({doc['source']}, {doc['timezone']})"
+    return Table(title, columns, tuple(rows))
+
+
+def _models_table(doc: Mapping[str, Any]) -> Table:
+    columns = (
+        Column("model"),
+        Column("charged as", priority=1, under="model"),
+        Column("requests", "right", priority=2),
+        Column("tokens", "right", priority=3),
+        Column("credits", "right"),
+    )
+    rows = tuple(
+        Row(
+            (
+                model["model"],
+                model["charged_as"] + (" (assumed)" if model["assumed"] else ""),
+                f"{model['requests']:,}",
+                short(model["tokens"]),
+                short(model["credits"]),
+            )
+        )
+        for model in doc["models"]
+    )
+    return Table("Models", columns, rows)
 
 
 def _cell(row: Mapping[str, Any], name: str) -> str:
     return f"{row[name]:,}" if name == "requests" else short(row[name])
 
 
-def _skipped(skipped: Mapping[str, Any], console: Console) -> None:
+def _skipped(skipped: Mapping[str, Any]) -> list[Para]:
     if not skipped["total"]:
-        return
-    console.print(
-        Text(
+        return []
+    lines = [
+        para(
             f"skipped {skipped['total']} unreadable line(s) or file(s) (--strict makes this an error):",
-            style="yellow",
+            "note",
         )
-    )
+    ]
     for entry in skipped["files"]:
-        lines = [str(n) for n in entry["lines"] if n]
-        where = (
-            f" line {', '.join(lines)}{' …' if entry['count'] > len(entry['lines']) else ''}" if lines else ""
-        )
-        console.print(
-            f"  {entry['path']}:{where} ({', '.join(entry['reasons'])}; {entry['count']} in all)",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        numbers = [str(n) for n in entry["lines"] if n]
+        more = " …" if entry["count"] > len(entry["lines"]) else ""
+        where = f" line {', '.join(numbers)}{more}" if numbers else ""
+        reasons = ", ".join(entry["reasons"])
+        lines.append(para(f"{entry['path']}:{where} ({reasons}; {entry['count']} in all)", indent=2))
+    return lines

@@ -1,15 +1,53 @@
-"""The Rich console a person reads: colour only on a terminal, none under NO_COLOR or in a pipe."""
+"""The Rich console a person reads: colour only on a terminal, none under NO_COLOR or in a pipe.
+
+Rich paints here what `render/layout.py` laid out; it never decides a layout itself, so what a person
+sees at a width is what the tests read at that width.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from rich import box
 from rich.console import Console
+from rich.text import Text
+
+from tokenplan_cli.render.blocks import Block, Line, Surface
+from tokenplan_cli.render.layout import lay_out
+
+# The style of each kind of piece (render/blocks.py); kinds not named here are plain.
+STYLES = {
+    "title": "bold",
+    "caption": "dim",
+    "strong": "bold",
+    "dim": "dim",
+    "border": "dim",
+    "header": "bold",
+    "chosen": "bold green",
+    "total": "bold",
+    "muted": "dim",
+    "good": "bold green",
+    "bad": "bold red",
+    "ok": "green",
+    "fail": "bold red",
+    "note": "yellow",
+    "label": "dim",
+    # charts
+    "actual": "bold cyan",
+    "projected": "yellow",
+    "reminder": "dim",
+    "now": "dim",
+    "expiry": "red",
+    "out": "bold red",
+    "peak": "cyan",
+    "offpeak": "magenta",
+    "risk": "red",
+    "safe": "green",
+    "limit": "bold yellow",
+}
 
 
 class _Console(Console):
@@ -49,9 +87,24 @@ def save_recording(console: Console, saves: Mapping[str, Path], *, force: bool) 
         write_output(path, text.encode("utf-8"), force=force)
 
 
-def table_box(console: Console) -> box.Box:
-    """Rounded boxes on a terminal; Markdown-style pipes in plain text (they paste into docs)."""
-    return box.ROUNDED if console.is_terminal else box.MARKDOWN
+def surface(console: Console) -> Surface:
+    """The console's width, and Unicode glyphs only on a terminal that takes colour (plain characters in
+    a pipe and under NO_COLOR)."""
+    return Surface(console.width, console.is_terminal and not console.no_color)
+
+
+def show(blocks: Iterable[Block], console: Console) -> None:
+    """Lay the blocks out at the console's width and paint them."""
+    draw(lay_out(blocks, surface(console)), console)
+
+
+def draw(lines: Iterable[Line], console: Console) -> None:
+    """Print laid-out lines as they are: never wrapped, cropped or padded by Rich."""
+    for line in lines:
+        text = Text()
+        for chunk, kind in line:
+            text.append(chunk, style=STYLES.get(kind))
+        console.print(text, soft_wrap=True)
 
 
 @contextmanager
