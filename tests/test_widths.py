@@ -253,3 +253,12 @@ def test_prose_breaks_between_words_never_inside_a_figure() -> None:
     assert plain(lines) == "  Standard annual fits:\n    37.0 % of its quota\n    used, $14.08 a month"
     path = "/a/very/long/path/that/is/longer/than/the/line.jsonl"
     assert plain(wrap(((f"skipped {path}: line 3", ""),), 30)) == f"skipped\n  {path}:\n  line 3"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_held_plan_fits_and_shows_its_figures_whole(cli: Cli, config_file: Path, width: int) -> None:
+    cli.run(["plan", "set", "Standard", "--start", "2026-11-01", "--paid", "11.20", "--now", "2026-11-12"])
+    doc = cli.json(["plan", "show", "--now", "2026-11-12"])
+    text = cli.run(["plan", "show", "--now", "2026-11-12"], env={"COLUMNS": str(width)}).stdout
+    figures = [(None, f"{doc['plan']['credits']:,}"), (None, "$11.20"), (None, str(doc["plan"]["days_left"]))]
+    assert_fits(text, width, figures)

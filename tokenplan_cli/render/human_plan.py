@@ -5,31 +5,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.console import Console
-
+from tokenplan_cli.render.blocks import Block, Surface, para
 from tokenplan_cli.render.human_lifecycle import credits, explain, key_values, money, when
 
 ORIGINS = {"flag": "flag", "config": "config file", "card": "rate card", "built-in": "built-in default"}
 
 
-def render(doc: Mapping[str, Any], console: Console) -> None:
-    if doc["message"]:
-        console.print(doc["message"], soft_wrap=True)
+def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    out: list[Block] = [para(doc["message"], headline=True)] if doc["message"] else []
     plan = doc["plan"]
     if plan is None:
-        console.print("No plan held: 'tokenplan plan set TIER --start DATE' remembers the one you hold.")
+        out.append(para("No plan held: 'tokenplan plan set TIER --start DATE' remembers the one you hold."))
     else:
-        console.print(key_values(f"{plan['tier']} {plan['cycle']}", _plan_rows(plan), console))
+        out.append(key_values(f"{plan['tier']} {plan['cycle']}", _plan_rows(plan)))
     settings = [
         (name, f"{_value(setting['value'])}  ({ORIGINS.get(setting['origin'], setting['origin'])})")
         for name, setting in doc["settings"].items()
     ]
-    console.print(key_values("Defaults", settings, console))
     config = doc["config"]
     where = " (TOKENPLAN_CONFIG)" if config["from_env"] else ""
     written = "" if config["exists"] else " (not written yet)"
-    console.print(f"config file: {config['path']}{where}{written}", soft_wrap=True)
-    explain(doc, console)
+    return [
+        *out,
+        key_values("Defaults", settings),
+        para(f"config file: {config['path']}{where}{written}"),
+        *explain(doc),
+    ]
 
 
 def _plan_rows(plan: Mapping[str, Any]) -> list[tuple[str, str]]:
