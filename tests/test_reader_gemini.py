@@ -138,3 +138,83 @@ def test_an_unreadable_file_is_reported_not_raised(tmp_path: Path) -> None:
 
 def test_an_empty_folder_has_nothing_and_a_missing_one_is_reported(tmp_path: Path) -> None:
     check_empty_and_missing(gemini, tmp_path)
+
+
+# -- legacy chats: one JSON document per chat ------------------------------------------------------
+# Gemini CLI wrote `chats/session-<time>-<id>.json` from 2025-08-18 (google-gemini/gemini-cli #5221) to
+# 2026-04-09 (#23749, JSON lines): `JSON.stringify(conversation, null, 2)` of
+# `{sessionId, projectHash, startTime, lastUpdated, messages, summary?}`. Resuming one migrates it to
+# `<name>.jsonl` beside it, messages and ids kept; a chat never resumed stays in the old form.
+
+LEGACY = FIXTURES / "gemini-legacy" / "tmp"
+LEGACY_CHATS = next(LEGACY.iterdir()) / "chats"
+MIGRATED = LEGACY_CHATS / "session-2025-11-14T09-12-5d6e7f80.json"
+UNRESUMED = LEGACY_CHATS / "session-2026-02-20T18-40-0a1b2c3d.json"
+MIGRATED_ROWS = [
+    Row("2025-11-14T09:12:51.804Z", "gemini-2.5-pro", 4096, 5024, 0, 388, 712),
+    Row("2025-11-14T09:14:05.660Z", "gemini-2.5-pro", 8192, 6144 + 64, 0, 151, 388),
+]
+RESUMED_ROW = Row("2026-05-02T14:20:11.450Z", "gemini-2.5-flash", 12288, 4224, 0, 240, 530)
+UNRESUMED_ROW = Row("2026-02-20T18:41:17.320Z", "gemini-2.5-flash", 0, 3301, 0, 95, 0)
+
+
+def test_a_legacy_chat_is_read() -> None:
+    """Its `gemini` messages with tokens count; a user or info message, or one whose tokens are null
+    (a reply cut off before its usage came), does not."""
+    assert rows_of(gemini, MIGRATED) == MIGRATED_ROWS
+    assert rows_of(gemini, UNRESUMED) == [UNRESUMED_ROW]
+
+
+def test_a_legacy_chat_and_its_json_lines_successor_count_each_message_once() -> None:
+    records, skips = read_all(gemini, LEGACY)
+    assert not skips
+    assert len(records) == 2 + 3 + 1  # the legacy file, its successor (two migrated, one new), the other
+    unique = sorted(dedupe(records), key=lambda record: record.timestamp)
+    assert [row(record) for record in unique] == [*MIGRATED_ROWS, UNRESUMED_ROW, RESUMED_ROW]
+
+
+def test_legacy_chats_are_found_beside_json_lines_ones(tmp_path: Path) -> None:
+    shutil.copytree(LEGACY, tmp_path / "tmp")
+    (tmp_path / "tmp" / LEGACY_CHATS.parent.name / "logs.json").write_text("[]")
+    names = [path.name for path in gemini.find_files(tmp_path / "tmp", Skips())]
+    assert names == [MIGRATED.name, MIGRATED.name + "l", UNRESUMED.name]
+
+
+@pytest.mark.parametrize(
+    ("document", "skipped"),
+    [
+        pytest.param(b'{"sessionId": "s", "messages": [{"tokens": {', [(1, "malformed JSON")], id="malformed"),
+        pytest.param(b'[{"tokens": {"input": 5}}]', [(1, "not a JSON object")], id="not-an-object"),
+        pytest.param(b'{"sessionId": "s", "messages": {"tokens": {}}}', [(1, "bad messages field")], id="bad-messages"),
+        pytest.param(b'{"sessionId": "s", "messages": [7, {"type": "gemini", "timestamp": "2026-01-01T00:00:00Z", '
+                     b'"tokens": {"input": 5, "output": 1, "cached": 0, "total": 6}}]}',
+                     [(1, "not a JSON object"), (1, "no message id")], id="bad-messages-inside"),
+        pytest.param(b'{"sessionId": "s\xff", "messages": [{"tokens": null}]}', [(1, "not UTF-8")], id="not-utf8"),
+    ],
+)  # fmt: skip
+def test_an_unreadable_legacy_chat_is_skipped_and_counted(
+    document: bytes, skipped: list[tuple[int, str]], tmp_path: Path
+) -> None:
+    path = tmp_path / "chats" / "session-2026-01-01T00-00-bad.json"
+    path.parent.mkdir()
+    path.write_bytes(document)
+    skips = Skips()
+    assert list(gemini.read_file(path, skips)) == []
+    (found,) = skips.by_file()
+    assert (found.count, list(found.lines), list(found.reasons)) == (
+        len(skipped),
+        [line for line, _ in skipped],
+        list(dict.fromkeys(reason for _, reason in skipped)),
+    )
+
+
+def test_a_legacy_chat_too_large_to_be_a_chat_is_passed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gemini, "MAX_LEGACY_CHAT_BYTES", 64)
+    path = tmp_path / "chats" / "session-big.json"
+    path.parent.mkdir()
+    shutil.copy(UNRESUMED, path)
+    skips = Skips()
+    assert list(gemini.read_file(path, skips)) == []
+    assert [(f.lines, f.reasons) for f in skips.by_file()] == [((0,), ("file too large",))]

@@ -236,3 +236,20 @@ def test_a_store_being_written_is_read_with_its_log_and_left_as_it_was(tmp_path:
 
 def test_an_empty_folder_has_nothing_and_a_missing_one_is_reported(tmp_path: Path) -> None:
     check_empty_and_missing(opencode, tmp_path)
+
+
+def test_a_folder_named_on_the_command_line_is_searched_for_stores_at_any_depth(tmp_path: Path) -> None:
+    """A backup of a machine's data folder, named whole: its store and its message files are found
+    however deep, and its snapshots are not walked (the reader used to find the message files only)."""
+    data = tmp_path / "backups" / "2026-06" / "laptop" / ".local" / "share" / "opencode"
+    shutil.copytree(ROOT / "storage", data / "storage")
+    build_database(ROOT / "opencode.sql", data / "opencode.db")
+    stray = data / "snapshot" / "message" / "x"
+    stray.mkdir(parents=True)
+    (stray / "y.json").write_text("{}")
+    found = [path.relative_to(data).as_posix() for path in opencode.find_files(tmp_path / "backups", Skips())]
+    assert found[0] == "opencode.db"
+    assert len(found) == 1 + 4 and all(name.startswith("storage/message/") for name in found[1:])
+    records, skips = read_all(opencode, tmp_path / "backups")
+    assert not skips
+    assert sorted(row(record) for record in dedupe(records)) == sorted([M2, M3, M4, M5])

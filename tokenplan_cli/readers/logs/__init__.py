@@ -96,12 +96,18 @@ class Skips:
         return bool(self._files)
 
 
-def walk_files(root: Path, wanted: Callable[[Path], bool], skips: Skips) -> Iterator[Path]:
+def walk_files(
+    root: Path,
+    wanted: Callable[[Path], bool],
+    skips: Skips,
+    passed_over: Callable[[str], bool] | None = None,
+) -> Iterator[Path]:
     """Files under `root` (following symbolic links, each directory once) for which `wanted` is true.
 
     `root` itself is yielded when it is a file (whatever its name: the user named it). A directory
-    that cannot be listed, and a symbolic link loop, are reported in `skips` and passed over.
-    Order is stable: sorted by path within each directory.
+    that cannot be listed, and a symbolic link loop, are reported in `skips` and passed over; so is,
+    unread, a subfolder whose name `passed_over` is true of. Order is stable: sorted by path within
+    each directory, a directory's files before its subfolders.
     """
     if root.is_file():
         yield root
@@ -128,7 +134,8 @@ def walk_files(root: Path, wanted: Callable[[Path], bool], skips: Skips) -> Iter
         for entry in entries:
             try:
                 if entry.is_dir():
-                    subfolders.append(entry.path)
+                    if passed_over is None or not passed_over(entry.name):
+                        subfolders.append(entry.path)
                 elif entry.is_file() and wanted(path := Path(entry.path)):
                     yield path
             except OSError as exc:

@@ -6,6 +6,12 @@ a `{"$set": …}` metadata update or a `{"$rewindTo": id}`. A message is appende
 it changes (tokens arrive after the text, tool calls after that), so the last copy of an id holds its
 final counts: this reader keeps the last copy per id within a file and yields them at the end of it.
 
+From 2025-08 to 2026-04 Gemini CLI wrote each chat as one JSON document instead,
+`chats/session-<time>-<id>.json`: `{sessionId, projectHash, startTime, lastUpdated, messages: [...]}`
+with the same message records. Resuming such a chat migrates it to `<name>.jsonl` beside it, ids kept
+(the scanner then counts each message once); a chat never resumed stays in the old form, and is read
+whole (`_legacy_chat`).
+
 `tokens` mirrors the API's usageMetadata: `input` (promptTokenCount) includes `cached`
 (cachedContentTokenCount); `output` (candidatesTokenCount) excludes `thoughts` (thoughtsTokenCount);
 `tool` (toolUsePromptTokenCount) is input beside the prompt; `total` adds them all.
@@ -27,13 +33,16 @@ from tokenplan_cli.readers.logs.fields import (
     mapping,
     model_name,
 )
-from tokenplan_cli.readers.logs.jsonlines import line_records
+from tokenplan_cli.readers.logs.jsonlines import is_utf8, line_records, parse_object, small_file
 
 TOOL = "gemini"
 KEY_PREFIX = b"gm"
 MARKERS = (b'"tokens"',)
 # Metadata updates can repeat every message of the chat; they add no usage of their own.
 METADATA_UPDATE = b'{"$set"'
+# A legacy chat is read whole; Gemini CLI caps each tool output it keeps at 50 kB, so a real chat stays
+# well under this, and a file beyond it is not one.
+MAX_LEGACY_CHAT_BYTES = 256 << 20
 
 
 def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
@@ -47,15 +56,59 @@ def find_files(root: Path, skips: Skips) -> Iterator[Path]:
 
 
 def _is_chat(path: Path) -> bool:
-    return path.suffix == ".jsonl" and "chats" in path.parts
+    return path.suffix in (".jsonl", ".json") and "chats" in path.parts
 
 
 def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
+    if path.suffix == ".json":
+        yield from _legacy_chat(path, skips)
+        return
     latest: dict[bytes | None, UsageRecord] = {}
     for record in line_records(path, skips, MARKERS, _record, skip_prefixes=(METADATA_UPDATE,)):
         latest.pop(record.dedupe_key, None)  # a new copy moves to the end: order by last write
         latest[record.dedupe_key] = record
     yield from latest.values()
+
+
+def _legacy_chat(path: Path, skips: Skips) -> Iterator[UsageRecord]:
+    """The records of a legacy one-document chat; every fault is reported on line 1, as for any file
+    that is one JSON document."""
+    data = small_file(path, MAX_LEGACY_CHAT_BYTES, skips)
+    if data is None or b'"tokens"' not in data:
+        return
+    for message in _legacy_messages(data, path, skips):
+        try:
+            record = _record(message)
+        except BadRecord as bad:
+            skips.add(path, 1, bad.reason)
+            continue
+        if record is not None:
+            yield record
+
+
+def _legacy_messages(data: bytes, path: Path, skips: Skips) -> Iterator[dict[str, Any]]:
+    """The chat's messages as objects: decoded without their content where the document is of the
+    usual shape (`legacy_messages`), else parsed whole, each fault reported."""
+    from tokenplan_cli.readers.logs.gemini_legacy import legacy_messages  # msgspec: where files are read
+
+    if data.isascii() or is_utf8(data):  # the typed decode does not check the text it skips
+        messages = legacy_messages(data)
+        if messages is not None:
+            yield from messages
+            return
+    chat = parse_object(data)
+    if isinstance(chat, str):
+        skips.add(path, 1, chat)
+        return
+    listed = chat.get("messages")
+    if not isinstance(listed, list):
+        skips.add(path, 1, "bad messages field")
+        return
+    for message in listed:
+        if isinstance(message, dict):
+            yield message
+        else:
+            skips.add(path, 1, "not a JSON object")
 
 
 def _record(message: dict[str, Any]) -> UsageRecord | None:

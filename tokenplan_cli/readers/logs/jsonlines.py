@@ -73,6 +73,23 @@ def numbered_lines(path: Path, skips: Skips) -> Iterator[tuple[int, bytes]]:
             skips.add(path, line_number + 1, cannot_read(exc))
 
 
+def small_file(path: Path, limit: int, skips: Skips | None) -> bytes | None:
+    """The bytes of a one-document file no larger than `limit` (None, reported as "cannot read: …" or
+    "file too large" on line 0 when `skips` is given, otherwise)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        if skips is not None:
+            skips.add(path, 0, cannot_read(exc))
+        return None
+    if len(data) > limit:
+        if skips is not None:
+            skips.add(path, 0, "file too large")
+        return None
+    return data
+
+
 def is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")

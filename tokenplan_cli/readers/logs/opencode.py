@@ -22,14 +22,13 @@ from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     BadRecord,
-    cannot_read,
     count,
     dedupe_key,
     instant_from_ms,
     mapping,
     model_name,
 )
-from tokenplan_cli.readers.logs.jsonlines import parse_object
+from tokenplan_cli.readers.logs.jsonlines import parse_object, small_file
 from tokenplan_cli.readers.logs.sqlite import open_store, rows
 
 TOOL = "opencode"
@@ -42,6 +41,9 @@ MAX_JSON_BYTES = 16 << 20
 # A step-finish part is a few hundred bytes; larger part files (tool output, text) are not read.
 MAX_STEP_PART_BYTES = 8 << 10
 STEP_FINISH = b'"step-finish"'
+# In a data directory: project snapshots (git repositories), tool output, logs and binaries; and the
+# legacy part files, read with their message when it has them, never walked.
+PASSED_OVER = frozenset({"snapshot", "tool-output", "log", "bin", "part", ".git", "node_modules"})
 SEPARATOR = b"\x1e"  # joins a message's step-finish parts in one SQL value; JSON text never holds it
 
 MESSAGES_WITH_STEPS = f"""
@@ -63,24 +65,16 @@ def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
 
 
 def find_files(root: Path, skips: Skips) -> Iterator[Path]:
-    """The SQLite stores at the top of a data directory, then its legacy message files.
-
-    A folder with neither (one a user named, such as `storage/message`) is searched for message files.
+    """The SQLite stores and legacy message files under `root`, at any depth (or `root` itself when it
+    is a file): a data directory, or any folder a user names that holds some. A folder's files come
+    before its subfolders, so a data directory's stores come before its message files. The folders
+    that hold no usage (`PASSED_OVER`) are not walked.
     """
-    if not root.is_dir():
-        yield from walk_files(root, _is_message_file, skips)
-        return
-    try:
-        stores = sorted(entry for entry in root.iterdir() if STORE_NAME.match(entry.name) and entry.is_file())
-    except OSError as exc:
-        skips.add(root, 0, cannot_read(exc))
-        return
-    yield from stores
-    legacy = root / "storage" / "message"
-    if legacy.is_dir():
-        yield from walk_files(legacy, _is_message_file, skips)
-    elif not stores and not (root / "storage").exists():
-        yield from walk_files(root, _is_message_file, skips)
+    return walk_files(root, _is_log_file, skips, PASSED_OVER.__contains__)
+
+
+def _is_log_file(path: Path) -> bool:
+    return STORE_NAME.match(path.name) is not None or _is_message_file(path)
 
 
 def _is_message_file(path: Path) -> bool:
@@ -95,7 +89,7 @@ def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
 
 
 def _read_message_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
-    data = _small_file(path, MAX_JSON_BYTES, skips)
+    data = small_file(path, MAX_JSON_BYTES, skips)
     if data is None or b'"tokens"' not in data:
         return
     info = parse_object(data)
@@ -113,22 +107,6 @@ def _read_message_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
         yield record
 
 
-def _small_file(path: Path, limit: int, skips: Skips | None) -> bytes | None:
-    """The bytes of a file no larger than `limit` (None, reported when `skips` is given, otherwise)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        if skips is not None:
-            skips.add(path, 0, cannot_read(exc))
-        return None
-    if len(data) > limit:
-        if skips is not None:
-            skips.add(path, 0, "file too large")
-        return None
-    return data
-
-
 def _step_parts_in(folder: Path) -> list[dict[str, Any]]:
     """The step-finish parts of a legacy message (unreadable or foreign part files count for nothing)."""
     try:
@@ -141,7 +119,7 @@ def _step_parts_in(folder: Path) -> list[dict[str, Any]]:
             small = entry.name.endswith(".json") and entry.stat().st_size <= MAX_STEP_PART_BYTES
         except OSError:
             continue
-        data = _small_file(Path(entry.path), MAX_STEP_PART_BYTES, None) if small else None
+        data = small_file(Path(entry.path), MAX_STEP_PART_BYTES, None) if small else None
         if data is not None and STEP_FINISH in data:
             part = parse_object(data)
             if isinstance(part, dict) and part.get("type") == "step-finish":
