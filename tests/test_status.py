@@ -119,7 +119,7 @@ def test_an_expired_plan_is_reported_not_projected(card: RateCard) -> None:
     result = status(card, "Lite", "2026-09-01", "2026-11-01", used="2B")
     assert not result.window.is_active(result.now)
     assert result.projected == (result.actual[-1],) and result.runs_out_at is None
-    assert "the plan expired at 2026-10-01 23:59:59 UTC" in result.reasons
+    assert "the plan expired at 2026-10-01 23:59:59 UTC: its credits can no longer be used" in result.reasons
 
 
 def test_a_start_after_now_is_refused(card: RateCard) -> None:

@@ -139,9 +139,13 @@ def test_clamped_expiry_says_so(card: RateCard) -> None:
     assert "February 2026 has no day 31: the plan expires on the month's last day, 2026-02-28" in expiry.notes
 
 
-def test_a_start_after_now_is_refused(card: RateCard) -> None:
-    with pytest.raises(BadInputError, match=r"--start 2026-04-01 00:00:00 UTC is after --now 2026-03-31"):
-        compute_expiry(card, parse_instant("2026-04-01"), "monthly", parse_instant("2026-03-31T23:59:59Z"))
+def test_a_start_after_now_is_a_plan_not_started_yet(card: RateCard) -> None:
+    expiry = compute_expiry(
+        card, parse_instant("2026-04-01"), "monthly", parse_instant("2026-03-31T23:59:59Z")
+    )
+    assert expiry.window.state(expiry.now) == "not-started"
+    assert expiry.window.days_until_start(expiry.now) == 1
+    assert expiry.notes[-1].startswith("not started yet: the plan serves from its purchase at 2026-04-01")
 
 
 def test_an_unknown_cycle_suggests_the_closest(card: RateCard) -> None:

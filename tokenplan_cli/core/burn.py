@@ -25,10 +25,26 @@ class Point(NamedTuple):
 
 
 class DayCredits(NamedTuple):
-    """The credits used on one UTC day (the rows of a `--history` file for that day, priced)."""
+    """The credits used on one UTC day (the rows of a `--history` file for that day, priced), or on the
+    part of it between two changes of the card's rules (a usage reset, a forward): `begin` to `end`."""
 
     day: date
     credits: Fraction
+    begin: datetime | None = None  # None: from 00:00 UTC
+    end: datetime | None = None  # None: to 24:00 UTC
+
+    @property
+    def starts(self) -> datetime:
+        return self.begin or start_of_day(self.day)
+
+    @property
+    def ends(self) -> datetime:
+        return self.end or start_of_day(self.day) + DAY
+
+    @property
+    def is_part(self) -> bool:
+        """Part of a day split where the rules change, not a whole day."""
+        return self.begin is not None or self.end is not None
 
 
 def straight_line(since: datetime, now: datetime, total: Fraction, used: Fraction) -> tuple[Point, ...]:
@@ -42,9 +58,9 @@ def history_line(
     """The quota going down day by day; a day's credits spread over its part within [since, now]."""
     points = [Point(since, total)]
     left = total
-    for day in sorted(days):
-        begin = max(since, start_of_day(day.day))
-        end = max(begin, min(now, start_of_day(day.day) + DAY))
+    for day in sorted(days, key=lambda d: d.starts):
+        begin = max(since, day.starts)
+        end = max(begin, min(now, day.ends))
         points.append(Point(begin, left))
         left -= day.credits
         points.append(Point(end, left))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction
+from itertools import groupby
 from typing import Literal, NamedTuple
 
 from tokenplan_cli.core.burn import (
@@ -112,27 +113,34 @@ def compute_status(
     paid: str | None = None,
 ) -> PlanStatus:
     """The status at `now` of `plan` bought at `start`, used as `--used`/`--remaining` or `history` say."""
+    if start > now:
+        raise BadInputError(
+            f"--start {utc_text(start)} is after --now {utc_text(now)}: a plan not bought yet has no use "
+            "(its dates: 'tokenplan expiry --start DATE'; its price: 'tokenplan quote TIER')"
+        )
     expiry = compute_expiry(card, start, plan.cycle, now)
     window = expiry.window
     if history is not None and (used is not None or remaining is not None):
         raise BadInputError("--history gives the credits used: drop --used and --remaining")
-    resets = tuple(e.at for e in card.events if e.name == RESET_EVENT)
-    counted_from = max((start, *(r for r in resets if start < r <= now)))
+    resets = usage_resets(card)
+    counted_from = max((start, *(r for r in resets if start < r <= now and window.is_active(r))))
     end = min(now, window.ends_at)
-    seen = _observed(card, plan, counted_from, end, used=used, remaining=remaining, history=history)
+    seen = _observed(card, plan, start, counted_from, end, used=used, remaining=remaining, history=history)
     rate = burn_rate(seen.actual, seen.burn_since, end)
     future_resets = [r for r in resets if now < r < window.ends_at]
+    ended = window.has_ended(now)
     projected = (
         project(end, seen.consumption.remaining, plan.credits, rate, window.ends_at, future_resets)
-        if not window.has_ended(now)
+        if not ended
         else (seen.actual[-1],)
     )
     runs_out_at = crossing((*seen.actual, *projected), ZERO)
     stops_early = runs_out_at is not None and runs_out_at < window.ends_at
-    reminders = _usage_reminders(card, plan, seen.consumption, seen.actual, projected)
+    reminders = _usage_reminders(card, plan, seen, projected, window.ends_at)
     held = held_plan(plan, seen.consumption, paid, currency)
     action, action_reasons = _action(card, held, rate, now, currency, stops_early and window.is_active(now))
     stops_at = runs_out_at if stops_early else None
+    reasons = _reasons(window, now, seen.consumption, rate, stops_at, future_resets)
     return PlanStatus(
         plan=plan,
         expiry=expiry,
@@ -151,9 +159,17 @@ def compute_status(
         currency=currency,
         days_counted=seen.days_counted,
         days_left_out=seen.days_left_out,
-        reasons=(*_reasons(window, now, seen.consumption, rate, stops_at, future_resets), *action_reasons),
-        notes=(*_notes(window, now, start, counted_from, future_resets, seen.source), *expiry.notes[1:]),
+        reasons=(*reasons, *action_reasons),
+        notes=(
+            *_notes(window, now, start, counted_from, future_resets, seen),
+            *expiry.notes[1:],
+        ),
     )
+
+
+def usage_resets(card: RateCard) -> tuple[datetime, ...]:
+    """The instants of the card's usage resets (`[[events]] name = "usage-reset"`), earliest first."""
+    return tuple(sorted(e.at for e in card.events if e.name == RESET_EVENT))
 
 
 class Observed(NamedTuple):
@@ -165,11 +181,14 @@ class Observed(NamedTuple):
     source: BurnSource
     days_counted: int | None = None  # days of history inside the plan so far
     days_left_out: int = 0
+    parts_counted: tuple[DayCredits, ...] = ()  # of days split where the rules change, and counted
+    parts_left_out: tuple[DayCredits, ...] = ()  # of those days, before the start (or the reset)
 
 
 def _observed(
     card: RateCard,
     plan: PlanPrice,
+    start: datetime,
     counted_from: datetime,
     end: datetime,
     *,
@@ -181,22 +200,42 @@ def _observed(
     if history is None:
         limit = card.limits.max_amount
         consumption = resolve_consumption(plan.credits, used=used, remaining=remaining, limit=limit)
+        if end == counted_from and consumption.used:
+            raise BadInputError(_no_time_to_use(start, counted_from))
         actual = straight_line(counted_from, end, plan.credits, consumption.used)
         return Observed(consumption, actual, counted_from, "straight-line")
-    inside = [d for d in history if start_of_day(d.day) + DAY > counted_from and start_of_day(d.day) <= end]
+    # A day (or the part of one between rule changes) counts when any of it falls in [counted_from, end).
+    inside = [d for d in history if d.ends > counted_from and d.starts < end]
     total = sum((d.credits for d in inside), ZERO)
     if total > plan.credits:
         raise BadInputError(
             f"--history: the days from {counted_from:%Y-%m-%d} add up to {count(total)} credits, "
             f"more than the {count(plan.credits)} of {plan.label}"
         )
+    counted_days = {d.day for d in inside}
     return Observed(
         Consumption(plan.credits, total),
         history_line(counted_from, end, plan.credits, inside),
         _window_start(card, counted_from, end),
         "history",
-        len(inside),
-        len(history) - len(inside),
+        len(counted_days),
+        len({d.day for d in history} - counted_days),
+        tuple(d for d in history if d.is_part and d.day in counted_days),
+        tuple(d for d in history if d.is_part and d.day in counted_days and d not in inside),
+    )
+
+
+def _no_time_to_use(start: datetime, counted_from: datetime) -> str:
+    """Why credits used at the very instant counting starts cannot be: none can have been used yet."""
+    if counted_from == start:
+        return (
+            f"--used: at the purchase instant ({utc_text(start)}) nothing can have been used yet; "
+            "give a --now after it"
+        )
+    return (
+        f"--used: at the usage reset itself ({utc_text(counted_from)}) nothing has been used since it, "
+        "and the provider's page counts from it; give a --now after the reset (or before it, for the use "
+        "before)"
     )
 
 
@@ -209,18 +248,18 @@ def _window_start(card: RateCard, counted_from: datetime, now: datetime) -> date
 
 
 def _usage_reminders(
-    card: RateCard,
-    plan: PlanPrice,
-    consumption: Consumption,
-    actual: Sequence[Point],
-    projected: Sequence[Point],
+    card: RateCard, plan: PlanPrice, seen: Observed, projected: Sequence[Point], ends_at: datetime
 ) -> tuple[UsageReminder, ...]:
+    """Each threshold: sent where the actual line reached it, due where the projection does, and
+    neither where that falls at or after the end of validity (the provider reminds of a plan it serves)."""
     reminders = []
     for threshold in card.reminders.usage_thresholds:
         level = plan.credits * (1 - threshold)
-        fired = consumption.used >= plan.credits * threshold
-        at = crossing(actual, level) if fired else crossing(projected, level)
-        reminders.append(UsageReminder(threshold, fired, at))
+        reached = seen.consumption.used >= plan.credits * threshold
+        at = crossing(seen.actual, level) if reached else crossing(projected, level)
+        if at is not None and at >= ends_at:
+            at = None
+        reminders.append(UsageReminder(threshold, reached and at is not None, at))
     return tuple(reminders)
 
 
@@ -291,10 +330,15 @@ def _reasons(
     used = f"{percent(consumption.used_fraction)} of the credits used ({count(consumption.used)})"
     if rate is None:
         return (f"{used}; no time has passed, so there is no burn rate yet",)
-    reasons = [f"{used}; burning {count(rate)} credits a day"]
     if window.has_ended(now):
-        reasons.append(f"the plan expired at {utc_text(window.expires_at)}")
-    elif stops_at is not None:
+        return (
+            f"{used}; burned {count(rate)} credits a day",
+            f"the plan expired at {utc_text(window.expires_at)}: its credits can no longer be used",
+            "after a plan expires the provider sells any tier again ('tokenplan quote TIER'); an expired "
+            "plan cannot be upgraded",
+        )
+    reasons = [f"{used}; burning {count(rate)} credits a day"]
+    if stops_at is not None:
         resumes = next((r for r in future_resets if r > stops_at), None)
         early = f"{_days(days_between(stops_at, window.ends_at))} before the plan expires"
         until = f"until the usage reset at {utc_text(resumes)}" if resumes else "early"
@@ -319,7 +363,7 @@ def _notes(
     start: datetime,
     counted_from: datetime,
     future_resets: Sequence[datetime],
-    source: str,
+    seen: Observed,
 ) -> tuple[str, ...]:
     notes = []
     if counted_from != start:
@@ -332,8 +376,26 @@ def _notes(
         "from the full quota then"
         for r in future_resets
     ]
-    if source == "history":
+    if seen.source == "history":
         notes.append("a history day counts in full when any part of it falls after the start (or the reset)")
+        notes += _split_notes(seen, counted_from)
     if window.has_ended(now):
         notes.append("the plan has expired: there is nothing left to project")
     return tuple(notes)
+
+
+def _split_notes(seen: Observed, counted_from: datetime) -> list[str]:
+    """What became of the history days that the card's rule changes split."""
+    parts = sorted((*seen.parts_counted, *seen.parts_left_out), key=lambda d: d.starts)
+    notes = []
+    for day, pieces in groupby(parts, key=lambda d: d.day):
+        cuts = ", ".join(f"{p.starts:%H:%M:%S}" for p in pieces if p.starts != start_of_day(day))
+        note = (
+            f"history day {day.isoformat()} is split at {cuts} UTC, where the card's rules change: each "
+            "part is spread over its own hours and priced by the rules in force in it"
+        )
+        dropped = sum((p.credits for p in seen.parts_left_out if p.day == day), ZERO)
+        if any(p.day == day for p in seen.parts_left_out):
+            note += f"; the {count(dropped)} credits before {utc_text(counted_from)} are left out"
+        notes.append(note)
+    return notes

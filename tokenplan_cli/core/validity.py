@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from calendar import monthrange
 from datetime import UTC, date, datetime
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from tokenplan_cli.core.dates import SECOND, utc_text
-from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import CycleRule, RateCard, Validity
 
 MONTHS_PER_YEAR = 12  # the calendar's, not the provider's
+PlanState = Literal["not-started", "active", "expired"]
 
 
 class ExpiryReminder(NamedTuple):
@@ -68,6 +68,19 @@ class ValidityWindow(NamedTuple):
     def has_ended(self, now: datetime) -> bool:
         return now >= self.ends_at
 
+    def has_started(self, now: datetime) -> bool:
+        return now >= self.start
+
+    def state(self, now: datetime) -> PlanState:
+        """`not-started` before the purchase instant, `active` through the expiry second, then `expired`."""
+        if not self.has_started(now):
+            return "not-started"
+        return "expired" if self.has_ended(now) else "active"
+
+    def days_until_start(self, now: datetime) -> int:
+        """UTC calendar days from `now`'s day to the purchase day (0 once bought)."""
+        return max(0, (self.purchase_day - now.date()).days)
+
     def days_left(self, now: datetime) -> int:
         """UTC calendar days from `now`'s day to the expiry day: 0 on the expiry day, and once ended.
 
@@ -104,6 +117,21 @@ def validity_window(start: datetime, cycle: CycleRule, validity: Validity) -> Va
     start = start.astimezone(UTC)
     expiry_day = add_months(start.date(), cycle.months)
     return ValidityWindow(start, datetime.combine(expiry_day, validity.expires_at, UTC), cycle.name)
+
+
+def renewed_window(window: ValidityWindow, cycle: CycleRule, validity: Validity) -> ValidityWindow:
+    """The next cycle of a plan renewed automatically at its expiry: it serves from the instant the old
+    one stops, to one calendar month (or year) after the old expiry day, clamped as a purchase is.
+
+    >>> from datetime import time
+    >>> from tokenplan_cli.core.dates import iso_utc, parse_instant
+    >>> monthly, rules = CycleRule("monthly", 1, 30), Validity(time(23, 59, 59), "clamp")
+    >>> renewed = renewed_window(validity_window(parse_instant("2026-03-28"), monthly, rules), monthly, rules)
+    >>> iso_utc(renewed.start), iso_utc(renewed.expires_at)
+    ('2026-04-29T00:00:00Z', '2026-05-28T23:59:59Z')
+    """
+    expiry_day = add_months(window.expiry_day, cycle.months)
+    return ValidityWindow(window.ends_at, datetime.combine(expiry_day, validity.expires_at, UTC), cycle.name)
 
 
 def expiry_reminders(window: ValidityWindow, days_before: tuple[int, ...]) -> tuple[ExpiryReminder, ...]:
@@ -146,15 +174,17 @@ class Expiry(NamedTuple):
 
 
 def compute_expiry(card: RateCard, start: datetime, cycle: str, now: datetime) -> Expiry:
-    """The expiry of a plan on `cycle` bought at `start`, seen at `now` (not before `start`)."""
-    if start > now:
-        raise BadInputError(
-            f"--start {utc_text(start)} is after --now {utc_text(now)}: for a plan bought later, "
-            "see 'tokenplan quote TIER --start DATE'"
-        )
+    """The expiry of a plan on `cycle` bought at `start`, seen at `now` (before `start` too: a purchase
+    being planned has its dates, and no days left yet)."""
     window = validity_window(start, card.cycle(cycle), card.validity)
     reminders = expiry_reminders(window, card.reminders.expiry_days_before)
     note = (
         "the provider sends the expiry reminders only when auto-renewal is off; with it on, the plan renews"
     )
-    return Expiry(window, now, reminders, (*window_notes(window), note))
+    notes = (*window_notes(window), note)
+    if not window.has_started(now):
+        notes += (
+            f"not started yet: the plan serves from its purchase at {utc_text(window.start)}; until then "
+            "there are no days left to count",
+        )
+    return Expiry(window, now, reminders, notes)

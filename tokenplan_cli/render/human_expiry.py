@@ -25,10 +25,15 @@ def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
             for r in doc["reminders"]
         ),
     ]
-    return [key_values(f"A {doc['cycle']} plan bought {doc['start'][:10]}", rows), *explain(doc)]
+    bought = "to be bought" if doc["state"] == "not-started" else "bought"
+    return [key_values(f"A {doc['cycle']} plan {bought} {doc['start'][:10]}", rows), *explain(doc)]
 
 
 def days_left(doc: Mapping[str, Any]) -> str:
+    if doc["state"] == "not-started":
+        until = doc["days_until_start"]
+        when = "today" if until == 0 else f"in {until} day{'s' if until != 1 else ''}"
+        return f"not started yet (bought {when})"
     if not doc["active"]:
         return "0 (expired)"
     if doc["days_left"] == 0:

@@ -26,6 +26,7 @@ def status_document(status: PlanStatus, zone: tzinfo, history_source: str | None
         start=expiry["start"],
         now=expiry["now"],
         expires_at=expiry["expires_at"],
+        state=expiry["state"],
         active=expiry["active"],
         days_total=expiry["days_total"],
         days_elapsed=expiry["days_elapsed"],
