@@ -134,3 +134,243 @@ def test_status_still_refuses_a_plan_not_bought_yet(cli: Cli) -> None:
         ["status", "--tier", "Lite", "--start", "2026-12-01", "--used", "0", "--now", "2026-11-23"]
     )
     assert "is after --now" in message and "tokenplan expiry --start DATE" in message
+
+
+# -- money in an explanation adds up to the cent ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        # Remaining values of exactly half a cent: 0.005 and 0.125 round up, and the difference is taken
+        # from the rounded figure (before: $50.00 − $0.01 = $50.00 and ¥99.00 − ¥0.13 = ¥98.88).
+        pytest.param(
+            ["upgrade-quote", "--from", "Standard", "--to", "Pro", "--remaining", "3437500"],
+            "price difference = new price − remaining value = $50.00 − $0.01 = $49.99",
+            id="upgrade-usd",
+        ),
+        pytest.param(
+            ["renewal-quote", "--from", "Lite", "--to", "Standard", "--currency", "CNY", "--paid", "25", "--remaining", "0.5%"],
+            "price difference = new price − remaining value = ¥99.00 − ¥0.13 = ¥98.87",
+            id="renewal-cny",
+        ),
+    ],
+)  # fmt: skip
+def test_new_price_less_remaining_value_is_the_difference_to_the_cent(
+    cli: Cli, args: list[str], line: str
+) -> None:
+    doc = cli.json([*args, "--now", "2026-11-23"])
+    assert line in doc["reasons"]
+    new_price = Decimal(doc["to"].get("price", doc["to"]["list_price"]))
+    assert new_price - Decimal(doc["remaining_value"]) == Decimal(doc["price_difference"])
+    assert line in cli.run([*args, "--now", "2026-11-23"]).stdout
+
+
+def test_a_discounted_price_and_its_discount_add_up_to_the_list_price(cli: Cli) -> None:
+    doc = cli.json(
+        ["quote", "Lite", "--auto-renew", "new-user", "--currency", "CNY", "--start", "2026-11-23"]
+    )
+    assert (doc["list_price"], doc["price"], doc["discount_amount"]) == ("39.00", "30.03", "8.97")
+
+
+def test_paid_finer_than_the_currency_is_refused(cli: Cli) -> None:
+    message = cli.error(["upgrade-quote", "--from", "Lite", "--to", "Pro", "--used", "1B", "--paid", "4.625"])
+    assert message == "--paid: 4.625 has more decimals than USD has (2): give what was charged"
+
+
+# -- compensation credits: the same in every currency, in whole credits -----------------------------
+
+RENEW_PRO_TO_LITE = ["renewal-quote", "--from", "Pro", "--to", "Lite", "--now", "2026-11-23"]
+
+
+@pytest.mark.parametrize(
+    ("usage", "credits"),
+    [
+        pytest.param(["--used", "10%"], 26_650_000_000, id="whole"),
+        # $45.01 − $6.00 = $39.01, × 4.1B / $6 = 26,656,833,333.33: rounded down to a whole credit.
+        pytest.param(["--remaining", "34.2076B"], 26_656_833_333, id="rounded-down"),
+    ],
+)
+def test_compensation_credits_do_not_depend_on_the_currency_shown(
+    cli: Cli, usage: list[str], credits: int
+) -> None:
+    usd = cli.json([*RENEW_PRO_TO_LITE, *usage])
+    cny = cli.json([*RENEW_PRO_TO_LITE, *usage, "--currency", "CNY"])
+    assert usd["compensation_credits"] == cny["compensation_credits"] == credits
+    assert usd["credits_after"] == cny["credits_after"] == 4_100_000_000 + credits
+    assert any("reckoned in USD, the card's reference currency" in r for r in cny["reasons"])
+
+
+def test_compensation_in_cny_names_the_reckoning_in_figures_that_add_up(cli: Cli) -> None:
+    doc = cli.json([*RENEW_PRO_TO_LITE, "--used", "10%", "--currency", "CNY"])
+    assert doc["reasons"][3] == (
+        "the remaining value exceeds the new price by ¥257.10: nothing to pay; compensation credits are "
+        "reckoned in USD, the card's reference currency, so that they do not depend on the currency shown: "
+        "remaining value $45.00 − new price $6.00 = $39.00, and $39.00 / $6.00 × 4,100,000,000 = "
+        "26,650,000,000 compensation credits (Lite monthly's credits for its list price, in whole credits "
+        "rounded down)"
+    )
+
+
+def test_where_the_currencies_disagree_nothing_is_both_paid_and_credited(cli: Cli) -> None:
+    # Standard with 38 % left is worth $6.08 (over Lite's $6.00) but ¥37.62 (under its ¥39.00).
+    base = [
+        "renewal-quote",
+        "--from",
+        "Standard",
+        "--to",
+        "Lite",
+        "--remaining",
+        "38%",
+        "--now",
+        "2026-11-23",
+    ]
+    usd = cli.json(base)
+    assert (usd["amount_due"], usd["compensation_credits"]) == ("0.00", 54_666_666)
+    cny = cli.json([*base, "--currency", "CNY"])
+    assert (cny["amount_due"], cny["compensation_credits"]) == ("1.38", 0)
+    # Pro with 11.9 % left is worth ¥39.15 (over ¥39.00) but $5.95 (under $6.00): nothing paid either way.
+    pro = cli.json([*RENEW_PRO_TO_LITE, "--remaining", "11.9%", "--currency", "CNY"])
+    assert (pro["amount_due"], pro["compensation_credits"]) == ("0.00", 0)
+    assert pro["reasons"][3].endswith(
+        "but not in USD, the card's reference currency for compensation credits ($5.95 against $6.00): "
+        "nothing to pay, and no compensation credits"
+    )
+
+
+# -- upgrade-quote and renewal-quote know when the held plan ends -----------------------------------
+
+UPGRADE = ["upgrade-quote", "--from", "Lite", "--to", "Pro", "--used", "10%", "--start", "2026-10-01"]
+
+
+def test_an_expired_plan_cannot_be_upgraded(cli: Cli) -> None:
+    message = cli.error([*UPGRADE, "--now", "2026-11-02T00:00:00Z"])
+    assert message == (
+        "Lite monthly expired at 2026-11-01 23:59:59 UTC: an expired plan cannot be upgraded; buy any tier "
+        "again ('tokenplan quote TIER')"
+    )
+
+
+def test_an_upgrade_in_the_last_second_of_validity_is_quoted(cli: Cli) -> None:
+    doc = cli.json([*UPGRADE, "--now", "2026-11-01T23:59:59Z"])
+    assert (doc["from"]["start"], doc["from"]["expires_at"]) == (
+        "2026-10-01T00:00:00Z",
+        "2026-11-01T23:59:59Z",
+    )
+    assert doc["amount_due"] == "44.60"  # 50 − 0.9 × 6
+
+
+def test_a_change_before_the_plan_was_bought_is_refused(cli: Cli) -> None:
+    message = cli.error([*UPGRADE, "--now", "2026-09-30"])
+    assert message.startswith("the upgrade at 2026-09-30 00:00:00 UTC is before Lite monthly was bought")
+    renewal = [
+        "renewal-quote",
+        "--from",
+        "Lite",
+        "--used",
+        "0",
+        "--start",
+        "2026-10-01",
+        "--now",
+        "2026-09-30",
+    ]
+    assert cli.error(renewal).startswith("the renewal at 2026-09-30 00:00:00 UTC is before Lite monthly")
+
+
+RENEW = ["renewal-quote", "--from", "Standard", "--used", "80%", "--start", "2026-10-23"]  # to 2026-11-23
+
+
+@pytest.mark.parametrize(
+    ("now", "auto_renew", "starts", "window", "value"),
+    [
+        pytest.param("2026-11-20", "on", "at-once", ("2026-11-20T00:00:00Z", "2026-12-20T23:59:59Z"), "3.20", id="before-expiry"),
+        pytest.param("2026-11-23T23:59:59Z", "on", "at-expiry", ("2026-11-24T00:00:00Z", "2026-12-23T23:59:59Z"), "3.20", id="auto-at-the-expiry-second"),
+        pytest.param("2026-11-26T10:00Z", "on", "at-expiry", ("2026-11-24T00:00:00Z", "2026-12-23T23:59:59Z"), "3.20", id="auto-after-expiry"),
+        pytest.param("2026-11-23T23:59:59Z", "off", "at-once", ("2026-11-23T23:59:59Z", "2026-12-23T23:59:59Z"), "3.20", id="manual-in-the-last-second"),
+        pytest.param("2026-11-26T10:00Z", "off", "after-lapse", ("2026-11-26T10:00:00Z", "2026-12-26T23:59:59Z"), "0.00", id="manual-after-lapse"),
+        pytest.param("2026-11-26T10:00Z", None, "after-lapse", ("2026-11-26T10:00:00Z", "2026-12-26T23:59:59Z"), "0.00", id="off-by-default"),
+    ],
+)  # fmt: skip
+def test_a_renewal_starts_by_when_the_held_plan_ends_and_auto_renewal(
+    cli: Cli, now: str, auto_renew: str | None, starts: str, window: tuple[str, str], value: str
+) -> None:
+    doc = cli.json([*RENEW, "--now", now, *(["--auto-renew", auto_renew] if auto_renew else [])])
+    assert (doc["starts"], (doc["start"], doc["expires_at"]), doc["remaining_value"]) == (
+        starts,
+        window,
+        value,
+    )
+    assert doc["amount_due"] == str(Decimal("16.00") - Decimal(value))
+
+
+def test_an_auto_renewal_chains_from_a_clamped_expiry(cli: Cli) -> None:
+    # Bought Jan 31, expired Feb 28 (clamped): the renewal follows on to one month after Feb 28.
+    args = ["renewal-quote", "--from", "Lite", "--used", "50%", "--start", "2026-01-31", "--auto-renew", "on"]
+    doc = cli.json([*args, "--now", "2026-03-01"])
+    assert (doc["start"], doc["expires_at"]) == ("2026-03-01T00:00:00Z", "2026-03-28T23:59:59Z")
+    assert doc["notes"][0].startswith(
+        "auto-renewal is on and the renewal falls at or after Lite monthly's expiry"
+    )
+
+
+def test_a_lapsed_plan_says_its_credits_went_with_it(cli: Cli) -> None:
+    doc = cli.json([*RENEW, "--now", "2026-11-26T10:00Z"])
+    assert doc["reasons"][1] == (
+        "remaining value = $0.00: the plan held lapsed at its expiry, and its credits with it"
+    )
+    assert doc["credits_before"] == 0 and doc["loses_value"] is False
+    out = cli.run([*RENEW, "--now", "2026-11-26T10:00Z"]).stdout
+    assert "| new plan starts   | now: the plan held lapsed" in out
+
+
+def test_renewal_auto_renew_takes_on_off_or_existing_user(cli: Cli) -> None:
+    assert (
+        cli.error([*RENEW, "--auto-renew", "maybe"])
+        == "--auto-renew: expected on, off or existing-user, got 'maybe'"
+    )
+    doc = cli.json([*RENEW, "--now", "2026-11-20", "--auto-renew", "existing-user"])
+    assert (doc["discount"], doc["to"]["price"]) == ("auto_renew_existing_user", "11.20")
+
+
+# -- a change that loses value says so --------------------------------------------------------------
+
+PRO_ANNUAL_TO_MAX_MONTHLY = [
+    "upgrade-quote", "--from", "Pro", "--cycle", "annual", "--to", "Max", "--to-cycle", "monthly",
+    "--start", "2026-06-01", "--now", "2026-11-23",
+]  # fmt: skip
+
+
+def test_pro_annual_to_max_monthly_loses_value_and_says_so(cli: Cli) -> None:
+    doc = cli.json([*PRO_ANNUAL_TO_MAX_MONTHLY, "--used", "10%"])
+    assert (doc["loses_value"], doc["credits_after"], doc["credits_gained"]) == (
+        True,
+        389_664_000_000,
+        -20_736_000_000,
+    )
+    assert doc["reasons"][-1] == (
+        "this change loses value: 410,400,000,000 credits are held now and 389,664,000,000 would be after "
+        "it, 20,736,000,000 fewer, and they would expire on 2026-12-23 instead of 2027-06-01"
+    )
+    out = cli.run([*PRO_ANNUAL_TO_MAX_MONTHLY, "--used", "10%"]).stdout
+    assert "Upgrade Pro → Max: $0.00 (loses value)" in out
+    assert "| loses value          | 20.7B (20,736,000,000) credits fewer than held now" in out
+
+
+def test_a_change_that_gains_credits_but_ends_sooner_says_that(cli: Cli) -> None:
+    doc = cli.json([*PRO_ANNUAL_TO_MAX_MONTHLY, "--used", "99%"])
+    assert doc["loses_value"] is False and doc["amount_due"] == "94.72"  # 100 − 1 % × 528
+    assert doc["reasons"][-1] == (
+        "the credits after this change expire on 2026-12-23 instead of 2027-06-01: they must be used sooner"
+    )
+
+
+def test_a_renewal_to_a_lower_tier_that_loses_credits_says_so(cli: Cli) -> None:
+    doc = cli.json([*RENEW_PRO_TO_LITE, "--used", "10%"])
+    assert (doc["loses_value"], doc["credits_before"], doc["credits_after"]) == (
+        True,
+        34_200_000_000,
+        30_750_000_000,
+    )
+    assert (
+        "Renew as Lite monthly: $0.00 (loses value)" in cli.run([*RENEW_PRO_TO_LITE, "--used", "10%"]).stdout
+    )

@@ -104,6 +104,8 @@ def test_upgrade_quote_document(cli: Cli) -> None:
         "used": 1_200_000_000,
         "remaining": 2_900_000_000,
         "used_fraction": Decimal("0.292683"),
+        "start": None,
+        "expires_at": None,
     }
     assert doc["to"] == {"tier": "Pro", "cycle": "monthly", "credits": 38_000_000_000, "list_price": "50.00"}
     assert {k: doc[k] for k in ("remaining_value", "price_difference", "amount_due", "currency")} == {

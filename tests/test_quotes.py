@@ -173,8 +173,10 @@ def test_upgrade_credits_gained_and_cost_per_extra_billion(card: RateCard) -> No
     held = hold(card, "Lite", "monthly", money, used=None, remaining="2.9B", paid=None)
     quote = quote_upgrade(card, held, plan_price(card, "Pro", "monthly", money), NOW, money)
     assert quote.credits_gained == 38_000_000_000 - 2_900_000_000
-    assert quote.offset.price_difference == 50 - Fraction(29, 41) * 6  # exact until the output
-    assert cents(quote.cost_per_extra_billion) == "1.30"  # 45.7561 / 35.1
+    # The remaining value is rounded once, to the cent (29/41 x 6 = 4.2439 -> 4.24); the rest follows.
+    assert quote.offset.remaining_value == Fraction(424, 100)
+    assert quote.offset.price_difference == Fraction(4576, 100) == 50 - quote.offset.remaining_value
+    assert cents(quote.cost_per_extra_billion) == "1.30"  # 45.76 / 35.1
     assert quote.window.start == NOW and quote.window.expires_at.isoformat() == "2026-12-23T23:59:59+00:00"
     assert any("list price ($6.00)" in note for note in quote.notes)  # --paid was assumed
 
@@ -303,16 +305,26 @@ def test_an_upgrade_never_costs_more_than_the_new_plan_and_the_value_never_excee
 ) -> None:
     money = card.currency(currency)
     source = plan_price(card, pair[0], cycles[0], money)
-    paid = source.list_price * paid_share
+    paid = money.rounded(source.list_price * paid_share)
     held = HeldPlan(source, Consumption(source.credits, source.credits * used), paid, paid_assumed=False)
     target = plan_price(card, pair[1], cycles[1], money)
     quote = quote_upgrade(card, held, target, NOW, money)
-    assert 0 <= quote.offset.remaining_value <= paid <= source.list_price
-    assert 0 <= quote.offset.amount_due <= target.list_price
-    assert quote.offset.price_difference == target.list_price - (1 - used) * paid  # the seeds' formula
-    # What is paid plus what is credited (at the new plan's rate) is worth exactly the new price.
-    credited_value = quote.offset.compensation_credits / target.credits * target.list_price
-    assert quote.offset.amount_due - credited_value == quote.offset.price_difference
+    offset = quote.offset
+    assert 0 <= offset.remaining_value <= paid <= source.list_price
+    assert 0 <= offset.amount_due <= target.list_price
+    # The seeds' formula, with the remaining value rounded once to the cent and the rest derived from it.
+    assert offset.remaining_value == money.rounded((1 - used) * paid)
+    assert offset.price_difference == target.list_price - offset.remaining_value
+    assert offset.amount_due == max(offset.price_difference, 0)
+    # Compensation only when nothing is due, in whole credits, never more than the excess (in the
+    # reference currency) buys of the new plan at its list price, and less than one credit short of it.
+    assert offset.compensation_credits.denominator == 1
+    if offset.amount_due:
+        assert offset.compensation_credits == 0
+    elif offset.compensation_credits:
+        basis = offset.compensation
+        worth = basis.excess / basis.list_price * basis.credits
+        assert worth - 1 < offset.compensation_credits <= worth
 
 
 @given(

@@ -53,6 +53,15 @@ StartOption = Annotated[
         show_default=False,
     ),
 ]
+HeldStartOption = Annotated[
+    str | None,
+    typer.Option(
+        "--start",
+        help="When the plan you hold was bought (a UTC date, or a date-time with an offset): "
+        "then the quote knows when it ends.",
+        show_default=False,
+    ),
+]
 TzOption = Annotated[
     str | None,
     typer.Option(
@@ -116,6 +125,11 @@ def resolve_as_of(text: str | None) -> datetime:
 def resolve_now(text: str | None, what: str = "--now") -> datetime:
     """The instant `text` gives (a bare date is 00:00 UTC), or now."""
     return parse_instant(text, what=what) if text else now_utc()
+
+
+def optional_instant(text: str | None, what: str) -> datetime | None:
+    """The instant `text` gives, or None when the option was not given."""
+    return None if text is None else parse_instant(text, what=what)
 
 
 def resolve_zone(card: RateCard, name: str | None) -> tzinfo:

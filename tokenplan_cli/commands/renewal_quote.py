@@ -5,9 +5,9 @@ from typing import Annotated
 import typer
 
 from tokenplan_cli.commands.common import (
-    AutoRenewOption,
     CurrencyOption,
     CycleOption,
+    HeldStartOption,
     JsonOption,
     NowOption,
     PaidOption,
@@ -18,16 +18,27 @@ from tokenplan_cli.commands.common import (
     UsedOption,
     command_app,
     load_card,
+    optional_instant,
     output_format,
     resolve_currency,
     resolve_now,
     resolve_zone,
 )
-from tokenplan_cli.core.quotes import hold, plan_price, quote_renewal, renewal_claims
+from tokenplan_cli.core.quotes import auto_renewal_on, hold, plan_price, quote_renewal, renewal_claims
 from tokenplan_cli.render import emit
 from tokenplan_cli.views.renewal_quote import renewal_document
 
 app = command_app()
+
+RenewalAutoRenewOption = Annotated[
+    str | None,
+    typer.Option(
+        "--auto-renew",
+        help="Auto-renewal: on (already on at the expiry: a renewal then follows on from it), off, or "
+        "existing-user (activating it for the first time: 30 % off a monthly plan).",
+        show_default=False,
+    ),
+]
 
 
 @app.command()
@@ -42,7 +53,8 @@ def renewal_quote(
     cycle: CycleOption = "monthly",
     to_cycle: ToCycleOption = None,
     paid: PaidOption = None,
-    auto_renew: AutoRenewOption = None,
+    start: HeldStartOption = None,
+    auto_renew: RenewalAutoRenewOption = None,
     currency: CurrencyOption = None,
     now: NowOption = None,
     tz: TzOption = None,
@@ -53,7 +65,11 @@ def renewal_quote(
     fmt = output_format(json_output)
     card = load_card(rates)
     money = resolve_currency(card, currency)
-    held = hold(card, from_tier, cycle, money, used=used, remaining=remaining, paid=paid)
+    bought = optional_instant(start, "--start")
+    held = hold(card, from_tier, cycle, money, used=used, remaining=remaining, paid=paid, start=bought)
     target = plan_price(card, to_tier or from_tier, to_cycle or cycle, money)
-    result = quote_renewal(card, held, target, renewal_claims(auto_renew), resolve_now(now), money)
+    claims = renewal_claims(auto_renew)
+    result = quote_renewal(
+        card, held, target, claims, resolve_now(now), money, auto_renewal=auto_renewal_on(auto_renew)
+    )
     emit(renewal_document(result, resolve_zone(card, tz)), fmt, human="renewal_quote")

@@ -7,6 +7,7 @@ import typer
 from tokenplan_cli.commands.common import (
     CurrencyOption,
     CycleOption,
+    HeldStartOption,
     JsonOption,
     NowOption,
     PaidOption,
@@ -17,6 +18,7 @@ from tokenplan_cli.commands.common import (
     UsedOption,
     command_app,
     load_card,
+    optional_instant,
     output_format,
     resolve_currency,
     resolve_now,
@@ -38,6 +40,7 @@ def upgrade_quote(
     cycle: CycleOption = "monthly",
     to_cycle: ToCycleOption = None,
     paid: PaidOption = None,
+    start: HeldStartOption = None,
     currency: CurrencyOption = None,
     now: NowOption = None,
     tz: TzOption = None,
@@ -48,7 +51,8 @@ def upgrade_quote(
     fmt = output_format(json_output)
     card = load_card(rates)
     money = resolve_currency(card, currency)
-    held = hold(card, from_tier, cycle, money, used=used, remaining=remaining, paid=paid)
+    bought = optional_instant(start, "--start")
+    held = hold(card, from_tier, cycle, money, used=used, remaining=remaining, paid=paid, start=bought)
     target = plan_price(card, to_tier, to_cycle or cycle, money)
     result = quote_upgrade(card, held, target, resolve_now(now), money)
     emit(upgrade_document(result, resolve_zone(card, tz)), fmt, human="upgrade_quote")

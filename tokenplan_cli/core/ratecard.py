@@ -108,6 +108,14 @@ class Currency(NamedTuple):
         sign = "−" if amount < 0 else ""
         return f"{sign}{self.symbol}{round_money(abs(amount), self.minor_units)}"
 
+    def rounded(self, amount: Fraction) -> Fraction:
+        """`amount` rounded half-up to the minor unit, still a `Fraction`: money as it is charged.
+
+        Quotes round a price and a remaining value here, once, and derive the rest from them, so the
+        figures of an explanation add up to the cent as printed.
+        """
+        return Fraction(round_money(amount, self.minor_units))
+
 
 class OffPeakWindow(NamedTuple):
     """A daily window in UTC, minutes after midnight; `end` may be 1440 (24:00) or wrap past midnight."""
@@ -162,6 +170,14 @@ class Defaults(NamedTuple):
     unmapped_model: str = ""
 
 
+class CompensationRule(NamedTuple):
+    """How value beyond a new plan's price becomes credits: reckoned in `currency` whatever the quote's,
+    and granted in whole multiples of `unit` credits, rounded down."""
+
+    currency: str
+    unit: Fraction
+
+
 class Limits(NamedTuple):
     max_amount: Fraction
     max_audio_hours: Fraction
@@ -189,6 +205,7 @@ class RateCard(NamedTuple):
     limits: Limits
     updated: str = ""
     warnings: tuple[str, ...] = ()
+    compensation: CompensationRule | None = None  # None: in the default currency, whole credits
 
     def model(self, name: str) -> Model:
         """The model called `name` (case-insensitive), or an error with a did-you-mean."""
@@ -209,6 +226,9 @@ class RateCard(NamedTuple):
         if found is None:
             raise UnknownNameError("currency", code, self.currencies)
         return found
+
+    def compensation_rule(self) -> CompensationRule:
+        return self.compensation or CompensationRule(self.defaults.currency, Fraction(1))
 
     def cycle(self, name: str) -> CycleRule:
         found = self.cycles.get(name.lower())

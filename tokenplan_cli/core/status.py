@@ -137,7 +137,7 @@ def compute_status(
     runs_out_at = crossing((*seen.actual, *projected), ZERO)
     stops_early = runs_out_at is not None and runs_out_at < window.ends_at
     reminders = _usage_reminders(card, plan, seen, projected, window.ends_at)
-    held = held_plan(plan, seen.consumption, paid, currency)
+    held = held_plan(plan, seen.consumption, paid, currency, window)
     action, action_reasons = _action(card, held, rate, now, currency, stops_early and window.is_active(now))
     stops_at = runs_out_at if stops_early else None
     reasons = _reasons(window, now, seen.consumption, rate, stops_at, future_resets)

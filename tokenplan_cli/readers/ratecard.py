@@ -16,6 +16,7 @@ from tokenplan_cli.core.money import round_money
 from tokenplan_cli.core.ratecard import (
     CYCLES,
     PRICED_TOKEN_KINDS,
+    CompensationRule,
     Currency,
     CycleRule,
     Defaults,
@@ -80,6 +81,7 @@ def parse_rate_card(document: dict[str, Any], source: str) -> RateCard:
         events=tuple(_event(t) for t in root.tables("events")),
         defaults=_defaults(root.table("defaults"), currencies, models),
         limits=_limits(root.table("limits")),
+        compensation=_compensation(root.table("compensation", required=False), currencies),
     )
     root.finish()
     return _with_warnings(card)
@@ -370,6 +372,17 @@ def _defaults(table: Table, currencies: dict[str, Currency], models: dict[str, M
     )
     table.finish()
     return defaults
+
+
+def _compensation(table: Table, currencies: dict[str, Currency]) -> CompensationRule | None:
+    if not table.data:
+        return None
+    currency = table.string("currency")
+    if currency not in currencies:
+        table.fail("currency", f"{currency!r} is not among [currencies] ({', '.join(currencies)})")
+    rule = CompensationRule(currency, table.number("unit", default=Fraction(1), positive=True))
+    table.finish()
+    return rule
 
 
 def _limits(table: Table) -> Limits:

@@ -48,6 +48,21 @@ def notes(texts: Sequence[str]) -> list[Para]:
     return [para(f"note: {text}", "note") for text in texts]
 
 
+def held_expiry(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The row of the plan held's expiry, when its start was given."""
+    held = doc["from"]
+    if held["expires_at"] is None:
+        return []
+    return [("held plan expires", held["expires_at"].replace("T", " ").replace("Z", " UTC"))]
+
+
+def loss(doc: Mapping[str, Any], before: Any) -> list[tuple[str, str]]:
+    """The row that says a change leaves fewer credits than are held now."""
+    if not doc["loses_value"]:
+        return []
+    return [("loses value", f"{credits(before - doc['credits_after'])} credits fewer than held now")]
+
+
 def compensation(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The compensation-credits row of a quote, when there are any."""
     if not doc["compensation_credits"]:

@@ -6,7 +6,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from tokenplan_cli.render.blocks import Block, Surface
-from tokenplan_cli.render.human_lifecycle import compensation, credits, explain, key_values, money, when
+from tokenplan_cli.render.human_lifecycle import (
+    compensation,
+    credits,
+    explain,
+    held_expiry,
+    key_values,
+    loss,
+    money,
+    when,
+)
 from tokenplan_cli.render.numbers import pct
 
 
@@ -14,6 +23,7 @@ def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
     held, target = doc["from"], doc["to"]
     rows = [
         ("from", f"{held['tier']} {held['cycle']}, {pct(held['used_fraction'])} used"),
+        *held_expiry(doc),
         ("credits left", credits(held["remaining"])),
         ("paid", money(doc, held["paid"]) + (" (list price assumed)" if held["paid_assumed"] else "")),
         ("remaining value", money(doc, doc["remaining_value"])),
@@ -22,8 +32,11 @@ def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
         ("to pay now", money(doc, doc["amount_due"])),
         *compensation(doc),
         ("credits gained", credits(doc["credits_gained"])),
+        *loss(doc, held["remaining"]),
         ("per extra billion", money(doc, doc["cost_per_extra_billion"])),
         ("new plan expires", when(doc, "expires_at")),
     ]
-    title = f"Upgrade {held['tier']} → {target['tier']}: {money(doc, doc['amount_due'])}"
+    title = f"Upgrade {held['tier']} → {target['tier']}: {money(doc, doc['amount_due'])}" + (
+        " (loses value)" if doc["loses_value"] else ""
+    )
     return [key_values(title, rows), *explain(doc)]

@@ -50,6 +50,8 @@ def held_fields(held: HeldPlan, currency: Currency) -> dict[str, Any]:
         "used": credits(used.used),
         "remaining": credits(used.remaining),
         "used_fraction": ratio(used.used_fraction),
+        "start": None if held.window is None else instant(held.window.start),
+        "expires_at": None if held.window is None else instant(held.window.expires_at),
     }
 
 

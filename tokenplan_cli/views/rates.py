@@ -54,6 +54,7 @@ def card_document(card: RateCard, as_of: datetime) -> dict[str, Any]:
             "month_end": card.validity.month_end,
         },
         charging=dict(card.charging),
+        compensation=_compensation(card),
         warnings=list(card.warnings),
     )
 
@@ -97,3 +98,8 @@ def validation_document(card: RateCard) -> dict[str, Any]:
         discounts=len(card.discounts),
         warnings=list(card.warnings),
     )
+
+
+def _compensation(card: RateCard) -> dict[str, Any]:
+    rule = card.compensation_rule()
+    return {"currency": rule.currency, "unit": exact(rule.unit)}

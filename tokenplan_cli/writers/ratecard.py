@@ -92,6 +92,16 @@ def card_to_toml(card: RateCard) -> dict[str, Any]:
             "max_runs": card.limits.max_runs,
             "max_spread": _number(card.limits.max_spread),
         },
+        **(
+            {
+                "compensation": {
+                    "currency": card.compensation.currency,
+                    "unit": _number(card.compensation.unit),
+                }
+            }
+            if card.compensation is not None
+            else {}
+        ),
     }
 
 
