@@ -374,3 +374,61 @@ def test_a_renewal_to_a_lower_tier_that_loses_credits_says_so(cli: Cli) -> None:
     assert (
         "Renew as Lite monthly: $0.00 (loses value)" in cli.run([*RENEW_PRO_TO_LITE, "--used", "10%"]).stdout
     )
+
+
+# -- contradictions and audio where none is charged -------------------------------------------------
+
+
+def test_a_first_purchase_by_an_existing_user_is_refused(cli: Cli) -> None:
+    message = cli.error(["quote", "Standard", "--first-purchase", "--auto-renew", "existing-user"])
+    assert message == (
+        "--first-purchase and --auto-renew existing-user contradict each other: a first purchase is made by "
+        "an account that never subscribed; use --auto-renew new-user"
+    )
+    doc = cli.json(
+        ["quote", "Standard", "--first-purchase", "--auto-renew", "new-user", "--start", "2026-11-23"]
+    )
+    assert (doc["discount"], doc["price"]) == ("auto_renew_new_user", "12.32")
+
+
+def test_the_readme_quote_example_runs_as_written(cli: Cli) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if line.startswith("$ tokenplan quote "))
+    assert "existing-user" not in command or "--first-purchase" not in command
+    cli.run(command.removeprefix("$ tokenplan ").split())
+
+
+@pytest.mark.parametrize("command", ["estimate", "simulate", "check"])
+@pytest.mark.parametrize("model", ["mimo-v2.5-tts", "mimo-v2-tts", "mimo-v2.5-tts-voiceclone"])
+def test_audio_hours_on_a_tts_model_are_refused(cli: Cli, command: str, model: str) -> None:
+    extra = ["--tier", "Lite", "--max-utilization", "90%"] if command == "check" else []
+    message = cli.error([command, "--model", model, "--audio-hours", "10", *extra])
+    assert message.startswith(f"audio hours: {model} is a speech synthesis model and charges no audio input")
+    assert "speech recognition is mimo-v2.5-asr" in message
+
+
+def test_audio_hours_with_the_asr_model_or_none_still_price(cli: Cli) -> None:
+    for args in (["--audio-hours", "10"], ["--model", "mimo-v2.5-asr", "--audio-hours", "10"]):
+        assert cli.json(["estimate", *args, "--as-of", "2026-11-23"])["credits_per_month"] == 300_000_000
+
+
+# -- the ASR choices docs/interpretations.md writes down -------------------------------------------
+
+
+def test_asr_is_charged_by_the_second_pro_rata(cli: Cli, write: Write) -> None:
+    profile = write(
+        "asr.toml", 'schema_version = 1\n[[models]]\nmodel = "mimo-v2.5-asr"\naudio_seconds = 1\n'
+    )
+    doc = cli.json(["estimate", "--profile", str(profile), "--as-of", "2026-11-23"])
+    assert doc["credits_per_month"] == Decimal("8333.33")  # 30M / 3600, not a whole minute or hour
+
+
+def test_the_offpeak_coefficient_applies_to_asr(cli: Cli) -> None:
+    doc = cli.json(["estimate", "--audio-hours", "1", "--offpeak", "100%", "--as-of", "2026-11-23"])
+    assert doc["credits_per_month"] == 24_000_000
+
+
+def test_asr_is_shown_active_before_the_upgrade_that_introduced_it(cli: Cli) -> None:
+    doc = cli.json(["rates", "--as-of", "2026-05-01"])
+    asr = next(m for m in doc["models"] if m["model"] == "mimo-v2.5-asr")
+    assert (asr["status"], asr["credits_per_audio_hour"]) == ("active", 30_000_000)

@@ -13,11 +13,11 @@ NOW_FLAG = ["--now", "2026-11-23T10:00:00Z"]
 
 def test_quote_document(cli: Cli) -> None:
     doc = cli.json(
-        ["quote", "Standard", "--first-purchase", "--auto-renew", "existing-user", "--start", "2026-01-31T10:00Z", "--tz", "Asia/Shanghai"]
+        ["quote", "Standard", "--first-purchase", "--auto-renew", "new-user", "--start", "2026-01-31T10:00Z", "--tz", "Asia/Shanghai"]
     )  # fmt: skip
     exclusion = (
         "the first purchase discount (12.0 % off) is mutually exclusive with the first auto-renewal "
-        "(existing user) discount (30.0 % off), which is taken instead"
+        "(new user) discount (23.0 % off), which is taken instead"
     )
     assert doc == {
         "schema_version": 1,
@@ -27,14 +27,14 @@ def test_quote_document(cli: Cli) -> None:
         "currency": "USD",
         "currency_symbol": "$",
         "list_price": "16.00",
-        "discount": "auto_renew_existing_user",
-        "discount_label": "first auto-renewal (existing user)",
-        "discount_multiplier": Decimal("0.7"),
+        "discount": "auto_renew_new_user",
+        "discount_label": "first auto-renewal (new user)",
+        "discount_multiplier": Decimal("0.77"),
         "excluded": [{"name": "first_purchase", "label": "first purchase", "reason": exclusion}],
-        "discount_amount": "4.80",
-        "price": "11.20",
+        "discount_amount": "3.68",
+        "price": "12.32",
         "credits": 11_000_000_000,
-        "price_per_billion": "1.02",
+        "price_per_billion": "1.12",
         "start": "2026-01-31T10:00:00Z",
         "expires_at": "2026-02-28T23:59:59Z",
         "days_total": 28,
@@ -44,8 +44,8 @@ def test_quote_document(cli: Cli) -> None:
             "expires_at": "2026-03-01T07:59:59+08:00",
         },
         "reasons": [
-            "Standard monthly list price $16.00; $11.20 after the discount",
-            "first auto-renewal (existing user) discount: 30.0 % off the list price (once per account)",
+            "Standard monthly list price $16.00; $12.32 after the discount",
+            "first auto-renewal (new user) discount: 23.0 % off the list price (once per account)",
             exclusion,
         ],
         "notes": [

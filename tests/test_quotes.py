@@ -53,12 +53,11 @@ DISCOUNTS = [
     pytest.param("Max", "monthly", "CNY", False, "existing-user", "461.30", ("auto_renew_existing_user",), (), id="max-existing-cny"),
     # Mutually exclusive: the better one is taken, the other named.
     pytest.param("Standard", "monthly", "USD", True, "new-user", "12.32", ("auto_renew_new_user",), ("first_purchase",), id="first-vs-new-user"),
-    pytest.param("Standard", "monthly", "USD", True, "existing-user", "11.20", ("auto_renew_existing_user",), ("first_purchase",), id="first-vs-existing-user"),
-    pytest.param("Standard", "monthly", "CNY", True, "existing-user", "69.30", ("auto_renew_existing_user",), ("first_purchase",), id="first-vs-existing-user-cny"),
+    pytest.param("Standard", "monthly", "CNY", True, "new-user", "76.23", ("auto_renew_new_user",), ("first_purchase",), id="first-vs-new-user-cny"),
     # None on annual plans.
     pytest.param("Lite", "annual", "USD", True, None, "63.36", (), ("first_purchase",), id="annual-no-first-purchase"),
     pytest.param("Pro", "annual", "CNY", False, "new-user", "3474.24", (), ("auto_renew_new_user",), id="annual-no-auto-renew"),
-    pytest.param("Max", "annual", "USD", True, "existing-user", "1056.00", (), ("first_purchase", "auto_renew_existing_user"), id="annual-neither"),
+    pytest.param("Max", "annual", "USD", True, "new-user", "1056.00", (), ("first_purchase", "auto_renew_new_user"), id="annual-neither"),
 ]  # fmt: skip
 
 
@@ -83,10 +82,10 @@ def test_discount_rules(
 
 
 def test_the_excluded_discount_is_named_with_its_rule(card: RateCard) -> None:
-    quote = purchase(card, "Standard", "monthly", "USD", True, "existing-user")
+    quote = purchase(card, "Standard", "monthly", "USD", True, "new-user")
     assert quote.discounts.excluded[0].reason == (
         "the first purchase discount (12.0 % off) is mutually exclusive with the first auto-renewal "
-        "(existing user) discount (30.0 % off), which is taken instead"
+        "(new user) discount (23.0 % off), which is taken instead"
     )
     annual = purchase(card, "Lite", "annual", "USD", True, None)
     assert annual.discounts.excluded[0].reason == "the first purchase discount does not apply to annual plans"
@@ -103,10 +102,10 @@ def test_a_quote_shows_credits_price_per_billion_and_validity(card: RateCard) ->
 def test_discounts_outside_a_common_group_multiply_on_a_custom_card(card: RateCard) -> None:
     stacking = card._replace(exclusive_groups=())
     money = stacking.currency("USD")
-    claims = claimed_discounts(first_purchase=True, auto_renew="existing-user")
+    claims = claimed_discounts(first_purchase=True, auto_renew="new-user")
     quote = quote_purchase(stacking, plan_price(stacking, "Lite", "monthly", money), claims, NOW, money)
-    assert quote.discounts.multiplier == Fraction(88, 100) * Fraction(70, 100)
-    assert cents(quote.price) == "3.70"  # 6 x 0.616 = 3.696
+    assert quote.discounts.multiplier == Fraction(88, 100) * Fraction(77, 100)
+    assert cents(quote.price) == "4.07"  # 6 x 0.6776 = 4.0656
 
 
 def test_on_a_tie_the_first_discount_on_the_card_is_taken(card: RateCard) -> None:
@@ -115,6 +114,11 @@ def test_on_a_tie_the_first_discount_on_the_card_is_taken(card: RateCard) -> Non
     tied = card._replace(discounts=even)
     quote = purchase(tied, "Lite", "monthly", "USD", True, "new-user")
     assert [d.name for d in quote.discounts.applied] == ["first_purchase"]
+
+
+def test_a_first_purchase_by_an_existing_user_is_a_contradiction() -> None:
+    with pytest.raises(BadInputError, match=r"--first-purchase and --auto-renew existing-user contradict"):
+        claimed_discounts(first_purchase=True, auto_renew="existing-user")
 
 
 def test_an_unknown_auto_renew_kind_is_refused() -> None:

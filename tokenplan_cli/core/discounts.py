@@ -48,6 +48,11 @@ def claimed_discounts(*, first_purchase: bool, auto_renew: str | None) -> tuple[
                 f"--auto-renew: expected {' or '.join(AUTO_RENEW)} (whether you subscribed before), "
                 f"got {auto_renew!r}"
             )
+        if first_purchase and auto_renew == "existing-user":
+            raise BadInputError(
+                "--first-purchase and --auto-renew existing-user contradict each other: a first purchase "
+                "is made by an account that never subscribed; use --auto-renew new-user"
+            )
         claims.append(AUTO_RENEW[auto_renew])
     return tuple(claims)
 

@@ -150,12 +150,18 @@ def usage_from_flags(
     """The usage of `estimate --model M --cache-hit … --audio-hours …` as a source.
 
     Token amounts belong to `--model`; audio hours to the card's ASR model (or to `--model` when that is
-    an ASR model). The off-peak share applies to everything.
+    an ASR model; a TTS model charges no audio, so audio hours with one are refused rather than moved to
+    ASR). The off-peak share applies to everything.
     """
     lines: list[UsageLine] = []
     asr = None
     if audio_hours:
         named = card.model(model) if model else None
+        if named is not None and named.kind == "tts":
+            raise BadInputError(
+                f"audio hours: {named.name} is a speech synthesis model and charges no audio input; "
+                f"speech recognition is {card.asr_model().name} (drop the TTS model, or name that one)"
+            )
         asr = named if named is not None and named.kind == "asr" else card.asr_model()
         audio = Quantities(audio_seconds=audio_hours * SECONDS_PER_HOUR)
         lines += split_by_share(asr.name, audio, offpeak_share).lines
