@@ -94,10 +94,14 @@ class Cli:
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def run(self, args: Sequence[str], *, code: int = 0, env: dict[str, str] | None = None) -> Any:
+    def run(
+        self, args: Sequence[str], *, code: int = 0, env: dict[str, str] | None = None, input: str | None = None
+    ) -> Any:
         from tokenplan_cli.cli import app
 
-        result = self.runner.invoke(app, list(args), env={"COLUMNS": "120", "NO_COLOR": "1", **(env or {})})
+        result = self.runner.invoke(
+            app, list(args), env={"COLUMNS": "120", "NO_COLOR": "1", **(env or {})}, input=input
+        )
         assert result.exit_code == code, (
             f"exit {result.exit_code} != {code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
         )

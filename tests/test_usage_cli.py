@@ -282,7 +282,7 @@ def test_the_progress_bar_draws_only_on_a_terminal(monkeypatch: pytest.MonkeyPat
     """Rich is imported, and the bar drawn on stderr, only when stderr is a terminal and a person reads."""
     import sys
 
-    from tokenplan_cli.commands import logsource
+    from tokenplan_cli.app import logs
     from tokenplan_cli.readers.logs import Skips
     from tokenplan_cli.readers.logs.scanner import iter_log_files
 
@@ -302,12 +302,12 @@ def test_the_progress_bar_draws_only_on_a_terminal(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr("tokenplan_cli.render.progress.file_progress", FakeProgress)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
-    logsource._scan(files, card, Skips(), progress=True)  # type: ignore[arg-type]
+    logs._scan(files, card, Skips(), progress=True)  # type: ignore[arg-type]
     assert drawn == []
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    logsource._scan(files, card, Skips(), progress=False)  # type: ignore[arg-type]
+    logs._scan(files, card, Skips(), progress=False)  # type: ignore[arg-type]
     assert drawn == []
-    result = logsource._scan(files, card, Skips(), progress=True)  # type: ignore[arg-type]
+    result = logs._scan(files, card, Skips(), progress=True)  # type: ignore[arg-type]
     assert drawn[0] == 3 and sum(drawn[1:]) == sum(f.size for f in files) and result.records == 4
 
 

@@ -32,6 +32,8 @@ COMMANDS = {
     "expiry": "tokenplan_cli.commands.expiry",
     "status": "tokenplan_cli.commands.status",
     "plan": "tokenplan_cli.commands.plan",
+    "watch": "tokenplan_cli.commands.watch",
+    "statusline": "tokenplan_cli.commands.statusline",
     "usage": "tokenplan_cli.commands.usage",
     "simulate": "tokenplan_cli.commands.simulate",
     "check": "tokenplan_cli.commands.check",

@@ -21,7 +21,7 @@ from tokenplan_cli.core.ratecard import Currency, RateCard
 from tokenplan_cli.core.status import PlanStatus, compute_status
 
 if TYPE_CHECKING:  # logs are read only when the use comes from them
-    from tokenplan_cli.commands.logsource import LogRequest, ObservedLogs
+    from tokenplan_cli.app.logs import LogRequest, ObservedLogs
     from tokenplan_cli.core.usagelog import ModelUse, UsageReport
 
 UsageSource = Literal["flags", "history", "logs", "calibration+logs"]
@@ -128,7 +128,7 @@ def _from_logs(
     request: LogRequest | None,
     progress: bool,
 ) -> StatusReport:
-    from tokenplan_cli.commands.logsource import LogRequest, read_logs
+    from tokenplan_cli.app.logs import LogRequest, read_logs
 
     observed = read_logs(card, request or LogRequest(), progress=progress)
     since = held.counts_from if held is not None else _counted_from(card, price, start, now)

@@ -7,15 +7,13 @@ LOG_OPTIONS)`), and `estimate`, `simulate` and `check` as part of their usage op
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tokenplan_cli.app.logs import LogRequest, ObservedLogs, read_logs
 from tokenplan_cli.commands.groups import Group
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.readers.logs import LOG_READERS, Skips
@@ -23,8 +21,7 @@ from tokenplan_cli.readers.logs import LOG_READERS, Skips
 if TYPE_CHECKING:  # the scanner and the aggregation load only when logs are read (estimate stays fast)
     from tokenplan_cli.core.profile import UsageProfile
     from tokenplan_cli.core.ratecard import RateCard
-    from tokenplan_cli.core.usagelog import DayRange, ModelMap
-    from tokenplan_cli.readers.logs.scanner import LogFile, ScanResult
+    from tokenplan_cli.core.usagelog import DayRange
 
 FromOption = Annotated[
     list[str] | None,
@@ -76,18 +73,6 @@ StrictOption = Annotated[
 ]
 
 
-class LogRequest(NamedTuple):
-    """What the log options asked for, as given."""
-
-    tools: Sequence[str] | None = None
-    paths: Sequence[Path] | None = None
-    maps: Sequence[str] | None = None
-    since: str | None = None
-    until: str | None = None
-    tz: str | None = None
-    strict: bool = False
-
-
 LOG_OPTIONS = Group(
     {
         "paths": (PathsArgument, None),
@@ -100,73 +85,6 @@ LOG_OPTIONS = Group(
     },
     LogRequest,
 )
-
-
-class ObservedLogs(NamedTuple):
-    """The logs as read: the scan, the mapping and the days and zone they are seen in."""
-
-    scan: ScanResult
-    tools: tuple[str, ...]  # as asked (empty: every tool)
-    mapping: ModelMap
-    zone: tzinfo
-    zone_name: str
-    days: DayRange
-
-    @property
-    def label(self) -> str:
-        """`logs claude-code, codex`: where the usage came from, for a document's `source`."""
-        names = [tool.tool for tool in self.scan.tools] or list(self.tools)
-        return "logs " + (", ".join(names) if names else "(none found)")
-
-
-def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) -> ObservedLogs:
-    """Find and read the logs asked for; unreadable lines are counted (an error under --strict)."""
-    from tokenplan_cli.app.settings import checked, maps_setting, tools_setting, zone_setting
-    from tokenplan_cli.core.usagelog import DayRange, parse_mapping
-    from tokenplan_cli.readers.logs.scanner import iter_log_files, tool_names
-    from tokenplan_cli.readers.zones import load_zone
-
-    zone_choice = zone_setting(card, request.tz)
-    zone_name = zone_choice.value
-    zone = checked(zone_choice, "timezone", load_zone)
-    days = DayRange(_day(request.since, "--since"), _day(request.until, "--until"))
-    if days.first and days.last and days.first > days.last:
-        raise BadInputError(f"--since {days.first} is after --until {days.last}")
-    mapping = checked(maps_setting(request.maps), "map", lambda rules: parse_mapping(rules, card))
-    tools = checked(tools_setting(request.tools), "tools", tool_names)
-    skips = Skips()
-    files = iter_log_files(tools, list(request.paths or ()), os.environ, Path.home(), skips)
-    scan = _scan(files, card, skips, progress)
-    if request.strict and scan.skips:
-        raise BadInputError(strict_message(scan.skips))
-    return ObservedLogs(scan, tools, mapping, zone, zone_name, days)
-
-
-def _scan(files: Iterable[LogFile], card: RateCard, skips: Skips, progress: bool) -> ScanResult:
-    """Read the files as they are found; with a progress bar (on a terminal), find them all first: the
-    bar needs their total."""
-    from tokenplan_cli.readers.logs.scanner import POOL_FROM_BYTES, scan_files
-
-    if not (progress and sys.stderr.isatty()):
-        return scan_files(files, card.offpeak, skips)
-    found = list(files)
-    total = sum(f.size for f in found)
-    if total < POOL_FROM_BYTES:
-        return scan_files(found, card.offpeak, skips)
-    from tokenplan_cli.render.progress import file_progress
-
-    with file_progress(len(found), total) as advance:
-        return scan_files(found, card.offpeak, skips, on_file=advance)
-
-
-def strict_message(skips: Skips) -> str:
-    first = skips.by_file()[0]
-    where = f"{first.path}:{first.lines[0]}" if first.lines and first.lines[0] else first.path
-    files = len(skips.by_file())
-    return (
-        f"--strict: {skips.total} log line(s) or file(s) could not be read, in {files} file(s); "
-        f"first: {where} ({first.reasons[0]})"
-    )
 
 
 def log_profile(
@@ -215,12 +133,3 @@ def _period_note(days: DayRange) -> str:
 
 def _skip_note(skips: Skips) -> str:
     return f" ({skips.total} unreadable line(s) or file(s) skipped)" if skips else ""
-
-
-def _day(text: str | None, flag: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadInputError(f"{flag}: {text!r} is not a date (expected YYYY-MM-DD)") from None

@@ -8,8 +8,9 @@ counted by the minute, exactly.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from typing import NamedTuple
 
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.core.usage import Window
@@ -82,3 +83,30 @@ def offpeak_share_of_hours(
         start = hour * 60 - utc_offset_minutes
         inside += weight * Fraction(offpeak_minutes(start, start + 60, window), 60)
     return inside / total
+
+
+class OffPeakNow(NamedTuple):
+    """Whether the off-peak window is on at an instant, and when that next changes (None: never, for a
+    window of the whole day or of none of it)."""
+
+    on: bool
+    changes_at: datetime | None
+    coefficient: Fraction
+
+
+def offpeak_now(instant: datetime, window: OffPeakWindow) -> OffPeakNow:
+    """The window at `instant` and the next minute it turns on or off.
+
+    >>> from tokenplan_cli.core.dates import iso_utc, parse_instant
+    >>> now = offpeak_now(parse_instant("2026-11-12T13:46:10Z"), OffPeakWindow(960, 1440, Fraction(4, 5)))
+    >>> now.on, iso_utc(now.changes_at)
+    (False, '2026-11-12T16:00:00Z')
+    """
+    utc = instant.astimezone(UTC)
+    minute = utc.hour * MINUTES_PER_HOUR + utc.minute
+    on = window.contains_minute(minute)
+    start_of_minute = utc.replace(second=0, microsecond=0)
+    for ahead in range(1, MINUTES_PER_DAY + 1):
+        if window.contains_minute((minute + ahead) % MINUTES_PER_DAY) != on:
+            return OffPeakNow(on, start_of_minute + timedelta(minutes=ahead), window.coefficient)
+    return OffPeakNow(on, None, window.coefficient)

@@ -1,0 +1,16 @@
+"""The `tokenplan` console script: `tokenplan statusline` goes to its guarded fast path before anything
+else is imported (a status line must print its line even if a module fails to load, and runs on every
+message of a session); every other command, and `statusline --help`, goes to the CLI (`cli.run`)."""
+
+import sys
+
+
+def run() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["statusline"] and not {"-h", "--help"} & set(args[1:]):
+        from tokenplan_cli.statusline import main
+
+        main(args[1:])
+    from tokenplan_cli.cli import run as run_cli
+
+    run_cli()
