@@ -70,6 +70,15 @@ def session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty home folder of this test alone, for tools' logs a test puts where the tools keep them."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.setenv("HOME", str(folder))
+    return folder
+
+
+@pytest.fixture
 def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A config file of this test alone (not written yet): TOKENPLAN_CONFIG points at it."""
     path = tmp_path / "tokenplan" / "config.toml"
@@ -95,7 +104,12 @@ class Cli:
         self.runner = CliRunner()
 
     def run(
-        self, args: Sequence[str], *, code: int = 0, env: dict[str, str] | None = None, input: str | None = None
+        self,
+        args: Sequence[str],
+        *,
+        code: int = 0,
+        env: dict[str, str] | None = None,
+        input: str | None = None,
     ) -> Any:
         from tokenplan_cli.cli import app
 

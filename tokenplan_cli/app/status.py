@@ -161,7 +161,7 @@ def _plan(
     try:
         held = held_state(card, now, currency)
     except NoPlanError as exc:
-        raise BadInputError(f"{exc.message}, or give the plan with --tier and --start") from None
+        raise NoPlanError(exc.file, "or give the plan with --tier and --start") from None
     if given.cycle is not None:
         raise BadInputError("--cycle goes with --tier and --start; the held plan has its own cycle")
     return held, held.price, held.cycle.window.start

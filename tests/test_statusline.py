@@ -1,0 +1,212 @@
+"""`statusline` with recorded stdin, and every way it could break its host: each gives one short line
+and exit 0. Also `watch --once --json` and the threshold events of `watch`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "logs"
+# Claude Code's session on stdin, as its statusLine command receives it (docs/log-formats.md).
+SESSION = json.dumps(
+    {
+        "session_id": "7f3c2a10-5b1e-4c2d-9a8e-1f2b3c4d5e6f",
+        "transcript_path": "/home/dev/.claude/projects/-home-dev-shop/7f3c2a10-5b1e-4c2d-9a8e-1f2b3c4d5e6f.jsonl",
+        "cwd": "/home/dev/shop",
+        "model": {"id": "mimo-v2.5-pro", "display_name": "mimo-v2.5-pro"},
+        "workspace": {"current_dir": "/home/dev/shop", "project_dir": "/home/dev/shop"},
+        "version": "2.0.14",
+        "output_style": {"name": "default"},
+        "cost": {"total_cost_usd": 0.0, "total_duration_ms": 1200},
+    }
+)
+NOW = "2026-10-02T13:46Z"
+
+
+@pytest.fixture
+def held(cli: Cli, config_file: Path, home: Path) -> Path:
+    """A Standard plan bought Oct 1, and the Claude Code fixture logs in the test's home."""
+    shutil.copytree(FIXTURES / "claude" / "projects", home / ".claude" / "projects")
+    cli.json(["plan", "set", "Standard", "--start", "2026-10-01", "--now", NOW])
+    cli.json(["plan", "defaults", "--from", "claude-code", "--map", "claude-haiku-*=mimo-v2.5",
+              "--map", "claude-*=mimo-v2.5-pro"])  # fmt: skip
+    return config_file
+
+
+def line(cli: Cli, *args: str, stdin: str = SESSION, env: dict[str, str] | None = None) -> str:
+    result = cli.run(["statusline", "--now", NOW, *args], input=stdin, env=env)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    return lines[0]
+
+
+def test_the_line(cli: Cli, held: Path) -> None:
+    assert line(cli) == "Standard 0% · 11B left · lasts to Nov 1 · off-peak ×0.8 in 2h14m"
+
+
+def test_a_template_of_other_fields(cli: Cli, held: Path) -> None:
+    text = line(cli, "--format", "{tier} {used_credits} used, {today} today, {burn} · {days_left} · {source}")
+    assert text == "Standard 1.62M used, 642k today, 1.03M/d · 30 d left · logs"
+
+
+def test_colour_for_claude_code_and_none_under_no_color(cli: Cli, held: Path) -> None:
+    assert "\033[" in line(cli, env={"NO_COLOR": ""})  # Claude Code's session on stdin: it shows ANSI
+    assert "\033[" not in line(cli)  # the test runner sets NO_COLOR=1
+    assert "\033[" not in line(cli, stdin="", env={"NO_COLOR": ""})  # a pipe, not Claude Code
+    assert "\033[" in line(cli, "--color", "always", stdin="", env={"NO_COLOR": ""})
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "hint"),
+    [
+        pytest.param([], "not json", "stdin is not JSON", id="bad-stdin"),
+        pytest.param([], "[1, 2]", "stdin is not a JSON object", id="stdin-not-an-object"),
+        pytest.param(["--format", "{tier} {usd}"], SESSION, "unknown field {usd}; did you mean 'used'?", id="format"),
+        pytest.param(["--format", "{tier"], SESSION, "--format:", id="format-syntax"),
+        pytest.param(["--color", "pink"], SESSION, "--color: expected one of", id="colour"),
+        pytest.param(["--timeout", "soon"], SESSION, "--timeout: expected seconds", id="timeout"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_a_hint_and_exit_0(cli: Cli, held: Path, args: list[str], stdin: str, hint: str) -> None:
+    text = line(cli, *args, stdin=stdin)
+    assert text.startswith("tokenplan: ") and hint in text and len(text) <= 100
+
+
+def test_no_plan_held(cli: Cli, config_file: Path) -> None:
+    assert line(cli) == "tokenplan: no plan held: run 'tokenplan plan set TIER --start DATE'"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("schema_version = 1\n[plan\n", id="malformed"),
+        pytest.param("schema_version = 9\n", id="newer-schema"),
+        pytest.param("schema_version = 1\n[plan]\ntier = 'Gold'\nstart = 2026-10-01\n", id="unknown-tier"),
+    ],
+)
+def test_a_bad_config_is_a_hint(cli: Cli, config_file: Path, text: str) -> None:
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text(text)
+    hinted = line(cli)
+    assert hinted.startswith("tokenplan: ") and len(hinted) <= 100
+    assert config_file.read_text() == text
+
+
+def test_unreadable_logs_are_skipped_not_fatal(cli: Cli, held: Path, home: Path) -> None:
+    broken = home / ".claude" / "projects" / "-home-dev-shop" / "broken.jsonl"
+    broken.write_text('{"type": "assistant", "message": {"usage": \n', encoding="utf-8")
+    assert line(cli).startswith("Standard 0% · 11B left")
+
+
+def test_over_its_budget_it_shows_the_last_line_marked_stale(
+    cli: Cli, held: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = line(cli)
+
+    def hang(*args: object, **kwargs: object) -> None:
+        time.sleep(5)  # a log read that hangs
+
+    monkeypatch.setattr("tokenplan_cli.app.live.live_view", hang)
+    started = time.monotonic()
+    assert line(cli, "--timeout", "0.3") == first + " (stale)"
+    assert time.monotonic() - started < 3
+
+
+def test_a_module_that_fails_to_import_is_a_hint(
+    cli: Cli, held: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "tokenplan_cli.app.live", None)  # import raises ImportError
+    assert line(cli).startswith("tokenplan: cannot load")
+
+
+def test_print_config_is_the_block_for_claude_code(cli: Cli) -> None:
+    block = json.loads(cli.run(["statusline", "--print-config"]).stdout)
+    command = block["statusLine"]["command"]
+    assert block["statusLine"]["type"] == "command" and "statusline" in command
+    assert "|| echo" in command  # a tokenplan that cannot start still leaves a line
+
+
+def test_the_console_script_path_imports_no_typer_and_exits_0(held: Path) -> None:
+    probe = (
+        "import sys, json\nsys.argv = ['tokenplan', 'statusline', '--now', '" + NOW + "']\n"
+        "import os\n_exit = os._exit\n"
+        "def leave(code):\n    sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n    _exit(code)\n"
+        "os._exit = leave\nfrom tokenplan_cli.entry import run\nrun()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], input=SESSION, capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1"}, check=False)  # fmt: skip
+    code, modules = json.loads(done.stderr)
+    assert code == 0 and done.stdout == "Standard 0% · 11B left · lasts to Nov 1 · off-peak ×0.8 in 2h14m\n"
+    assert not {m for m in modules if m.split(".")[0] in ("typer", "rich", "click", "pydantic")}
+
+
+# -- watch ------------------------------------------------------------------------------------------
+
+
+def test_watch_once_json(cli: Cli, held: Path) -> None:
+    doc = cli.json(["watch", "--once", "--now", NOW])
+    assert doc["command"] == "watch" and doc["source"] == "logs" and doc["events"] == []
+    assert doc["credits_used"] == doc["logs"]["credits"] > 0
+    live = doc["live"]
+    assert live["offpeak"] == {
+        "on": False,
+        "coefficient": Decimal("0.8"),
+        "changes_at": "2026-10-02T16:00:00Z",
+    }
+    assert live["today_since"] == "2026-10-02T00:00:00Z"
+    assert live["today_credits"] == sum(m["credits"] for m in live["today_by_model"])
+    assert live["last_hour_credits"] == 0
+
+
+def test_watch_off_a_terminal_prints_json_lines(cli: Cli, held: Path) -> None:
+    out = cli.run(["watch", "--once", "--now", NOW]).stdout
+    assert len(out.splitlines()) == 1 and json.loads(out)["command"] == "watch"
+
+
+@pytest.mark.parametrize(
+    ("args", "fault"),
+    [
+        pytest.param(["--every", "0.1s"], "outside 1 second", id="too-often"),
+        pytest.param(["--every", "often"], "not a duration", id="not-a-duration"),
+        pytest.param(["--now", NOW], "--now goes with --once", id="now-without-once"),
+    ],
+)
+def test_watch_bad_input(cli: Cli, held: Path, args: list[str], fault: str) -> None:
+    assert fault in cli.error(["watch", *args])
+
+
+def test_a_threshold_crossed_while_watching_is_an_event_and_runs_the_notify_command(tmp_path: Path) -> None:
+    from tokenplan_cli.app.watch import watch
+
+    def document(fired: list[bool]) -> dict[str, object]:
+        return {"start": "2026-10-01T00:00:00Z", "now": "2026-10-02T13:46:00Z", "tier": "Lite", "cycle": "monthly",
+                "credits_used": 3_700_000_000, "credits_total": 4_100_000_000, "used_fraction": Decimal("0.902439"),
+                "runs_out_at": None, "stops_early": False,
+                "reminders": [{"threshold": Decimal(t), "fired": f} for t, f in zip(("0.5", "0.9", "1"), fired, strict=True)]}  # fmt: skip
+
+    frames = iter([document([True, False, False]), document([True, True, False])])
+    shown: list[dict[str, object]] = []
+    received = tmp_path / "event.json"
+    # two refreshes, then the frames run out and end the loop
+    with pytest.raises(StopIteration):
+        watch(lambda: next(frames), shown.append, lambda: None, once=False, notify_cmd=f"cat > {received}")
+    assert [d["events"] for d in shown][0] == []
+    (event,) = shown[1]["events"]  # type: ignore[misc]
+    assert event["event"] == "usage-threshold" and event["threshold"] == Decimal("0.9")
+    assert json.loads(received.read_text(), parse_float=Decimal) == event
+
+
+def test_a_failing_notify_command_is_a_note_not_a_crash() -> None:
+    from tokenplan_cli.app.watch import notify
+
+    assert notify("exit 3", {"event": "usage-threshold"}) == "--notify-cmd exited 3"
