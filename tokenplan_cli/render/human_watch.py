@@ -1,4 +1,4 @@
-"""`watch` for a person: a dashboard redrawn in place, the terminal left clean on Ctrl-C."""
+"""`watch` for a person: the dashboard as blocks, redrawn in place (`terminal.redrawn`)."""
 
 from __future__ import annotations
 
@@ -6,29 +6,25 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
-from rich.live import Live
-from rich.table import Table
-from rich.text import Text
-
-from tokenplan_cli.render.human_lifecycle import money
+from tokenplan_cli.render.blocks import Block, Chart, Column, Gap, Line, Row, Surface, Table, para
+from tokenplan_cli.render.human_lifecycle import key_values, money, notes
 from tokenplan_cli.render.numbers import short
 from tokenplan_cli.render.statusline import fields
-from tokenplan_cli.render.terminal import make_console, table_box
 
 Document = dict[str, Any]
-BAR_WIDTH = 50
+BAR_MAX = 60  # cells of the usage bar at most
 
 
 def dashboard(run: Callable[[Callable[[Document], None]], None], interval: float) -> None:
-    """Run the loop `run(show)`, drawing each document it shows; Ctrl-C ends it with exit code 0."""
+    """Run the loop `run(show)`, drawing each document it shows in place; Ctrl-C ends it, exit code 0,
+    the terminal left as it was with the last frame on it."""
+    from tokenplan_cli.render.terminal import make_console, redrawn, surface
+
     console = make_console()
-    with Live(console=console, auto_refresh=False, transient=False) as live:
+    with redrawn(console) as redraw:
 
         def show(document: Document) -> None:
-            live.update(frame(document, interval, console), refresh=True)
-            if document["events"]:
-                console.bell()
+            redraw(blocks(document, surface(console), interval), bell=bool(document["events"]))
 
         try:
             run(show)
@@ -36,17 +32,8 @@ def dashboard(run: Callable[[Callable[[Document], None]], None], interval: float
             pass
 
 
-def render(document: Mapping[str, Any], console: Console) -> None:
-    """One frame, printed (for `watch --once` on a terminal, and tests)."""
-    console.print(frame(document, None, console))
-
-
-def frame(doc: Mapping[str, Any], interval: float | None, console: Console) -> RenderableType:
+def blocks(doc: Mapping[str, Any], surface: Surface, interval: float | None = None) -> list[Block]:
     text = fields(doc)
-    live = doc["live"]
-    title = Text(f"{doc['tier']} {doc['cycle']}", style="bold")
-    title.append(f"  expires {text['expires']} ({doc['days_left']} d left)", style="default")
-    parts: list[RenderableType] = [title, usage_bar(doc), Text("")]
     rows = [
         ("used", f"{short(doc['credits_used'])} of {short(doc['credits_total'])} ({text['used']})"),
         ("left", short(doc["credits_left"])),
@@ -60,55 +47,44 @@ def frame(doc: Mapping[str, Any], interval: float | None, console: Console) -> R
         rows.append(
             ("cheapest action", f"upgrade to {action['tier']} now: {money(doc, action['amount_due'])}")
         )
-    table = Table(box=table_box(console), show_header=False, pad_edge=False)
-    table.add_column("what", style="bold")
-    table.add_column("value")
-    for key, value in rows:
-        table.add_row(key, value)
-    parts.append(table)
-    if live["today_by_model"]:
-        parts.append(_models_today(live["today_by_model"], console))
-    for event in doc["events"]:
-        parts.append(Text(f"reached {threshold_text(event)}", style="bold red"))
-    for note in doc.get("watch_notes", []):
-        parts.append(Text(f"note: {note}", style="yellow"))
-    footer = f"source {doc['source']}"
-    if interval is not None:
-        footer += f" · every {interval:g} s · Ctrl-C to stop"
-    parts.append(Text(footer, style="dim"))
-    return Group(*parts)
+    title = f"{doc['tier']} {doc['cycle']}: expires {text['expires']} ({doc['days_left']} d left)"
+    out: list[Block] = [para(title, "title"), Chart(None, (usage_bar(doc, surface),)), Gap(),
+                        key_values("", rows)]  # fmt: skip
+    models = doc["live"]["today_by_model"]
+    if models:
+        out.append(_models_today(models))
+    out += [para(f"reached {threshold_text(event)}", "bad") for event in doc["events"]]
+    out += notes(doc.get("watch_notes", []))
+    footer = f"source {doc['source']}" + (f" · every {interval:g} s · Ctrl-C to stop" if interval else "")
+    return [*out, para(footer, "dim")]
 
 
-def usage_bar(doc: Mapping[str, Any], width: int = BAR_WIDTH) -> Text:
-    """`[██████████████████████████████░░░░░░░|░░░░░░░░░░|]` with marks at 50, 90 and 100 %."""
+def usage_bar(doc: Mapping[str, Any], surface: Surface) -> Line:
+    """`[██████████|░░░░░░░░|░░]` (ASCII: `#` and `.`) with a mark at each reminder threshold."""
+    width = max(10, min(BAR_MAX, surface.width - 12))
     used = min(Decimal(doc["used_fraction"] or 0), Decimal(1))
     filled = int(used * width)
     marks = {int(Decimal(str(r["threshold"])) * width) for r in doc["reminders"]}
-    style = (
-        "red"
+    full, empty = ("█", "░") if surface.unicode else ("#", ".")
+    kind = (
+        "bad"
         if used >= Decimal("0.9") or doc["stops_early"]
-        else "yellow"
-        if used >= Decimal("0.5")
-        else "green"
+        else ("limit" if used >= Decimal("0.5") else "good")
     )
-    bar = Text("[")
+    pieces: list[tuple[str, str]] = [("[", "")]
     for cell in range(width):
         if cell in marks and cell > 0:
-            bar.append("|", style="bold")
-        bar.append("█" if cell < filled else "░", style=style if cell < filled else "dim")
-    bar.append("|]" if width in marks else "]")
-    bar.append(f" {used * 100:.1f} %")
-    return bar
+            pieces.append(("|", "strong"))
+        pieces.append((full, kind) if cell < filled else (empty, "dim"))
+    pieces.append(("|]" if width in marks else "]", ""))
+    pieces.append((f" {used * 100:.1f} %", "strong"))
+    return tuple(pieces)
 
 
-def _models_today(models: list[Mapping[str, Any]], console: Console) -> Table:
-    table = Table(title="Today by model", box=table_box(console), title_justify="left")
-    table.add_column("model")
-    table.add_column("charged as")
-    table.add_column("credits", justify="right")
-    for model in models:
-        table.add_row(model["model"], model["charged_as"], short(model["credits"]))
-    return table
+def _models_today(models: list[Mapping[str, Any]]) -> Table:
+    columns = (Column("model"), Column("charged as", priority=1), Column("credits", align="right"))
+    rows = tuple(Row((m["model"], m["charged_as"], short(m["credits"]))) for m in models)
+    return Table("Today by model", columns, rows)
 
 
 def threshold_text(event: Mapping[str, Any]) -> str:

@@ -101,10 +101,31 @@ def show(blocks: Iterable[Block], console: Console) -> None:
 def draw(lines: Iterable[Line], console: Console) -> None:
     """Print laid-out lines as they are: never wrapped, cropped or padded by Rich."""
     for line in lines:
-        text = Text()
-        for chunk, kind in line:
-            text.append(chunk, style=STYLES.get(kind))
-        console.print(text, soft_wrap=True)
+        console.print(_painted(line), soft_wrap=True)
+
+
+def _painted(line: Line) -> Text:
+    text = Text()
+    for chunk, kind in line:
+        text.append(chunk, style=STYLES.get(kind))
+    return text
+
+
+@contextmanager
+def redrawn(console: Console) -> Iterator[Callable[..., None]]:
+    """Yields `redraw(blocks, bell=False)`, which replaces what was drawn last (`watch`); on leaving,
+    the last frame stays and the cursor is given back."""
+    from rich.live import Live
+
+    with Live(console=console, auto_refresh=False, transient=False) as live:
+
+        def redraw(blocks: Iterable[Block], bell: bool = False) -> None:
+            lines = lay_out(blocks, surface(console))
+            live.update(Text("\n").join(_painted(line) for line in lines), refresh=True)
+            if bell:
+                console.bell()
+
+        yield redraw
 
 
 @contextmanager
