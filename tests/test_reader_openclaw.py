@@ -191,3 +191,55 @@ def test_a_store_without_the_transcript_table_is_reported(tmp_path: Path) -> Non
 
 def test_an_empty_folder_has_nothing_and_a_missing_one_is_reported(tmp_path: Path) -> None:
     check_empty_and_missing(openclaw, tmp_path)
+
+
+# Current OpenClaw stores an event of 1 kB or more zstd-compressed: `event_json` NULL, the frame in
+# `event_zstd`, its decoded length in `event_utf8_bytes` (the schema as other readers' tests copy it from
+# OpenClaw's DDL, e.g. tokscale's openclaw.rs `create_compressed_agent_db`).
+COMPRESSED_SCHEMA = """
+CREATE TABLE transcript_events (session_id TEXT NOT NULL, seq INTEGER NOT NULL, event_json TEXT,
+  created_at INTEGER NOT NULL, event_zstd BLOB, event_utf8_bytes INTEGER, navigation_json TEXT,
+  PRIMARY KEY (session_id, seq)) STRICT;
+"""
+
+
+def compressed_store(path: Path, corrupt: bytes | None = None) -> Path:
+    """The fixture's events in the current schema, every assistant event compressed."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        from compression import zstd  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        from backports import zstd  # type: ignore[import-not-found, no-redef, unused-ignore]
+
+    plain = build_database(ROOT / "openclaw-agent.sql", path.with_name("plain.sqlite"))
+    with closing(sqlite3.connect(plain)) as source, closing(sqlite3.connect(path)) as target:
+        target.executescript(COMPRESSED_SCHEMA)
+        for session, seq, event, created in source.execute(
+            "SELECT session_id, seq, event_json, created_at FROM transcript_events ORDER BY session_id, seq"
+        ):
+            data = event.encode()
+            if b'"assistant"' in data:
+                frame = corrupt if corrupt is not None else zstd.compress(data)
+                row = (session, seq, None, created, frame, len(data))
+            else:
+                row = (session, seq, event, created, None, None)
+            target.execute("INSERT INTO transcript_events VALUES (?, ?, ?, ?, ?, ?, NULL)", row)
+        target.commit()
+    plain.unlink()
+    return path
+
+
+def test_compressed_events_are_read_like_plain_ones(tmp_path: Path) -> None:
+    """They used to be passed over unread: the `instr(event_json, …)` filter never matches a NULL."""
+    store = compressed_store(tmp_path / openclaw.STORE_NAME)
+    assert rows_of(openclaw, store) == [LIVE_ROWS[0], FORK_ROW, *LIVE_ROWS]
+
+
+def test_a_compressed_event_that_cannot_be_decoded_is_skipped_by_its_row_id(tmp_path: Path) -> None:
+    store = compressed_store(tmp_path / openclaw.STORE_NAME, corrupt=b"\x28\xb5\x2f\xfd not zstd")
+    skips = Skips()
+    assert list(openclaw.read_file(store, skips)) == []
+    (found,) = skips.by_file()
+    assert (found.count, found.reasons) == (6, ("bad compressed event",))

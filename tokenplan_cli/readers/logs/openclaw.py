@@ -1,7 +1,8 @@
 """OpenClaw: assistant messages' `usage` in its agents' session transcripts.
 
 Current OpenClaw keeps every agent's transcripts in a SQLite store,
-`agents/<agent>/agent/openclaw-agent.sqlite`, table `transcript_events` (one JSON event per row);
+`agents/<agent>/agent/openclaw-agent.sqlite`, table `transcript_events` (one JSON event per row, an event
+of 1 kB or more zstd-compressed in `event_zstd`);
 earlier versions wrote one JSONL file per session under `agents/<agent>/sessions/` (reset and deleted
 sessions are kept there as `<id>.jsonl.reset.<time>` / `.deleted.<time>`, and `openclaw doctor` moves
 imported files to `session-sqlite-import-archive/`). Both hold the same events:
@@ -45,13 +46,22 @@ MARKERS = (b'"usage"', b'"model_change"', b'"model-snapshot"')
 BOOKKEEPING_API = "openclaw-transcript"
 BOOKKEEPING_PROVIDER = "openclaw"
 BOOKKEEPING_MODELS = frozenset({"delivery-mirror", "gateway-injected"})
-EVENTS = """
-SELECT rowid, session_id, event_json, created_at FROM transcript_events
-WHERE instr(event_json, '"usage"') > 0
+WANTED = """(instr(event_json, '"usage"') > 0
    OR instr(event_json, '"model_change"') > 0
-   OR instr(event_json, '"model-snapshot"') > 0
-ORDER BY session_id, seq
+   OR instr(event_json, '"model-snapshot"') > 0)"""
+EVENTS = f"""
+SELECT rowid, session_id, event_json, created_at, NULL, NULL FROM transcript_events
+WHERE {WANTED} ORDER BY session_id, seq
 """
+# Current stores keep an event of 1 kB or more zstd-compressed: `event_json` NULL, the frame in
+# `event_zstd` and its decoded length in `event_utf8_bytes`. Those rows are decoded, then tested.
+EVENTS_AND_COMPRESSED = f"""
+SELECT rowid, session_id, event_json, created_at, event_zstd, event_utf8_bytes FROM transcript_events
+WHERE {WANTED} OR (event_json IS NULL AND event_zstd IS NOT NULL) ORDER BY session_id, seq
+"""
+# OpenClaw's schema bounds a compressed event (`event_utf8_bytes BETWEEN 1 AND 4194304`); a frame that
+# claims or yields more is not one of its events, and is not decoded past this.
+MAX_EVENT_BYTES = 4 << 20
 MS_SINCE_EPOCH_FLOOR = 10**11  # a `created_at` above this is in milliseconds, below it in seconds
 
 
@@ -152,12 +162,16 @@ def _read_store(path: Path, skips: Skips) -> Iterator[UsageRecord]:
         if store is None:
             return
         connection, _ = store
+        query = EVENTS_AND_COMPRESSED if _has_compressed_events(connection) else EVENTS
         current, session = None, _Session()
-        for rowid, session_id, event_json, created_at in rows(connection, path, skips, EVENTS):
+        for rowid, session_id, event_json, created_at, frame, size in rows(connection, path, skips, query):
             if session_id != current:
                 current, session = session_id, _Session()
             row = rowid if isinstance(rowid, int) else 0
-            event = parse_object(event_json) if isinstance(event_json, bytes) else "no event data"
+            data = event_json if isinstance(event_json, bytes) else _decompressed(frame, size)
+            if isinstance(data, bytes) and frame is not None and not any(mark in data for mark in MARKERS):
+                continue  # a compressed event of another kind (tested here, not in SQL)
+            event = parse_object(data) if isinstance(data, bytes) else data
             try:
                 if isinstance(event, str):
                     raise BadRecord(event)
@@ -167,3 +181,38 @@ def _read_store(path: Path, skips: Skips) -> Iterator[UsageRecord]:
                 continue
             if record is not None:
                 yield record
+
+
+def _has_compressed_events(connection: Any) -> bool:
+    columns = connection.execute("SELECT name FROM pragma_table_info('transcript_events')").fetchall()
+    return any(name in (b"event_zstd", "event_zstd") for (name,) in columns)
+
+
+def _decompressed(frame: Any, size: Any) -> bytes | str:
+    """The event a compressed row holds, or the reason it cannot be read."""
+    if not isinstance(frame, bytes):
+        return "no event data"
+    zstd = zstd_module()
+    if zstd is None:
+        return "compressed event (no zstd module)"
+    limit = size if type(size) is int and 0 < size <= MAX_EVENT_BYTES else MAX_EVENT_BYTES
+    decompressor = zstd.ZstdDecompressor()
+    try:
+        data: bytes = decompressor.decompress(frame, max_length=limit)
+    except zstd.ZstdError:
+        return "bad compressed event"
+    if not decompressor.eof or (type(size) is int and len(data) != size):
+        return "bad compressed event"
+    return data
+
+
+def zstd_module() -> Any:
+    """The standard library's `compression.zstd` (Python 3.14), else its backport; None without either."""
+    try:
+        from compression import zstd  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        try:
+            from backports import zstd  # type: ignore[import-not-found, no-redef, unused-ignore]
+        except ImportError:
+            return None
+    return zstd
