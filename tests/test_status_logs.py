@@ -87,3 +87,52 @@ def test_bad_input(cli: Cli, config_file: Path, args: list[str], fault: str) -> 
 def test_a_cycle_flag_with_a_held_plan_is_refused(cli: Cli, config_file: Path) -> None:
     cli.json(["plan", "set", "Lite", "--start", "2026-10-01", "--now", "2026-10-03"])
     assert "--cycle goes with --tier" in cli.error(["status", "--cycle", "annual", "--now", "2026-10-03"])
+
+
+# -- a console reading --------------------------------------------------------------------------------
+
+CLAUDE = ["--from", "claude-code", str(FIXTURES / "claude")]
+
+
+def test_a_reading_plus_what_the_logs_show_after_it(cli: Cli, config_file: Path) -> None:
+    now = "2026-10-03T00:00Z"
+    cli.json(["plan", "set", "Lite", "--start", "2026-09-20", "--now", now])
+    cli.json(["plan", "calibrate", "--used", "25%", "--at", "2026-10-02T00:00Z", "--now", now])
+    doc = cli.json(["status", *CLAUDE, "--now", now])
+    after, _ = report_credits(cli, "claude-code", "claude", "2026-10-02", now)
+    assert doc["source"] == "calibration+logs"
+    assert doc["calibration"] == {"at": "2026-10-02T00:00:00Z", "given": "25%", "credits_used": 1_025_000_000}
+    assert doc["credits_used"] == 1_025_000_000 + after
+    assert doc["logs"]["since"] == "2026-10-02T00:00:00Z"
+    assert doc["burn_source"] == "logs"
+
+
+def test_a_reading_inside_a_quarter_hour_counts_the_logs_from_that_quarter_hour(
+    cli: Cli, config_file: Path
+) -> None:
+    now = "2026-10-03T00:00Z"
+    cli.json(["plan", "set", "Lite", "--start", "2026-09-20", "--now", now])
+    cli.json(["plan", "calibrate", "--used", "1B", "--at", "2026-10-01T16:07Z", "--now", now])
+    doc = cli.json(["status", *CLAUDE, "--now", now])
+    assert doc["logs"]["since"] == "2026-10-01T16:00:00Z"  # the tally keeps quarter hours
+
+
+def test_a_reading_of_an_earlier_cycle_no_longer_counts(cli: Cli, config_file: Path) -> None:
+    cli.json(["plan", "set", "Lite", "--start", "2026-08-30", "--now", "2026-09-10"])
+    cli.json(["plan", "calibrate", "--used", "90%", "--at", "2026-09-10", "--now", "2026-09-10"])
+    doc = cli.json(["status", *CLAUDE, "--now", "2026-10-03T00:00Z"])  # cycle 2 started 2026-10-01
+    assert doc["cycle_number"] == 2 and doc["source"] == "logs" and doc["calibration"] is None
+    assert doc["start"] == "2026-10-01T00:00:00Z" and doc["expires_at"] == "2026-10-30T23:59:59Z"
+    assert (
+        doc["credits_used"]
+        == report_credits(cli, "claude-code", "claude", "2026-10-01", "2026-10-03T00:00Z")[0]
+    )
+
+
+def test_logs_beyond_the_quota_count_as_all_of_it(cli: Cli, config_file: Path) -> None:
+    now = "2026-10-03T00:00Z"
+    cli.json(["plan", "set", "Lite", "--start", "2026-09-20", "--now", now])
+    cli.json(["plan", "calibrate", "--used", "4.0999B", "--at", "2026-10-01", "--now", now])
+    doc = cli.json(["status", *CLAUDE, "--now", now])
+    assert doc["credits_used"] == 4_100_000_000 and doc["credits_left"] == 0
+    assert any("more than the 4,100,000,000" in note for note in doc["notes"])

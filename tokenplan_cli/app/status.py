@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from tokenplan_cli.app.plan import HeldState, NoPlanError, held_state
-from tokenplan_cli.core.burn import DayCredits
+from tokenplan_cli.core.burn import ZERO, DayCredits
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.quotes import PlanPrice, plan_price
 from tokenplan_cli.core.ratecard import Currency, RateCard
@@ -110,7 +110,7 @@ def plan_status(
     if use.any:
         status = compute_status(
             card, price, start, now, currency, used=use.used, remaining=use.remaining,
-            history=history_days, paid=paid_text,
+            history=history_days, paid=paid_text, window=None if held is None else held.cycle.window,
         )  # fmt: skip
         source: UsageSource = "history" if use.history is not None else "flags"
         return StatusReport(status, source, held, None, None, history_source, _held_notes(held))
@@ -129,13 +129,22 @@ def _from_logs(
     progress: bool,
 ) -> StatusReport:
     from tokenplan_cli.app.logs import LogRequest, read_logs
+    from tokenplan_cli.core.status import LoggedUse
 
     observed = read_logs(card, request or LogRequest(), progress=progress)
+    reading = held.reading if held is not None else None
     since = held.counts_from if held is not None else _counted_from(card, price, start, now)
     logged = logged_credits(observed, card, since, now)
-    status = compute_status(card, price, start, now, currency, history=logged.days, paid=paid)
-    notes = (*_held_notes(held), *_logged_notes(logged, observed))
-    return StatusReport(status, "logs", held, observed, logged, None, notes)
+    use = LoggedUse(
+        logged.days,
+        max(since, logged.since),
+        ZERO if held is None or held.reading_used is None else held.reading_used,
+    )
+    window = held.cycle.window if held is not None else None
+    status = compute_status(card, price, start, now, currency, logged=use, paid=paid, window=window)
+    source: UsageSource = "calibration+logs" if reading is not None else "logs"
+    notes = (*_held_notes(held), *_logged_notes(logged, observed, use.before + logged.total, price))
+    return StatusReport(status, source, held, observed, logged, None, notes)
 
 
 def logged_credits(logs: ObservedLogs, card: RateCard, since: datetime, until: datetime) -> LoggedCredits:
@@ -189,10 +198,20 @@ def _held_notes(held: HeldState | None) -> tuple[str, ...]:
     return () if held is None else held.notes
 
 
-def _logged_notes(logged: LoggedCredits, logs: ObservedLogs) -> tuple[str, ...]:
+def _logged_notes(
+    logged: LoggedCredits, logs: ObservedLogs, used: Fraction, price: PlanPrice
+) -> tuple[str, ...]:
+    from tokenplan_cli.core.money import count
     from tokenplan_cli.core.usagelog import assumed_notes
 
     notes = list(assumed_notes(logged.report.assumed_models, logs.mapping.default))
     if logs.scan.skips:
         notes.append(f"{logs.scan.skips.total} log line(s) or file(s) could not be read and were skipped")
+    if used > price.credits:
+        notes.append(
+            f"the logs show {count(used)} credits, more than the {count(price.credits)} of {price.label}: "
+            "counted as all of them (is a --map rule, the tier or --from wrong?)"
+        )
+    if not logs.scan.tools:
+        notes.append("no tool's logs were found on this machine (see 'tokenplan plan defaults --from')")
     return tuple(notes)

@@ -49,7 +49,7 @@ class DayCredits(NamedTuple):
 
 def straight_line(since: datetime, now: datetime, total: Fraction, used: Fraction) -> tuple[Point, ...]:
     """From the full quota at `since` to what is left at `now`."""
-    return _distinct((Point(since, total), Point(now, total - used)))
+    return distinct_points((Point(since, total), Point(now, total - used)))
 
 
 def history_line(
@@ -65,7 +65,7 @@ def history_line(
         left -= day.credits
         points.append(Point(end, left))
     points.append(Point(now, left))
-    return _distinct(points)
+    return distinct_points(points)
 
 
 def left_at(points: Sequence[Point], instant: datetime) -> Fraction:
@@ -121,7 +121,7 @@ def project(
             left = total
             points.append(Point(boundary, left))
         at = boundary
-    return _distinct(points)
+    return distinct_points(points)
 
 
 def crossing(points: Sequence[Point], level: Fraction) -> datetime | None:
@@ -135,7 +135,7 @@ def crossing(points: Sequence[Point], level: Fraction) -> datetime | None:
     return None
 
 
-def _distinct(points: Iterable[Point]) -> tuple[Point, ...]:
+def distinct_points(points: Iterable[Point]) -> tuple[Point, ...]:
     """The points without consecutive repeats."""
     kept: list[Point] = []
     for point in points:

@@ -21,6 +21,7 @@ from tokenplan_cli.core.burn import (
     Point,
     burn_rate,
     crossing,
+    distinct_points,
     history_line,
     project,
     straight_line,
@@ -43,7 +44,7 @@ from tokenplan_cli.core.validity import Expiry, ExpiryReminder, ValidityWindow, 
 
 RESET_EVENT = "usage-reset"
 ZERO = Fraction(0)
-BurnSource = Literal["straight-line", "history"]
+BurnSource = Literal["straight-line", "history", "logs"]
 
 
 class UsageReminder(NamedTuple):
@@ -110,22 +111,30 @@ def compute_status(
     used: str | None = None,
     remaining: str | None = None,
     history: Sequence[DayCredits] | None = None,
+    logged: LoggedUse | None = None,
     paid: str | None = None,
+    window: ValidityWindow | None = None,
 ) -> PlanStatus:
-    """The status at `now` of `plan` bought at `start`, used as `--used`/`--remaining` or `history` say."""
+    """The status at `now` of `plan` bought at `start`, used as `--used`/`--remaining`, `history` or the
+    `logged` use say. `window` is the validity of a renewed cycle (default: the one bought at `start`)."""
     if start > now:
         raise BadInputError(
             f"--start {utc_text(start)} is after --now {utc_text(now)}: a plan not bought yet has no use "
             "(its dates: 'tokenplan expiry --start DATE'; its price: 'tokenplan quote TIER')"
         )
-    expiry = compute_expiry(card, start, plan.cycle, now)
+    expiry = compute_expiry(card, start, plan.cycle, now, window)
     window = expiry.window
     if history is not None and (used is not None or remaining is not None):
         raise BadInputError("--history gives the credits used: drop --used and --remaining")
     resets = usage_resets(card)
     counted_from = max((start, *(r for r in resets if start < r <= now and window.is_active(r))))
     end = min(now, window.ends_at)
-    seen = _observed(card, plan, start, counted_from, end, used=used, remaining=remaining, history=history)
+    if logged is not None:
+        seen = _logged(card, plan, counted_from, end, logged)
+    else:
+        seen = _observed(
+            card, plan, start, counted_from, end, used=used, remaining=remaining, history=history
+        )
     rate = burn_rate(seen.actual, seen.burn_since, end)
     future_resets = [r for r in resets if now < r < window.ends_at]
     ended = window.has_ended(now)
@@ -222,6 +231,35 @@ def _observed(
         len({d.day for d in history} - counted_days),
         tuple(d for d in history if d.is_part and d.day in counted_days),
         tuple(d for d in history if d.is_part and d.day in counted_days and d not in inside),
+    )
+
+
+class LoggedUse(NamedTuple):
+    """Use read from the tools' logs: the credits of each UTC day (or part of one) from `since`, and the
+    credits a console reading states were used before `since` (none without a reading)."""
+
+    days: tuple[DayCredits, ...]
+    since: datetime  # the logs count from here: where the credits are counted from, or a reading
+    before: Fraction = ZERO  # credits used from the count's start to `since` (a console reading)
+
+
+def _logged(
+    card: RateCard, plan: PlanPrice, counted_from: datetime, end: datetime, use: LoggedUse
+) -> Observed:
+    """The use from `counted_from` to `end`: a console reading's figure (a straight line to its instant),
+    then the logged days. More than the quota (a --map rule, or the tier, is wrong) is counted as all of
+    it: the provider stops the service at 100 %."""
+    total = use.before + sum((d.credits for d in use.days), ZERO)
+    line = (
+        *straight_line(counted_from, use.since, plan.credits, use.before),
+        *history_line(use.since, end, plan.credits - use.before, use.days),
+    )
+    return Observed(
+        Consumption(plan.credits, min(total, plan.credits)),
+        distinct_points(line),
+        _window_start(card, counted_from, end),
+        "logs",
+        len({d.day for d in use.days}),
     )
 
 

@@ -173,10 +173,12 @@ class Expiry(NamedTuple):
         return reminder.day <= self.now.date()
 
 
-def compute_expiry(card: RateCard, start: datetime, cycle: str, now: datetime) -> Expiry:
+def compute_expiry(
+    card: RateCard, start: datetime, cycle: str, now: datetime, window: ValidityWindow | None = None
+) -> Expiry:
     """The expiry of a plan on `cycle` bought at `start`, seen at `now` (before `start` too: a purchase
-    being planned has its dates, and no days left yet)."""
-    window = validity_window(start, card.cycle(cycle), card.validity)
+    being planned has its dates, and no days left yet). `window`: a renewed cycle's validity."""
+    window = window or validity_window(start, card.cycle(cycle), card.validity)
     reminders = expiry_reminders(window, card.reminders.expiry_days_before)
     note = (
         "the provider sends the expiry reminders only when auto-renewal is off; with it on, the plan renews"
