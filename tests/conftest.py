@@ -125,9 +125,9 @@ class Cli:
         result = self.run([*args, "--json"], code=code, env=env)
         return json.loads(result.stdout, parse_float=_decimal)
 
-    def error(self, args: Sequence[str], *, code: int = 2) -> str:
+    def error(self, args: Sequence[str], *, code: int = 2, env: dict[str, str] | None = None) -> str:
         """Run a command that must fail: one line on stderr, no traceback; returns that line."""
-        result = self.run(args, code=code)
+        result = self.run(args, code=code, env=env)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1, f"expected one line on stderr, got:\n{result.stderr}"
         assert lines[0].startswith("tokenplan: error: "), lines[0]

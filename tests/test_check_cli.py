@@ -39,6 +39,12 @@ def test_a_broken_risk_limit_is_simulated_and_reported(cli: Cli) -> None:
     assert "Standard monthly: 1 limit broken" in out
 
 
+def test_the_verdict_counts_the_limits_broken_in_words(cli: Cli) -> None:
+    args = [*BASE, "--tier", "Lite", "--max-risk", "5%", "--max-utilization", "90%", "--spread", "40%"]
+    assert len(cli.json(args, code=1)["violations"]) == 2
+    assert cli.run(args, code=1).stdout.splitlines()[-1] == "Lite monthly: 2 limits broken"
+
+
 def test_an_annual_plan_is_checked_on_its_year(cli: Cli) -> None:
     doc = cli.json([*BASE, "--tier", "Lite", "--cycle", "annual", "--max-utilization", "100%"], code=1)
     assert doc["usage"] == 90_000_000_000 and doc["quota"] == 49_200_000_000

@@ -111,6 +111,14 @@ def test_a_person_sees_the_hours_the_risks_and_the_run_out_days(cli: Cli) -> Non
     assert "use grows 10.0 % a month" in out and "\x1b[" not in out
 
 
+def test_the_whatif_risk_column_names_whose_risk_it_is(cli: Cli) -> None:
+    """The column is the risk of the plan picked for the usage as measured, under each what-if."""
+    args = [*BASE, *USAGE, "--spread", "60%", "--growth", "10%"]
+    pick = cli.json(args)["recommended"]
+    header = next(line for line in cli.run(args).stdout.splitlines() if line.startswith("| what if"))
+    assert header.rstrip(" |").endswith(f"risk on {pick['tier']} {pick['cycle']}")
+
+
 def test_svg_and_html_keep_what_was_shown(cli: Cli, tmp_path: Path) -> None:
     svg, html = tmp_path / "risk.svg", tmp_path / "risk.html"
     cli.run([*BASE, *USAGE, "--svg", str(svg), "--html", str(html)])

@@ -141,21 +141,34 @@ def test_strict_turns_a_skipped_line_into_exit_2(cli: Cli, tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
-        pytest.param(lambda tmp: tmp / "missing", "no such file or directory", id="missing-path"),
-        pytest.param(lambda tmp: (tmp / "empty").mkdir() or tmp / "empty", "no log files found", id="empty-folder"),
-        pytest.param(lambda tmp: (tmp / "loop").mkdir() or (tmp / "loop" / "self").symlink_to(tmp / "loop") or tmp / "loop", "symbolic link loop", id="symlink-loop"),
-        pytest.param(lambda tmp: (tmp / "bad.jsonl").write_bytes(b"\xff\xfe{}\n") and tmp / "bad.jsonl", None, id="not-utf8-without-usage"),
+        pytest.param(lambda tmp: (tmp / "empty").mkdir() or tmp / "empty", " (1 line(s) or file(s) skipped: no log files found)", id="empty-folder"),
+        pytest.param(lambda tmp: (tmp / "loop").mkdir() or (tmp / "loop" / "self").symlink_to(tmp / "loop") or tmp / "loop", " (1 line(s) or file(s) skipped: symbolic link loop)", id="symlink-loop"),
+        pytest.param(lambda tmp: (tmp / "bad.jsonl").write_bytes(b"\xff\xfe{}\n") and tmp / "bad.jsonl", "", id="not-utf8-without-usage"),
     ],
 )  # fmt: skip
-def test_bad_paths(cli: Cli, tmp_path: Path, make: object, reason: str | None) -> None:
+@pytest.mark.parametrize("command", [REPORT, ["estimate", "--as-of", AS_OF]], ids=["report", "estimate"])
+def test_logs_without_usage_are_one_error_that_says_where_it_looked(
+    cli: Cli, tmp_path: Path, make: object, reason: str, command: list[str]
+) -> None:
+    """usage report and estimate --from agree: no request found is exit 2, with what was skipped and the
+    paths looked in, the same line from both."""
     path = make(tmp_path)  # type: ignore[operator]
-    doc = cli.json([*REPORT, "--from", "claude-code", str(path)])
-    assert doc["records"] == 0 and doc["rows"] == []
-    assert [f["reasons"] for f in doc["skipped"]["files"]] == ([[reason]] if reason else [])
+    message = cli.error([*command, "--from", "claude-code", str(path)])
+    assert message == f"logs claude-code: no usage found{reason}; looked in {path}"
     if reason:
-        assert cli.error([*REPORT, "--from", "claude-code", str(path), "--strict"]).startswith(
+        assert cli.error([*command, "--from", "claude-code", str(path), "--strict"]).startswith(
             "--strict: 1 log line"
         )
+
+
+@pytest.mark.parametrize("command", [REPORT, ["estimate", "--as-of", AS_OF], ["usage", "profile"]])
+def test_a_path_that_does_not_exist_is_a_typo_not_no_logs(
+    cli: Cli, tmp_path: Path, command: list[str]
+) -> None:
+    missing = tmp_path / "clade"
+    assert (
+        cli.error([*command, "--from", "claude-code", str(missing)]) == f"{missing}: no such file or folder"
+    )
 
 
 @pytest.mark.parametrize(
@@ -183,7 +196,9 @@ def test_default_discovery_reads_the_tools_found_on_this_machine(cli: Cli, tmp_p
     env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": "", "CLAUDE_CONFIG_DIR": ""}
     doc = cli.json(REPORT, env=env)
     assert doc["totals"]["credits"] == TOTAL and doc["source"] == "logs claude-code"
-    assert cli.json([*REPORT], env={**env, "HOME": str(tmp_path / "nobody")})["records"] == 0
+    nobody = tmp_path / "nobody"
+    message = cli.error([*REPORT], env={**env, "HOME": str(nobody)})
+    assert message.startswith("logs (none found): no usage found; looked in ~/.config/claude/projects, ")
 
 
 def test_profile_round_trip_gives_the_same_monthly_credits(cli: Cli, tmp_path: Path) -> None:
@@ -202,6 +217,26 @@ def test_profile_round_trip_gives_the_same_monthly_credits(cli: Cli, tmp_path: P
     assert from_profile["recommended"] == from_logs["recommended"]
     assert from_logs["source"] == "logs claude-code" and from_profile["notes"] == from_logs["notes"]
     assert any("(assumed)" in note for note in from_logs["notes"])
+
+
+def test_the_readmes_profile_example_gives_the_same_credits_as_from(cli: Cli, tmp_path: Path) -> None:
+    """The README's three lines, run on the sample logs: the profile gives the credits --from gives."""
+    import shlex
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    lines = [line for line in readme.splitlines() if line.startswith("$ tokenplan ") and "usage.toml" in line]
+    lines.insert(0, next(line for line in readme.splitlines() if "# every Claude Code log" in line))
+    runs = []
+    for line in lines:
+        args = shlex.split(line.split("#")[0])[2:]
+        args = [str(tmp_path / a) if a == "usage.toml" else a for a in args]
+        if "claude-code" in args:
+            args.insert(args.index("claude-code") + 1, CLAUDE)
+        runs.append(cli.json([*args, "--as-of", AS_OF]))
+    from_logs, written, from_profile = runs
+    assert written["command"] == "usage profile"
+    assert from_profile["credits_per_month"] == from_logs["credits_per_month"]
+    assert from_profile["notes"] == from_logs["notes"] == []  # the --map leaves no model assumed
 
 
 def test_profile_never_overwrites_without_force(cli: Cli, tmp_path: Path) -> None:
@@ -246,9 +281,15 @@ def test_profile_days_are_read_back(cli: Cli, tmp_path: Path, card: object) -> N
         ),
         pytest.param(
             ["--from", "claude-code", "/nonexistent/logs"],
-            "logs claude-code: no usage found (1 unreadable line(s) or file(s) skipped)",
-            id="no-usage",
+            "/nonexistent/logs: no such file or folder",
+            id="typo",
         ),
+        pytest.param(
+            ["--model", "mimo-v2.5", "--cache-miss", "10M", "extra"],
+            "unexpected argument 'extra': log files and folders follow --from TOOL",
+            id="stray-word",
+        ),
+        pytest.param(["extra"], "unexpected argument 'extra'", id="stray-word-alone"),
         pytest.param(
             [*FROM_CLAUDE, "--since", "2027-01-01"],
             "no usage found between 2027-01-01 and today",
@@ -375,16 +416,13 @@ def test_with_no_flags_every_tool_found_is_read(cli: Cli, tmp_path: Path) -> Non
 def test_a_machine_without_logs(cli: Cli, tmp_path: Path) -> None:
     env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": "", "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": "",
            "XDG_DATA_HOME": "", "GEMINI_CLI_HOME": "", "OPENCLAW_STATE_DIR": ""}  # fmt: skip
-    assert "No tool logs found; name them with --from TOOL PATH" in cli.run(REPORT, env=env).stdout
-    doc = cli.json(REPORT, env=env)
-    assert (doc["source"], doc["records"], doc["tools"], doc["period"]["days"]) == (
-        "logs (none found)",
-        0,
-        [],
-        0,
-    )
+    report = cli.run(REPORT, code=2, env=env)
+    assert report.stderr.startswith("tokenplan: error: logs (none found): no usage found; looked in ")
+    assert "~/.codex/sessions, " in report.stderr  # the home folder as ~, as the user knows it
+    document = cli.json(REPORT, code=2, env=env)
+    assert document["error"]["code"] == 2 and "no usage found" in document["error"]["message"]
     failed = cli.run(["estimate", "--from", "claude-code"], code=2, env=env)
-    assert failed.stderr == "tokenplan: error: logs claude-code: no usage found\n"
+    assert failed.stderr.startswith("tokenplan: error: logs claude-code: no usage found; looked in ")
 
 
 def test_simulate_and_check_read_the_same_logs_as_estimate(cli: Cli) -> None:

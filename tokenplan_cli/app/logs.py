@@ -44,6 +44,7 @@ class ObservedLogs(NamedTuple):
     zone: tzinfo
     zone_name: str
     days: DayRange
+    looked_in: tuple[Path, ...] = ()  # the folders and files searched
 
     @property
     def label(self) -> str:
@@ -56,7 +57,7 @@ def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) ->
     """Find and read the logs asked for; unreadable lines are counted (an error under --strict)."""
     from tokenplan_cli.app.settings import checked, maps_setting, tools_setting, zone_setting
     from tokenplan_cli.core.usagelog import DayRange, parse_mapping
-    from tokenplan_cli.readers.logs.scanner import iter_log_files, tool_names
+    from tokenplan_cli.readers.logs.scanner import iter_log_files, log_searches, tool_names
     from tokenplan_cli.readers.zones import load_zone
 
     zone_choice = zone_setting(card, request.tz)
@@ -67,12 +68,18 @@ def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) ->
         raise BadInputError(f"--since {days.first} is after --until {days.last}")
     mapping = checked(maps_setting(request.maps), "map", lambda rules: parse_mapping(rules, card))
     tools = checked(tools_setting(request.tools), "tools", tool_names)
+    paths = list(request.paths or ())
+    searches = log_searches(tools, paths, os.environ, Path.home())
+    for path in paths:  # a path typed that is not there is a typo, not "no logs"
+        if not os.path.lexists(path):
+            raise BadInputError(f"{path}: no such file or folder")
     skips = Skips()
-    files = iter_log_files(tools, list(request.paths or ()), os.environ, Path.home(), skips)
+    files = iter_log_files(tools, paths, os.environ, Path.home(), skips)
     scan = _scan(files, card, skips, progress)
     if request.strict and scan.skips:
         raise BadInputError(strict_message(scan.skips))
-    return ObservedLogs(scan, tools, mapping, zone, zone_name, days)
+    looked_in = tuple(root for _, _, roots in searches for root in roots)
+    return ObservedLogs(scan, tools, mapping, zone, zone_name, days, looked_in)
 
 
 def _scan(files: Iterable[LogFile], card: RateCard, skips: Skips, progress: bool) -> ScanResult:
@@ -100,6 +107,38 @@ def strict_message(skips: Skips) -> str:
         f"--strict: {skips.total} log line(s) or file(s) could not be read, in {files} file(s); "
         f"first: {where} ({first.reasons[0]})"
     )
+
+
+def no_usage_found(logs: ObservedLogs) -> BadInputError:
+    """The one error of every command that reads logs and finds no request in them (exit 2): what was
+    asked, the days, what was skipped and where it looked."""
+    return BadInputError(
+        f"{logs.label}: no usage found{_period_note(logs.days)}{_skip_note(logs.scan.skips)}; "
+        f"looked in {_places(logs.looked_in)}"
+    )
+
+
+def _places(paths: Sequence[Path]) -> str:
+    """Paths as a person reads them: under the home folder as `~/…`."""
+    home = str(Path.home())
+    return ", ".join(dict.fromkeys(_tilde(str(path), home) for path in paths)) or "no folder"
+
+
+def _tilde(path: str, home: str) -> str:
+    return "~" + path[len(home) :] if home not in ("", "/") and path.startswith(home + os.sep) else path
+
+
+def _period_note(days: DayRange) -> str:
+    if days.first or days.last:
+        return f" between {days.first or 'the start'} and {days.last or 'today'}"
+    return ""
+
+
+def _skip_note(skips: Skips) -> str:
+    if not skips:
+        return ""
+    reasons = dict.fromkeys(reason for entry in skips.by_file() for reason in entry.reasons)
+    return f" ({skips.total} line(s) or file(s) skipped: {', '.join(reasons)})"
 
 
 def _day(text: str | None, flag: str) -> date | None:

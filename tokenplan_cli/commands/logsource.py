@@ -13,15 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tokenplan_cli.app.logs import LogRequest, ObservedLogs, read_logs
+from tokenplan_cli.app.logs import LogRequest, ObservedLogs, no_usage_found, read_logs
 from tokenplan_cli.commands.groups import Group
-from tokenplan_cli.core.errors import BadInputError
-from tokenplan_cli.readers.logs import LOG_READERS, Skips
+from tokenplan_cli.readers.logs import LOG_READERS
 
 if TYPE_CHECKING:  # the scanner and the aggregation load only when logs are read (estimate stays fast)
     from tokenplan_cli.core.profile import UsageProfile
     from tokenplan_cli.core.ratecard import RateCard
-    from tokenplan_cli.core.usagelog import DayRange
 
 FromOption = Annotated[
     list[str] | None,
@@ -104,9 +102,7 @@ def profile_of(logs: ObservedLogs, card: RateCard, as_of: datetime) -> UsageProf
         zone_name=logs.zone_name, days=logs.days,
     )  # fmt: skip
     if not summary.total.requests:
-        raise BadInputError(
-            f"{logs.label}: no usage found" + _period_note(logs.days) + _skip_note(logs.scan.skips)
-        )
+        raise no_usage_found(logs)
     observed = {
         "sources": [tool.tool for tool in logs.scan.tools],
         "start": summary.first_day,
@@ -123,13 +119,3 @@ def profile_of(logs: ObservedLogs, card: RateCard, as_of: datetime) -> UsageProf
         days=logs.days, name=f"{logs.label}, {summary.first_day} to {summary.last_day}", source=logs.label,
         observed=observed,
     )  # fmt: skip
-
-
-def _period_note(days: DayRange) -> str:
-    if days.first or days.last:
-        return f" between {days.first or 'the start'} and {days.last or 'today'}"
-    return ""
-
-
-def _skip_note(skips: Skips) -> str:
-    return f" ({skips.total} unreadable line(s) or file(s) skipped)" if skips else ""

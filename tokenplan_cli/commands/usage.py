@@ -16,7 +16,7 @@ from tokenplan_cli.commands.common import (
     resolve_as_of,
 )
 from tokenplan_cli.commands.groups import option_group
-from tokenplan_cli.commands.logsource import LOG_OPTIONS, LogRequest, read_logs
+from tokenplan_cli.commands.logsource import LOG_OPTIONS, LogRequest, no_usage_found, read_logs
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.render import OutputFormat, emit
 from tokenplan_cli.writers.files import STDOUT
@@ -49,6 +49,8 @@ def report(
         logs.scan.tally, card, as_of=instant, mapping=logs.mapping, by=by, zone=logs.zone,
         zone_name=logs.zone_name, days=logs.days,
     )  # fmt: skip
+    if not result.total.requests:  # as estimate --from says it: exit 2, and where it looked
+        raise no_usage_found(logs)
     document = usage_report_document(
         result, logs.scan, as_of=instant, source=logs.label, mapping=logs.mapping.texts(),
         default_model=logs.mapping.default, since=logs.days.first, until=logs.days.last,

@@ -121,6 +121,12 @@ def read_usage(
 
         return profile_from_source(flag_source(card, flags))
     given = flags.given()
+    stray = _stray_word(request, given)
+    if stray is not None:
+        raise BadInputError(
+            f"unexpected argument {str(stray)!r}: log files and folders follow --from TOOL "
+            "(the usage flags take no words)"
+        )
     if profile is not None and request.from_logs:
         raise BadInputError("give either --profile or --from, not both")
     what = (
@@ -142,6 +148,17 @@ def read_usage(
 
     assumed = recorded.observed.get("assumed_models", ())
     return recorded._replace(notes=assumed_notes(assumed, default_model(card)) if assumed else ())
+
+
+def _stray_word(request: UsageRequest, given: list[str]) -> Path | None:
+    """A word typed beside the usage flags with no --from: a slip, not a log path (it would otherwise be
+    blamed on --from)."""
+    paths = list(request.logs.paths or ())
+    if not paths or request.logs.tools:
+        return None
+    if given or request.profile is not None:
+        return paths[0]
+    return next((path for path in paths if not path.exists()), None)
 
 
 def read_usage_source(

@@ -23,14 +23,9 @@ COLUMNS = (
 
 
 def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
-    out: list[Block] = []
-    if not doc["tools"]:
-        out.append(para("No tool logs found; name them with --from TOOL PATH (see --help).", headline=True))
-    elif not doc["records"]:
-        out.append(para(f"No usage found in the {doc['source']} for the days asked.", headline=True))
-    else:
-        out += [_groups_table(doc), _models_table(doc), _summary(doc)]
-    return [*out, *_skipped(doc["skipped"]), *notes(doc["notes"])]
+    # A report always has usage: with none, the command exits 2 saying where it looked.
+    tables: list[Block] = [_groups_table(doc), _models_table(doc), _summary(doc)]
+    return [*tables, *_skipped(doc["skipped"]), *notes(doc["notes"])]
 
 
 def _summary(doc: Mapping[str, Any]) -> Para:

@@ -82,6 +82,14 @@ def iter_log_files(
     refused here, before any file is found; the folders are walked as the files are taken, so that
     reading can start while the walk goes on (`scan_files`).
     """
+    return _walk(log_searches(tools, paths, env, home), bool(paths), skips)
+
+
+def log_searches(
+    tools: Sequence[str], paths: Sequence[Path], env: Mapping[str, str], home: Path
+) -> list[tuple[str, str, list[Path]]]:
+    """(tool, reader module, the folders or files to look in) for each tool asked for (every tool when
+    none is named): the paths given, else the tool's default roots on this machine."""
     if paths and len(tools) != 1:
         raise BadInputError(
             "paths belong to one log source: name it with --from (e.g. --from claude-code PATH)"
@@ -93,7 +101,7 @@ def iter_log_files(
         if not roots and tool in ("csv", "jsonl") and tools:
             raise BadInputError(f"--from {tool} reads the files you name: add a PATH")
         searches.append((tool, module_name, roots))
-    return _walk(searches, bool(paths), skips)
+    return searches
 
 
 def _walk(searches: list[tuple[str, str, list[Path]]], explicit: bool, skips: Skips) -> Iterator[LogFile]:
