@@ -108,3 +108,23 @@ def test_history_days_come_out_in_order(card: RateCard, write: Write) -> None:
         (date(2026, 11, 1), 2),
         (date(2026, 11, 3), 4),
     ]
+
+
+def test_a_day_the_rules_change_in_is_cut_at_the_change(card: RateCard, write: Write) -> None:
+    # mimo-v2-pro is forwarded (and the usage reset falls) at 2026-05-26 16:00 UTC: 16 hours at 700 a
+    # cache miss, 8 at 300; a dated row belongs to its side. Other days stay whole.
+    path = write(
+        "h.jsonl",
+        '{"date": "2026-05-26", "model": "mimo-v2-pro", "cache_miss": 3000000}\n'
+        '{"date": "2026-05-26T18:00:00Z", "model": "mimo-v2-pro", "cache_miss": 1000000}\n'
+        '{"date": "2026-05-27", "credits": 5}\n',
+    )
+    parts = [
+        (d.day.isoformat(), d.credits, d.starts.hour, d.ends.hour, d.is_part)
+        for d in load_history(path, card).days
+    ]
+    assert parts == [
+        ("2026-05-26", 1_400_000_000, 0, 16, True),
+        ("2026-05-26", 300_000_000 + 300_000_000, 16, 0, True),  # 1M of the day, and the dated 1M
+        ("2026-05-27", 5, 0, 0, False),
+    ]

@@ -432,3 +432,55 @@ def test_asr_is_shown_active_before_the_upgrade_that_introduced_it(cli: Cli) -> 
     doc = cli.json(["rates", "--as-of", "2026-05-01"])
     asr = next(m for m in doc["models"] if m["model"] == "mimo-v2.5-asr")
     assert (asr["status"], asr["credits_per_audio_hour"]) == ("active", 30_000_000)
+
+
+# -- a history day that straddles the reset (and the V2 forward) is split at that instant ------------
+
+STRADDLING = (
+    "date,model,cache_miss\n2026-05-25,mimo-v2-pro,1M\n2026-05-26,mimo-v2-pro,3M\n2026-05-27,mimo-v2-pro,1M\n"
+)
+
+
+def test_a_history_day_straddling_the_reset_is_split_and_each_part_priced_by_its_rules(
+    cli: Cli, write: Write
+) -> None:
+    # 2026-05-26: 16 of its 24 hours (2M tokens) before the reset and the forward, at mimo-v2-pro's legacy
+    # 700 credits: left out; 8 hours (1M) after, at mimo-v2.5-pro's 300: counted. Before the fix the
+    # whole day counted after the reset, at 700 (2.1B).
+    path = write("h.csv", STRADDLING)
+    doc = status(cli, "Pro", "2026-05-01", "2026-05-28", "--history", str(path))
+    assert doc["counted_from"] == "2026-05-26T16:00:00Z"
+    assert doc["credits_used"] == 300_000_000 + 300_000_000
+    assert doc["history"] == {"source": str(path), "days": 2, "days_left_out": 1}
+    assert [(p["at"], p["credits_left"]) for p in doc["burn_down"]["actual"]] == [
+        ("2026-05-26T16:00:00Z", 38_000_000_000),
+        ("2026-05-27T00:00:00Z", 37_700_000_000),
+        ("2026-05-28T00:00:00Z", 37_400_000_000),
+    ]
+    assert (
+        "history day 2026-05-26 is split at 16:00:00 UTC, where the card's rules change: each part is "
+        "spread over its own hours and priced by the rules in force in it; the 1,400,000,000 credits "
+        "before 2026-05-26 16:00:00 UTC are left out"
+    ) in doc["notes"]
+
+
+def test_todays_row_is_shared_by_the_hours_up_to_now(cli: Cli, write: Write) -> None:
+    # Seen at 12:00 on the day of the forward, a row of that day is 12 hours of use, all before 16:00.
+    path = write("h.csv", "date,model,cache_miss\n2026-05-26,mimo-v2-pro,3M\n")
+    doc = status(cli, "Pro", "2026-05-01", "2026-05-26T12:00Z", "--history", str(path))
+    assert doc["credits_used"] == 3 * 700_000_000
+    # Seen at 20:00: 16 of its 20 hours before the reset (left out), 4 after, at the V2.5 rates.
+    doc = status(cli, "Pro", "2026-05-01", "2026-05-26T20:00Z", "--history", str(path))
+    assert doc["credits_used"] == Decimal("0.6") * 300_000_000
+    assert doc["notes"][2].endswith("the 1,680,000,000 credits before 2026-05-26 16:00:00 UTC are left out")
+
+
+def test_a_dated_row_on_a_straddling_day_belongs_to_its_side(cli: Cli, write: Write) -> None:
+    path = write(
+        "h.jsonl",
+        '{"date": "2026-05-26T15:59:59Z", "model": "mimo-v2-pro", "cache_miss": 1000000}\n'
+        '{"date": "2026-05-26T16:00:00Z", "model": "mimo-v2-pro", "cache_miss": 1000000}\n',
+    )
+    doc = status(cli, "Pro", "2026-05-01", "2026-05-27", "--history", str(path))
+    assert doc["credits_used"] == 300_000_000  # the second row only, at the V2.5 rates
+    assert doc["notes"][2].endswith("the 700,000,000 credits before 2026-05-26 16:00:00 UTC are left out")

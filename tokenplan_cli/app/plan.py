@@ -16,7 +16,7 @@ from tokenplan_cli.core.dates import utc_text
 from tokenplan_cli.core.errors import BadInputError, TokenplanError
 from tokenplan_cli.core.quotes import PlanPrice, plan_price
 from tokenplan_cli.core.ratecard import Currency, RateCard
-from tokenplan_cli.core.status import RESET_EVENT
+from tokenplan_cli.core.status import counting_start
 from tokenplan_cli.core.subscription import Cycle, Reading, Subscription, check_reading, cycle_at, reading_in
 from tokenplan_cli.core.userconfig import UserConfig
 
@@ -77,9 +77,7 @@ def held_state(
 
 def reset_within(card: RateCard, cycle: Cycle, now: datetime) -> datetime:
     """The cycle's start, or the last usage reset of the card that fell while the cycle served."""
-    window = cycle.window
-    resets = [e.at for e in card.events if e.name == RESET_EVENT]
-    return max((window.start, *(r for r in resets if window.start < r <= now and r < window.ends_at)))
+    return counting_start(card, cycle.window, now)
 
 
 def set_plan(

@@ -102,7 +102,7 @@ def plan_status(
     if use.history is not None:
         from tokenplan_cli.readers.history import load_history
 
-        loaded = load_history(use.history, card)
+        loaded = load_history(use.history, card, until=now)
         history_days, history_source = loaded.days, loaded.source
     if use.any and logs is not None and (logs.tools or logs.paths or logs.maps):
         given = "--history" if use.history is not None else "--used/--remaining"

@@ -47,6 +47,20 @@ class DayCredits(NamedTuple):
         return self.begin is not None or self.end is not None
 
 
+def day_parts(day: date, changes: Iterable[datetime]) -> tuple[tuple[datetime, datetime], ...]:
+    """The UTC day `day` cut at each of `changes` inside it: (begin, end) pairs that cover it.
+
+    >>> from tokenplan_cli.core.dates import parse_instant
+    >>> parts = day_parts(date(2026, 5, 26), [parse_instant("2026-05-26T16:00Z")])
+    >>> [(f"{b:%d %H:%M}", f"{e:%d %H:%M}") for b, e in parts]
+    [('26 00:00', '26 16:00'), ('26 16:00', '27 00:00')]
+    """
+    begin, end = start_of_day(day), start_of_day(day) + DAY
+    cuts = sorted({c for c in changes if begin < c < end})
+    edges = [begin, *cuts, end]
+    return tuple(pairwise(edges))
+
+
 def straight_line(since: datetime, now: datetime, total: Fraction, used: Fraction) -> tuple[Point, ...]:
     """From the full quota at `since` to what is left at `now`."""
     return distinct_points((Point(since, total), Point(now, total - used)))

@@ -25,6 +25,18 @@ class ResolvedModel(NamedTuple):
     notes: tuple[str, ...] = ()
 
 
+def rule_changes(card: RateCard) -> tuple[datetime, ...]:
+    """Every instant the card's rules change at, earliest first: forwards, the end of legacy rates,
+    discontinuations, and the card's events (the usage reset)."""
+    instants = {event.at for event in card.events}
+    for model in card.models.values():
+        if model.forward is not None:
+            instants.add(model.forward.since)
+        instants.update(legacy.until for legacy in model.legacy)
+    instants.update(s.discontinued_at for s in card.series.values() if s.discontinued_at is not None)
+    return tuple(sorted(instants))
+
+
 def utc_label(instant: datetime) -> str:
     """`2026-06-29 16:00 UTC`: how instants appear in notes."""
     return instant.strftime("%Y-%m-%d %H:%M UTC")

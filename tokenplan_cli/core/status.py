@@ -127,7 +127,7 @@ def compute_status(
     if history is not None and (used is not None or remaining is not None):
         raise BadInputError("--history gives the credits used: drop --used and --remaining")
     resets = usage_resets(card)
-    counted_from = max((start, *(r for r in resets if start < r <= now and window.is_active(r))))
+    counted_from = counting_start(card, window, now)
     end = min(now, window.ends_at)
     if logged is not None:
         seen = _logged(card, plan, counted_from, end, logged)
@@ -174,6 +174,13 @@ def compute_status(
             *expiry.notes[1:],
         ),
     )
+
+
+def counting_start(card: RateCard, window: ValidityWindow, now: datetime) -> datetime:
+    """Where a plan's use is counted from at `now`: its start, or the last usage reset it lived through
+    (one that fell while it was valid: a plan expired before a reset is not reset)."""
+    lived = (r for r in usage_resets(card) if window.start < r <= now and window.is_active(r))
+    return max((window.start, *lived))
 
 
 def usage_resets(card: RateCard) -> tuple[datetime, ...]:
@@ -415,7 +422,10 @@ def _notes(
         for r in future_resets
     ]
     if seen.source == "history":
-        notes.append("a history day counts in full when any part of it falls after the start (or the reset)")
+        notes.append(
+            "a history day (or its part after a change of the card's rules) counts in full when any of it "
+            "falls after the start (or the reset)"
+        )
         notes += _split_notes(seen, counted_from)
     if window.has_ended(now):
         notes.append("the plan has expired: there is nothing left to project")
