@@ -171,3 +171,15 @@ def check_unreadable_file(reader: ModuleType, path: Path) -> None:
     assert list(reader.read_file(path, skips)) == []
     assert skipped(skips) == [(path.name, 1, ("cannot read: Is a directory",))]
     assert skips.by_file()[0].lines == (0,)
+
+
+def check_bad_document(reader: ModuleType, path: Path, data: bytes, reason: str, line: int) -> list[Row]:
+    """A file that is one JSON document (a task, a session), holding `data` with one fault: that fault
+    skipped once at `line` with `reason`, never the planted SECRET; the rows of what could be read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    records, skips = read_all(reader, path)
+    assert all(SECRET not in repr(record) for record in records)
+    assert skipped(skips) == [(path.name, 1, (reason,))]
+    assert skips.by_file()[0].lines == (line,)
+    return [row(record) for record in records]

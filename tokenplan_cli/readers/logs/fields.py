@@ -140,3 +140,16 @@ def dedupe_key(prefix: bytes, *parts: str | bytes | int) -> bytes:
     ]
     digest = blake2b(b"\x1f".join(pieces), digest_size=KEY_DIGEST_BYTES).digest()
     return prefix + b":" + digest
+
+
+def split_input(total: int, cache_read: int, cache_write: int) -> tuple[int, int, int]:
+    """Cache hit, cache miss and cache write of an input count that includes the cache (OpenAI style).
+
+    An input smaller than its cache counts cannot include them: it is then the uncached part alone.
+
+    >>> split_input(1000, 700, 200), split_input(100, 700, 200)
+    ((700, 100, 200), (700, 100, 200))
+    """
+    if total < cache_read + cache_write:
+        return cache_read, total, cache_write
+    return cache_read, total - cache_read - cache_write, cache_write

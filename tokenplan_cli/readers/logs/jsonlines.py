@@ -7,6 +7,7 @@ is reported in `Skips` with its line number and a fixed reason, never its conten
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -158,3 +159,35 @@ def _wanted_lines(markers: tuple[bytes, ...], skip_prefixes: tuple[bytes, ...]) 
         return not (skip_prefixes and line.startswith(skip_prefixes))
 
     return wanted
+
+
+def whole_file(path: Path, limit: int, skips: Skips) -> bytes | None:
+    """The bytes of a file that is one JSON document (a tool rewrites it whole), when at most `limit`.
+
+    A file that cannot be opened is reported as "cannot read: …" and one larger than `limit` as
+    "file too large", both on line 0; None then.
+    """
+    try:
+        with open(path, "rb") as handle:
+            # read(n) allocates n bytes first: ask for what the file holds, not for the cap.
+            data = handle.read(min(os.fstat(handle.fileno()).st_size, limit) + 1)
+    except OSError as exc:
+        skips.add(path, 0, cannot_read(exc))
+        return None
+    if len(data) > limit:
+        skips.add(path, 0, "file too large")
+        return None
+    return data
+
+
+def json_document(path: Path, limit: int, marker: bytes, skips: Skips) -> dict[str, Any] | None:
+    """The JSON object a small file holds, when it holds `marker` (None otherwise: an unreadable file,
+    one that is not a JSON object, reported on line 1, or one without the marker, which holds no usage)."""
+    data = whole_file(path, limit, skips)
+    if data is None or marker not in data:
+        return None
+    document = parse_object(data)
+    if isinstance(document, str):
+        skips.add(path, 1, document)
+        return None
+    return document
