@@ -18,6 +18,8 @@ MODULES = [
     "tokenplan_cli.core.errors",
     "tokenplan_cli.core.records",
     "tokenplan_cli.readers.logs.fields",
+    "tokenplan_cli.readers.logs.roo_code",
+    "tokenplan_cli.readers.logs.droid",
     "tokenplan_cli.core.montecarlo",
     "tokenplan_cli.core.daily",
     "tokenplan_cli.core.simulation",

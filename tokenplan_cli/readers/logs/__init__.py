@@ -20,6 +20,10 @@ Rules for `read_file`, which runs in a worker process for many files:
 - Stream: read bytes line by line (or rows of a cursor), never a whole file into memory, never a list of
   every record. Skip, before parsing, lines that cannot hold usage (a bytes test such as
   `b'"usage"' in line`): parsing is the cost.
+- A format that is one JSON document a file, which its tool rewrites whole (a VS Code task history,
+  a settings file), cannot be streamed by lines: it is read whole up to a size cap ("file too large"
+  above it), and a skip's line number is then the record's position in the document (1 for the
+  document as a whole).
 - A line that cannot be read (malformed JSON, a truncated last line, bytes that are not UTF-8, a record
   without the fields it needs) is skipped and reported with `skips.add(path, line_number, reason)`;
   it is never raised. The reason is a short fixed phrase ("malformed JSON", "not UTF-8"): never the
@@ -44,6 +48,13 @@ LOG_READERS = {
     "codex": "tokenplan_cli.readers.logs.codex",
     "openclaw": "tokenplan_cli.readers.logs.openclaw",
     "gemini": "tokenplan_cli.readers.logs.gemini",
+    "qwen-code": "tokenplan_cli.readers.logs.qwen_code",
+    "cline": "tokenplan_cli.readers.logs.cline",
+    "roo-code": "tokenplan_cli.readers.logs.roo_code",
+    "kilo-code": "tokenplan_cli.readers.logs.kilo_code",
+    "crush": "tokenplan_cli.readers.logs.crush",
+    "goose": "tokenplan_cli.readers.logs.goose",
+    "droid": "tokenplan_cli.readers.logs.droid",
     "csv": "tokenplan_cli.readers.logs.generic",
     "jsonl": "tokenplan_cli.readers.logs.generic",
 }
