@@ -55,13 +55,20 @@ def test_with_no_flags_every_new_tool_found_is_read(cli: Cli, home: Path) -> Non
     assert [tool["tool"] for tool in doc["tools"]] == list(NEW_TOOLS)
     assert {row["tool"]: row["requests"] for row in doc["rows"]} == REQUESTS
     assert doc["records"] == sum(REQUESTS.values())
-    alone = {tool: cli.json([*REPORT, "--from", tool], env=_env(home)) for tool in NEW_TOOLS}
+    counted = [tool for tool in NEW_TOOLS if tool != "crush"]
+    alone = {tool: cli.json([*REPORT, "--from", tool], env=_env(home)) for tool in counted}
     assert doc["totals"]["credits"] == sum(report["totals"]["credits"] for report in alone.values())
-    assert alone["crush"]["records"] == 0
-    crush_skips = alone["crush"]["skipped"]["files"]
-    assert [(entry["count"], entry["reasons"]) for entry in crush_skips] == [
+    crush = [entry for entry in doc["skipped"]["files"] if entry["path"].endswith("crush.db")]
+    assert [(entry["count"], entry["reasons"]) for entry in crush] == [
         (2, ["no token totals in Crush's store"])
     ]
+
+
+def test_crush_alone_is_no_usage_and_says_why(cli: Cli, home: Path) -> None:
+    """Crush keeps no token totals: read alone, it finds no usage (exit 2) and says why."""
+    result = cli.run([*REPORT, "--from", "crush"], code=2, env=_env(home))
+    reason = "no usage found (2 line(s) or file(s) skipped: no token totals in Crush's store)"
+    assert f"logs crush: {reason}" in result.stderr
 
 
 @pytest.mark.parametrize("tool", NEW_TOOLS)
@@ -76,6 +83,9 @@ def test_from_names_each_tool_and_reads_a_path_given(cli: Cli, home: Path, tool:
         "goose": home / ".local" / "share" / "goose" / "sessions",
         "droid": home / ".factory" / "sessions",
     }[tool]
+    if tool == "crush":  # nothing to count: test_crush_alone_is_no_usage_and_says_why
+        cli.run([*REPORT, "--from", tool, str(folder)], code=2, env=_env(home))
+        return
     doc = cli.json([*REPORT, "--from", tool, str(folder)], env=_env(home))
     assert [entry["tool"] for entry in doc["tools"]] == [tool]
     # Cline: all but the Cursor task; Roo: the CLI copy of one task alone.
