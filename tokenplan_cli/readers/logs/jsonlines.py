@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips
@@ -79,7 +79,7 @@ def small_file(path: Path, limit: int, skips: Skips | None) -> bytes | None:
     "file too large" on line 0 when `skips` is given, otherwise)."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+            data = _read_at_most(handle, limit + 1)
     except OSError as exc:
         if skips is not None:
             skips.add(path, 0, cannot_read(exc))
@@ -89,6 +89,24 @@ def small_file(path: Path, limit: int, skips: Skips | None) -> bytes | None:
             skips.add(path, 0, "file too large")
         return None
     return data
+
+
+def _read_at_most(handle: BinaryIO, most: int) -> bytes:
+    """Up to `most` bytes of an open file, allocating for what it holds, not for `most`.
+
+    `handle.read(most)` allocates `most` bytes at once (a 256 MB cap cost 256 MB for every small
+    file); the size the file has now sizes the first read, and a file still growing is read on in steps.
+    """
+    first = min(os.fstat(handle.fileno()).st_size + 1, most)
+    data = handle.read(first)
+    if len(data) < first:
+        return data
+    parts = [data]
+    total = len(data)
+    while total < most and (part := handle.read(min(READ_BUFFER_BYTES, most - total))):
+        parts.append(part)
+        total += len(part)
+    return b"".join(parts)
 
 
 def is_utf8(data: bytes) -> bool:
