@@ -7,6 +7,7 @@ from `ExitCode`.
 """
 
 import atexit
+import errno
 import importlib
 import os
 import sys
@@ -176,6 +177,8 @@ def run_guarded(invoke: Any, *, wants_json: bool) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug: one line, unless asked for the traceback
+        if isinstance(exc, OSError) and _output_failed(exc):  # e.g. Rich drawing --help on a full disk
+            return report_error(f"cannot write the output: {exc.strerror or exc}", ExitCode.BAD_INPUT, False)
         if os.environ.get("TOKENPLAN_DEBUG"):
             raise
         message = f"internal error: {type(exc).__name__}: {exc} (TOKENPLAN_DEBUG=1 shows the traceback)"
@@ -198,11 +201,34 @@ def report_error(message: str, code: int, wants_json: bool) -> int:
         from tokenplan_cli.render.jsonout import dumps
 
         document = {"schema_version": 1, "error": {"code": int(code), "message": one_line}}
-        sys.stdout.write(dumps(document) + "\n")
-        sys.stdout.flush()
-    sys.stderr.write(f"tokenplan: error: {one_line}\n")
-    sys.stderr.flush()
+        _write_if_possible(sys.stdout, dumps(document) + "\n")
+    _write_if_possible(sys.stderr, f"tokenplan: error: {one_line}\n")
     return int(code)
+
+
+def _output_failed(exc: OSError) -> bool:
+    """Whether `exc` came from writing the output outside `writers.files.standard_output` (which turns
+    its own failures into errors): stdout refuses a flush, or the disk is full (reading never says so).
+    """
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return True
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError, AttributeError):  # AttributeError: stdout closed before the start
+        return True
+    return False
+
+
+def _write_if_possible(stream: Any, text: str) -> None:
+    """Write to a stream that may be closed, full or gone (the error may be about it): the exit code
+    still tells what happened."""
+    if stream is None:
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def _silence_broken_pipe() -> None:
@@ -216,7 +242,10 @@ def _silence_broken_pipe() -> None:
 
 def _show_version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"tokenplan {__version__}\n")
+        from tokenplan_cli.writers.files import standard_output
+
+        with standard_output() as stream:
+            stream.write(f"tokenplan {__version__}\n")
         raise typer.Exit(ExitCode.OK)
 
 
@@ -267,9 +296,19 @@ def run() -> NoReturn:
         sys.stderr.write(f"{code}\n")
         code = 1
     atexit._run_exitfuncs()
+    os._exit(_flushed(code))
+
+
+def _flushed(code: int) -> int:
+    """Flush stdout and stderr before leaving; `code`, or 2 if the output could not be written after all
+    (output a command writes is flushed, and checked, before it returns: this is for the rest)."""
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
-        except (OSError, ValueError):  # a reader gone away (`| head`), or a stream closed
+            if stream is not None:
+                stream.flush()
+        except BrokenPipeError:  # a reader gone away (`| head`)
             pass
-    os._exit(code)
+        except (OSError, ValueError) as exc:  # ValueError: a stream closed
+            if stream is sys.stdout and code == ExitCode.OK:
+                code = report_error(f"cannot write the output: {exc}", ExitCode.BAD_INPUT, False)
+    return code

@@ -118,6 +118,7 @@ def _saves(fmt: OutputFormat, svg: Path | None, html: Path | None, force: bool) 
     saves = {kind: path for kind, path in (("svg", svg), ("html", html)) if path is not None}
     if saves and fmt is not OutputFormat.HUMAN:
         raise BadInputError("--svg and --html save what a person is shown; drop --json")
-    for path in saves.values():
-        ensure_writable(path, force=force)
+    targets = [ensure_writable(path, force=force) for path in saves.values()]
+    if len(set(targets)) < len(targets):
+        raise BadInputError("--svg and --html name the same file: give each its own")
     return saves

@@ -8,7 +8,6 @@ A person sees the same document drawn by `tokenplan_cli.render.human_<name>`, im
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from pathlib import Path
@@ -35,23 +34,25 @@ def emit(
     `saves` ({"svg": path, "html": path}) keeps what a person was shown in those files (`--force` to
     overwrite).
     """
-    if fmt is OutputFormat.JSON:
-        from tokenplan_cli.render.jsonout import dumps
+    from tokenplan_cli.writers.files import standard_output
 
-        sys.stdout.write(dumps(document) + "\n")
-    elif fmt is OutputFormat.CSV:
-        from tokenplan_cli.core.errors import BadInputError
-        from tokenplan_cli.render.csvout import write_csv
+    with standard_output() as stream:
+        if fmt is OutputFormat.JSON:
+            from tokenplan_cli.render.jsonout import dumps
 
-        if csv_rows is None:
-            raise BadInputError("this command has no table to print as CSV; use --json")
-        write_csv(csv_rows(document), sys.stdout)
-    else:
-        from tokenplan_cli.render.terminal import make_console, save_recording, show, surface
+            stream.write(dumps(document) + "\n")
+        elif fmt is OutputFormat.CSV:
+            from tokenplan_cli.core.errors import BadInputError
+            from tokenplan_cli.render.csvout import write_csv
 
-        module = importlib.import_module(f"tokenplan_cli.render.human_{human}")
-        console = make_console(record=bool(saves))
-        show(module.blocks(document, surface(console)), console)
-        if saves:
-            save_recording(console, saves, force=force)
-    sys.stdout.flush()
+            if csv_rows is None:
+                raise BadInputError("this command has no table to print as CSV; use --json")
+            write_csv(csv_rows(document), stream)
+        else:
+            from tokenplan_cli.render.terminal import make_console, save_recording, show, surface
+
+            module = importlib.import_module(f"tokenplan_cli.render.human_{human}")
+            console = make_console(record=bool(saves))
+            show(module.blocks(document, surface(console)), console)
+            if saves:
+                save_recording(console, saves, force=force)
