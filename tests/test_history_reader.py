@@ -3,6 +3,7 @@ of bad files, each with the line and fault it must name."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date
 from fractions import Fraction
@@ -77,6 +78,15 @@ BAD_FILES = [
     pytest.param("h.jsonl", "[1, 2]\n", "line 1: not a JSON object", id="json-array"),
     pytest.param("h.jsonl", '{"date": "2026-11-01", "credits": true}\n', "line 1: credits: expected a number, got true", id="json-boolean"),
     pytest.param("h.jsonl", '{"date": "2026-11-01", "credits": 1e99999999}\n', "line 1: credits: 1E+99999999 is absurdly large or small", id="json-absurd-exponent"),
+    # Found by fuzzing (issue 10): each ended in an internal error.
+    pytest.param("h.csv", "date,credits\n0001-01-01T00:00+14:00,5\n", "line 2: date: '0001-01-01T00:00+14:00' is outside years 0002-9997", id="before-year-1-in-utc"),
+    pytest.param("h.csv", "date,credits\n9999-12-31T23:59:59-12:00,5\n", "line 2: date: '9999-12-31T23:59:59-12:00' is outside years 0002-9997", id="after-9999-in-utc"),
+    pytest.param("h.csv", "date,model,audio_hours\n2026-11-02,mimo-v2.5-asr,1e-999999999\n", "line 2: audio_hours: '1e-999999999' is absurdly large or small", id="audio-tiny-exponent"),
+    pytest.param("h.jsonl", '{"date": "2026-11-01", "credits": 5, "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "line 1: JSON nested too deeply to be a row", id="json-nested-100000-deep"),
+    pytest.param("h.jsonl", '{"date": {"a": 1}, "credits": 5}\n', 'line 1: date: expected a string, got {"a": 1}', id="json-date-an-object"),
+    pytest.param("h.jsonl", '{"date": 2026.5, "credits": 5}\n', "line 1: date: expected a string, got 2026.5", id="json-date-a-number"),
+    pytest.param("h.jsonl", '{"date": "2026-11-01", "model": ["x"], "output": 5}\n', 'line 1: model: expected a string, got ["x"]', id="json-model-an-array"),
+    pytest.param("h.jsonl", '{"date": "2026-11-01", "model": "mimo-v2.5", "window": 1, "output": 5}\n', "line 1: window: expected a string, got 1", id="json-window-a-number"),
 ]  # fmt: skip
 
 
@@ -100,6 +110,12 @@ def test_unreadable_histories(card: RateCard, tmp_path: Path) -> None:
     binary.write_bytes(b"date,credits\n2026-11-01,\xff\n")
     with pytest.raises(FileError, match="not UTF-8"):
         load_history(binary, card)
+    fifo = tmp_path / "fifo.csv"  # would block the read until something wrote to it
+    os.mkfifo(fifo)
+    with pytest.raises(FileError, match="not a regular file"):
+        load_history(fifo, card)
+    with pytest.raises(FileError, match="not a regular file"):
+        load_history(Path(os.devnull), card)
 
 
 def test_history_days_come_out_in_order(card: RateCard, write: Write) -> None:

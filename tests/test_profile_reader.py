@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from fractions import Fraction
@@ -110,6 +111,19 @@ BAD_PROFILES = [
     pytest.param(HEADER + "offpeak = { output = 20 }\n", "offpeak.output: the off-peak part (20) exceeds the total (10)", id="offpeak-part-too-big"),
     pytest.param(HEADER + "[[days]]\ndate = 'yesterday'\n", "days[0].date: expected a date", id="bad-day"),
     pytest.param(HEADER + 'audio_hours = 1\n', "charged by tokens, not audio duration", id="audio-on-llm"),
+    # Found by fuzzing (issue 10): each hung or ended in an internal error.
+    pytest.param(HEADER.replace("schema_version = 1\n", "schema_version = 1\nhours = [" + "1, " * 23 + "1e999999999]\n"), "hours: 1E+999999999 is absurdly large or small", id="hours-huge-exponent"),
+    pytest.param(HEADER.replace("schema_version = 1\n", "schema_version = 1\nhours = [" + "1, " * 23 + "1e-999999999]\n"), "hours: 1E-999999999 is absurdly large or small", id="hours-tiny-exponent"),
+    pytest.param(HEADER.replace("schema_version = 1\n", "schema_version = 1\nperiod_days = 1e-999999999\n"), "period_days: 1E-999999999 is absurdly large or small", id="period-tiny-exponent"),
+    pytest.param(HEADER.replace("schema_version = 1\n", 'schema_version = 1\noffpeak_share = "1e-999999999%"\n'), "offpeak_share: '1e-999999999%' is absurdly large or small", id="share-tiny-exponent"),
+    pytest.param(HEADER + "cache_miss = { x = 1 }\n", "models[0].cache_miss: expected a number, got a table", id="amount-a-table"),
+    pytest.param(HEADER + "cache_miss = 2026-01-01\n", "models[0].cache_miss: expected a number, got a date (2026-01-01)", id="amount-a-date"),
+    pytest.param(HEADER + "cache_miss = [1]\n", "models[0].cache_miss: expected a number, got an array", id="amount-an-array"),
+    pytest.param(HEADER.replace("schema_version = 1\n", "schema_version = 1\noffpeak_share = { x = 1 }\n"), "offpeak_share: expected a number, got a table", id="share-a-table"),
+    pytest.param(HEADER.replace("schema_version = 1\n", 'schema_version = 1\nper = "day"\nactive_days = 999999999999\n'), "active_days: must be at most 30", id="active-days-over-a-month"),
+    pytest.param(HEADER.replace("schema_version = 1\n", 'schema_version = 1\ntimezone = "America"\nhours = [' + "1, " * 23 + "1]\n"), "timezone: unknown time zone 'America': America is a region", id="zone-a-folder"),
+    pytest.param(HEADER + "[[days]]\ndate = 9999-12-31\n", "days[0].date: 9999-12-31 is outside years 0002-9997", id="day-at-the-calendar-end"),
+    pytest.param("schema_version = 1\nx = " + "[" * 5000 + "]" * 5000 + "\n", "TOML nested too deeply to be a usage profile", id="nested-arrays"),
 ]  # fmt: skip
 
 
@@ -126,3 +140,10 @@ def test_bad_profiles(
     assert message in str(caught.value)
     if isinstance(caught.value, FileError):
         assert str(caught.value).startswith(f"{path}: ")
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path, card: RateCard, now: datetime) -> None:
+    fifo = tmp_path / "usage.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(FileError, match="not a regular file"):
+        load_profile(fifo, card, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -81,6 +82,28 @@ BAD_CARDS = [
     pytest.param(card_with("burn_window_days = 7", "burn_window_days = 7.5"), "defaults.burn_window_days: expected a whole number", id="burn-window-fraction"),
     pytest.param(card_with('from = 2026-06-17T16:00:00Z }', 'from = 2026-06-17 }'), "expected a date-time with an offset", id="forward-date-no-time"),
     pytest.param(card_with('to = "mimo-v2.5-tts", from', 'to = "mimo-v2.5", from'), "is a llm model, mimo-v2-tts is tts", id="forward-kind"),
+    # Found by fuzzing (issue 10): each hung, left the calendar or ended in an internal error.
+    pytest.param(card_with("coefficient = 0.8", "coefficient = 1e-999999999"), "offpeak.coefficient: 1E-999999999 is absurdly large or small", id="coefficient-huge-exponent"),
+    pytest.param(card_with("price_factor_vs_monthly = 0.88", "price_factor_vs_monthly = 1e999999999"), "price_factor_vs_monthly: 1E+999999999 is absurdly large", id="factor-huge-exponent"),
+    pytest.param(card_with("minor_units = 2 ", "minor_units = 999999999 "), "currencies.USD.minor_units: must be at most 8, got 999999999", id="minor-units-huge"),
+    pytest.param(card_with("months = 1 ", "months = 999999999 "), "cycles.monthly.months: must be at most 12", id="months-huge"),
+    pytest.param(card_with("nominal_days = 30 ", "nominal_days = 1000000000000000000000000000000 "), "cycles.monthly.nominal_days: must be at most 366", id="nominal-days-huge"),
+    pytest.param(card_with("expiry_days_before = [2, 0]", "expiry_days_before = [999999999, 0]"), "reminders.expiry_days_before: expected a list of whole days (0 to 366)", id="reminder-days-huge"),
+    pytest.param(card_with("burn_window_days = 7", "burn_window_days = 999999999"), "defaults.burn_window_days: must be at most 366", id="burn-window-huge"),
+    pytest.param(card_with("runs = 10_000 ", "runs = 10_000_000 "), "defaults.runs: must be at most 1000000", id="runs-over-the-limit"),
+    pytest.param(card_with("seed = 20260612 ", "seed = 99999999999999999999999 "), "defaults.seed: must be at most 18446744073709551615", id="seed-huge"),
+    pytest.param(card_with('mutually_exclusive = [["first_purchase", "auto_renew_new_user", "auto_renew_existing_user"]]', "mutually_exclusive = { x = 1 }"), "discount_rules.mutually_exclusive: expected a list of lists of discount names", id="exclusive-table"),
+    pytest.param(card_with('mutually_exclusive = [["first_purchase", "auto_renew_new_user", "auto_renew_existing_user"]]', "mutually_exclusive = [[{ a = 1 }]]"), "discount_rules.mutually_exclusive: expected a list of names, got a table in it", id="exclusive-table-in-a-group"),
+    pytest.param(card_with('mutually_exclusive = [["first_purchase", "auto_renew_new_user", "auto_renew_existing_user"]]', "mutually_exclusive = [[[1, 2]]]"), "expected a list of names, got an array in it", id="exclusive-array-in-a-group"),
+    pytest.param(card_with('mutually_exclusive = [["first_purchase", "auto_renew_new_user", "auto_renew_existing_user"]]', "[[discount_rules.mutually_exclusive]]\nx = 1"), "discount_rules.mutually_exclusive: expected a list of lists", id="exclusive-array-of-tables"),
+    pytest.param(card_with('cycles = ["monthly"] ', "cycles = [{ a = 1 }] "), "discounts.first_purchase.cycles: expected a list of names, got a table in it", id="discount-cycles-table"),
+    pytest.param(card_with('cycles = ["monthly"] ', 'cycles = "monthly" '), "discounts.first_purchase.cycles: expected a list of names, got a string ('monthly')", id="discount-cycles-string"),
+    pytest.param(card_with("at = 2026-05-26T16:00:00Z", "at = 0001-01-01T00:00:00+14:00"), "events[0].at: 0001-01-01T00:00:00+14:00 is outside years 0002-9997", id="event-before-year-1-in-utc"),
+    pytest.param(card_with("at = 2026-05-26T16:00:00Z", "at = 9999-12-31T23:59:59-12:00"), "events[0].at: 9999-12-31T23:59:59-12:00 is outside years 0002-9997", id="event-after-9999-in-utc"),
+    pytest.param(card_with("discontinued_at = 2026-06-29T16:00:00Z", "discontinued_at = 9999-12-31T00:00:00Z"), "discontinued_at: 9999-12-31T00:00:00+00:00 is outside years 0002-9997", id="series-at-the-end"),
+    pytest.param(card_with("schema_version = 1", "schema_version = 1\nx = " + "[" * 5000 + "]" * 5000), "TOML nested too deeply to be a rate card", id="nested-arrays"),
+    pytest.param(card_with("schema_version = 1", "schema_version = 1\nx = " + "{ a = " * 5000 + "1" + " }" * 5000), "TOML nested too deeply to be a rate card", id="nested-tables"),
+    pytest.param(card_with("schema_version = 1", "schema_version = 1\nx = " + "9" * 5000), "TOML value error: Exceeds the limit (4300 digits)", id="integer-of-5000-digits"),
 ]  # fmt: skip
 
 
@@ -107,6 +130,8 @@ def test_toml_syntax_error_gives_its_line(tmp_path: Path) -> None:
         pytest.param(lambda p: None, "no such rate card file", id="missing"),
         pytest.param(lambda p: p.mkdir(), "is a directory", id="directory"),
         pytest.param(lambda p: p.write_bytes(b"\xff\xfe = 1"), "not UTF-8", id="not-utf8"),
+        # A FIFO would block the read until something wrote to it, which may be never.
+        pytest.param(os.mkfifo, r"not a regular file \(a FIFO, device or socket\)", id="fifo"),
     ],
 )
 def test_unreadable_cards(tmp_path: Path, setup: object, message: str) -> None:
@@ -127,3 +152,8 @@ def test_annual_price_off_by_a_cent_is_a_warning_not_an_error(tmp_path: Path) ->
     path.write_text(card_with("USD = 63.36,", "USD = 63.37,"), encoding="utf-8")
     warnings = load_rate_card(path).warnings
     assert warnings == ("Lite annual USD: 63.37 is not 12 × monthly × 0.88 = 63.36",)
+
+
+def test_a_device_is_no_card() -> None:
+    with pytest.raises(FileError, match="not a regular file"):
+        load_rate_card(Path(os.devnull))

@@ -14,6 +14,8 @@ from rich.console import Console
 from conftest import Cli
 from tokenplan_cli.render.burndown import ASCII, UNICODE, chart_rows, plain
 
+EMPTY_HISTORY = str(Path(__file__).parent / "fixtures" / "history" / "empty.csv")
+
 # The example: a Standard plan bought on Nov 1, 63 % used at noon on day 12.
 EXAMPLE = [
     "status",
@@ -245,7 +247,8 @@ BAD_INPUT = [
     pytest.param(["status", "--tier", "Lite", "--start", "2026-11-01", "--used", "-2B", "--now", "2026-11-12"], "--used: -2B is negative", id="status-negative"),
     pytest.param(["status", "--tier", "Lite", "--start", "2026-11-01", "--used", "4.2B", "--now", "2026-11-12"], "--used: 4.2B is more than the plan's 4,100,000,000 credits", id="status-over-quota"),
     pytest.param(["status", "--tier", "Lite", "--start", "2026-11-01", "--used", "1B", "--remaining", "1B", "--now", "2026-11-12"], "--used 1B and --remaining 1B disagree", id="status-disagree"),
-    pytest.param(["status", "--tier", "Lite", "--start", "2026-11-01", "--used", "1B", "--history", "/dev/null", "--now", "2026-11-12"], "no rows", id="status-empty-history"),
+    pytest.param(["status", "--tier", "Lite", "--start", "2026-11-01", "--used", "1B", "--history", EMPTY_HISTORY, "--now", "2026-11-12"], "no rows", id="status-empty-history"),
+    pytest.param(["status", "--tier", "Lite", "--start", "2026-11-01", "--history", "/dev/null", "--now", "2026-11-12"], "/dev/null: not a regular file", id="status-device-history"),
     pytest.param(["status", "--tier", "Lite", "--start", "2026-11-01", "--history", "/nonexistent/h.csv", "--now", "2026-11-12"], "/nonexistent/h.csv: no such history file", id="status-missing-history"),
     pytest.param(["status", "--tier", "Lite", "--start", "2026-11-01", "--used", "1B", "--now", "2026-11-12", "--paid", "9"], "--paid: 9 is more than the list price", id="status-paid-too-much"),
 ]  # fmt: skip

@@ -8,13 +8,47 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.core.errors import BadInputError, describe_value
 
 # Suffixes are case-insensitive; "m" is mega here, never milli (nobody counts milli-tokens).
 _SUFFIXES = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
 _EXAMPLES = "write e.g. 10M, 2.5B, 750k, 1_000_000 or 1e6"
 # Beyond 10^±30 a number is a typo; refusing it early also keeps Fraction(1e999999999) from eating memory.
-_MAX_EXPONENT = 30
+MAX_EXPONENT = 30
+_LARGEST_WHOLE = 10 ** (MAX_EXPONENT + 1)
+
+
+def exact_number(number: int | Decimal | Fraction, *, what: str) -> Fraction:
+    """`number` as an exact `Fraction`, or a one-line error if no real amount could be it.
+
+    A decimal must be finite, and zero or within 10^±30. The check reads the exponent, which a `Decimal`
+    knows at once: `Fraction(Decimal("1e999999999"))` would first build a billion-digit integer, minutes
+    and gigabytes before any limit could refuse it. Every number read from text or a file (flags, cards,
+    profiles, histories, logs) should pass through here.
+
+    >>> exact_number(Decimal("2.5e9"), what="credits")
+    Fraction(2500000000, 1)
+    >>> exact_number(Decimal("1e-999999999"), what="credits")
+    Traceback (most recent call last):
+    ...
+    tokenplan_cli.core.errors.BadInputError: credits: 1E-999999999 is absurdly large or small
+    """
+    if isinstance(number, bool) or not isinstance(number, int | Decimal | Fraction):
+        raise BadInputError(f"{what}: expected a number, got {describe_value(number)}")
+    if isinstance(number, Decimal):
+        return _bounded(number, str(number), what)
+    if isinstance(number, int) and not -_LARGEST_WHOLE < number < _LARGEST_WHOLE:
+        raise BadInputError(f"{what}: a number of more than {MAX_EXPONENT + 1} digits is absurdly large")
+    return Fraction(number)
+
+
+def _bounded(number: Decimal, shown: str, what: str) -> Fraction:
+    """A finite `number` within 10^±MAX_EXPONENT (or zero) as a Fraction; `shown` is how to quote it."""
+    if not number.is_finite():
+        raise BadInputError(f"{what}: {shown} is not a finite number")
+    if number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        raise BadInputError(f"{what}: {shown} is absurdly large or small")
+    return Fraction(number)
 
 
 def parse_amount(
@@ -29,27 +63,12 @@ def parse_amount(
     >>> parse_amount("1,000,000") == parse_amount("1e6") == parse_amount("1_000_000") == 10**6
     True
     """
-    if isinstance(text, bool):
-        raise BadInputError(f"{what}: expected a number, got {text!r}")
-    if isinstance(text, int | Decimal | Fraction):
-        value = _exact(text, what)
-    else:
-        value = _parse_text(text, what)
+    value = _parse_text(text, what) if isinstance(text, str) else exact_number(text, what=what)
     if value < 0:
         raise BadInputError(f"{what}: {text} is negative")
     if limit is not None and value > limit:
         raise BadInputError(f"{what}: {text} is more than the limit of {int(limit):,} (a typo?)")
     return value
-
-
-def _exact(number: int | Decimal | Fraction, what: str) -> Fraction:
-    if isinstance(number, Decimal) and not number.is_finite():
-        raise BadInputError(f"{what}: {number} is not a finite number")
-    # A decimal read from a file (TOML, JSON) is held to the same bound as typed text: Fraction(1e99999999)
-    # would build a hundred-million-digit integer before any limit could refuse it.
-    if isinstance(number, Decimal) and number and not -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT:
-        raise BadInputError(f"{what}: {number} is absurdly large or small")
-    return Fraction(number)
 
 
 def _parse_text(text: str, what: str) -> Fraction:
@@ -66,11 +85,7 @@ def _parse_text(text: str, what: str) -> Fraction:
         number = Decimal(body)
     except InvalidOperation:
         raise BadInputError(f"{what}: {text!r} is not a number ({_EXAMPLES})") from None
-    if not number.is_finite():
-        raise BadInputError(f"{what}: {text!r} is not a finite number")
-    if number and not -_MAX_EXPONENT <= number.adjusted() <= _MAX_EXPONENT:
-        raise BadInputError(f"{what}: {text!r} is absurdly large or small")
-    return Fraction(number) * factor
+    return _bounded(number, repr(text), what) * factor
 
 
 def _without_thousands_commas(body: str, text: str, what: str) -> str:
@@ -124,9 +139,7 @@ def _parse_plain(body: str, original: str, what: str) -> Fraction:
         number = Decimal(body.strip().replace("_", ""))
     except InvalidOperation as exc:
         raise BadInputError(f"{what}: {original!r} is not a percentage (write e.g. 30%)") from exc
-    if not number.is_finite():
-        raise BadInputError(f"{what}: {original!r} is not a finite number")
-    return Fraction(number)
+    return _bounded(number, repr(original), what)
 
 
 def parse_money(text: str | int | Decimal, *, what: str = "amount") -> Fraction:
@@ -134,7 +147,7 @@ def parse_money(text: str | int | Decimal, *, what: str = "amount") -> Fraction:
     if isinstance(text, str):
         value = _parse_plain(text.replace(",", ""), text, what)
     else:
-        value = _exact(text, what)
+        value = exact_number(text, what=what)
     if value < 0:
         raise BadInputError(f"{what}: {text} is negative")
     return value

@@ -7,6 +7,14 @@ from fractions import Fraction
 
 from tokenplan_cli.core.errors import BadInputError
 
+# The instants tokenplan plans in. Python's calendar holds years 1 to 9999; an instant near either end
+# could be neither shown in a zone 14 hours away nor carry a plan's expiry, its reminders and a renewal
+# chained after it (two years and a day further at most: a card's cycle is at most 12 months) without
+# leaving it. Every instant read from a flag or a file is held to this span, before any arithmetic.
+EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
+LATEST = datetime(9997, 12, 31, 23, 59, 59, tzinfo=UTC)
+CALENDAR = f"years {EARLIEST.year:04d}-{LATEST.year}, the span tokenplan plans in"
+
 
 def parse_instant(text: str, *, what: str = "date") -> datetime:
     """An aware UTC datetime. A bare date means 00:00 UTC that day; a time without offset is UTC.
@@ -15,19 +23,40 @@ def parse_instant(text: str, *, what: str = "date") -> datetime:
     datetime.datetime(2026, 6, 30, 0, 0, tzinfo=datetime.timezone.utc)
     >>> parse_instant("2026-06-30T08:00+08:00")
     datetime.datetime(2026, 6, 30, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> try:
+    ...     parse_instant("9999-12-30", what="--start")
+    ... except BadInputError as exc:
+    ...     print(exc)
+    --start: '9999-12-30' is outside years 0002-9997, the span tokenplan plans in
     """
     cleaned = text.strip()
     try:
         if len(cleaned) == 10:
-            return datetime.combine(date.fromisoformat(cleaned), time(), UTC)
-        parsed = datetime.fromisoformat(cleaned)
+            parsed = datetime.combine(date.fromisoformat(cleaned), time(), UTC)
+        else:
+            parsed = datetime.fromisoformat(cleaned)
     except ValueError as exc:
         detail = str(exc)
         reason = "expected YYYY-MM-DD or an ISO 8601 date-time" if "isoformat" in detail else detail
         raise BadInputError(f"{what}: {text!r} is not a valid date ({reason})") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    utc = in_utc(parsed)
+    if utc is None:
+        raise BadInputError(f"{what}: {text!r} is outside {CALENDAR}")
+    return utc
+
+
+def in_utc(instant: datetime) -> datetime | None:
+    """An aware `instant` in UTC if it lies between EARLIEST and LATEST there, else None.
+
+    (0001-01-01T00:00+14:00 is in year 0 in UTC: Python cannot even hold it.)
+    """
+    try:
+        utc = instant.astimezone(UTC)
+    except OverflowError:
+        return None
+    return utc if EARLIEST <= utc <= LATEST else None
 
 
 def utc_text(instant: datetime) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from datetime import date, datetime, time
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -53,3 +55,21 @@ def did_you_mean(name: str, known: Iterable[str]) -> str | None:
     by_folded = {k.casefold(): k for k in known}
     matches = difflib.get_close_matches(name.casefold(), list(by_folded), n=3, cutoff=0.6)
     return " or ".join(repr(by_folded[m]) for m in matches) or None
+
+
+def describe_value(value: Any) -> str:
+    """What a value read from a file is, for a message: `a table`, `a string ('six')`, `date 2026-01-01`."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if value is None:
+        return "nothing"
+    if isinstance(value, date | time):  # TOML's dates and times (a datetime is a date)
+        kind = "date-time" if isinstance(value, datetime) else type(value).__name__
+        return f"a {kind} ({value.isoformat()})"
+    return f"{type(value).__name__} {value!r}"

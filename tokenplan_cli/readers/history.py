@@ -18,6 +18,7 @@ is wrong.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
@@ -34,7 +35,7 @@ from tokenplan_cli.core.errors import BadInputError, TokenplanError, did_you_mea
 from tokenplan_cli.core.lifecycle import rule_changes
 from tokenplan_cli.core.ratecard import SECONDS_PER_HOUR, RateCard
 from tokenplan_cli.core.usage import QUANTITY_NAMES, WINDOWS, Quantities, Usage, UsageLine
-from tokenplan_cli.readers.tomlfields import FileError, file_errors
+from tokenplan_cli.readers.files import FileError, file_errors, open_regular
 
 WHAT = "history"
 ZERO = Fraction(0)
@@ -80,7 +81,7 @@ def _day_credits(part: Part, credits: Fraction) -> DayCredits:
 
 
 def _rows(path: Path) -> Iterator[tuple[int, Mapping[str, Any]]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with io.TextIOWrapper(open_regular(path, WHAT), encoding="utf-8", newline="") as handle:
         first = handle.read(1)
         handle.seek(0)
         if path.suffix.lower() in JSON_SUFFIXES or (path.suffix.lower() != ".csv" and first == "{"):
@@ -97,6 +98,8 @@ def _json_rows(handle: Any, path: Path) -> Iterator[tuple[int, Mapping[str, Any]
             row = json.loads(text, parse_float=Decimal)
         except ValueError:
             raise FileError(f"{path}: line {number}: not a JSON object") from None
+        except RecursionError:  # a value nested many thousands deep: no row of a history is
+            raise FileError(f"{path}: line {number}: JSON nested too deeply to be a row") from None
         if not isinstance(row, dict):
             raise FileError(f"{path}: line {number}: not a JSON object")
         yield number, row
@@ -120,7 +123,7 @@ def _priced(
             raise BadInputError(f"unknown column {key!r}" + (f"; did you mean {hint}?" if hint else ""))
     if "date" not in row:
         raise BadInputError("no date")
-    text = str(row["date"])
+    text = _text(row, "date")
     instant = parse_instant(text, what="date")
     parts = day_parts(instant.date(), changes)
     if not _is_bare_date(text):  # one instant: the part holding it, priced at it
@@ -154,18 +157,31 @@ def _row_credits(row: Mapping[str, Any], card: RateCard, at: datetime, share: Fr
         return _amount(row["credits"], "credits", card) * share
     if "model" not in row:
         raise BadInputError("no credits, and no model for tokens")
-    window = row.get("window", "peak")
+    window = _text(row, "window") if "window" in row else "peak"
     if window not in WINDOWS:
         raise BadInputError(f"window: expected {' or '.join(WINDOWS)}, got {window!r}")
     if "audio_hours" in amounts:
         amounts["audio_seconds"] = (
             amounts.get("audio_seconds", Fraction(0)) + amounts.pop("audio_hours") * SECONDS_PER_HOUR
         )
-    line = UsageLine(str(row["model"]), window, Quantities(**amounts))
+    line = UsageLine(_text(row, "model"), window, Quantities(**amounts))
     return compute_credits(Usage.of([line]), card, at).total
 
 
 def _amount(value: Any, key: str, card: RateCard) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise BadInputError(f"{key}: expected a number, got {json.dumps(value)}")
+        raise BadInputError(f"{key}: expected a number, got {_as_json(value)}")
     return parse_amount(value, what=key, limit=card.limits.max_amount)
+
+
+def _text(row: Mapping[str, Any], key: str) -> str:
+    """The text at `key` of a row (a CSV cell always is; a JSON value may be anything)."""
+    value = row[key]
+    if not isinstance(value, str):
+        raise BadInputError(f"{key}: expected a string, got {_as_json(value)}")
+    return value
+
+
+def _as_json(value: Any) -> str:
+    """A value of a JSON row as it was written (a number read as a Decimal, too)."""
+    return str(value) if isinstance(value, Decimal) else json.dumps(value, default=str)

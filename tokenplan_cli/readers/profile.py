@@ -48,7 +48,7 @@ def parse_profile(document: dict[str, Any], source: str, card: RateCard, as_of: 
     version = root.raw("schema_version", required=True)
     if version != SCHEMA_VERSION:
         root.fail("schema_version", f"this tokenplan reads version {SCHEMA_VERSION}, got {version!r}")
-    period = _period(root)
+    period = _period(root, card.cycles["monthly"].nominal_days)
     zone_name = root.string("timezone", "UTC")
     hours_utc, share = _hours_and_share(root, zone_name, card, as_of)
     usage = _usage(root.tables("models", required=True), card, share)
@@ -74,7 +74,7 @@ def parse_profile(document: dict[str, Any], source: str, card: RateCard, as_of: 
     return profile
 
 
-def _period(root: Table) -> Period:
+def _period(root: Table, month_days: int) -> Period:
     if root.has("period_days"):
         if root.has("per"):
             root.fail("per", "give either per or period_days, not both")
@@ -83,7 +83,8 @@ def _period(root: Table) -> Period:
     per = root.string("per", "month")
     if per not in PERIODS:
         root.fail("per", f"expected one of {', '.join(PERIODS)}, got {per!r}")
-    active = root.integer("active_days", minimum=1) if root.has("active_days") else None
+    # As --days: a month has at most as many active days as the card's month is long.
+    active = root.integer("active_days", minimum=1, maximum=month_days) if root.has("active_days") else None
     if active is not None and per != "day":
         root.fail("active_days", 'active days only apply to amounts per "day"')
     return Period(per, active_days=active)  # type: ignore[arg-type]

@@ -40,6 +40,12 @@ from tokenplan_cli.readers.tomlfields import FileError, Table, load_toml
 
 SCHEMA_VERSION = 1
 MODEL_KINDS = ("llm", "asr", "tts")
+# Bounds of the card's whole numbers. Each drives work or dates (10**minor_units in every rounding, a
+# cycle's months in every expiry), so an absurd one would hang or leave the calendar instead of failing.
+MAX_MINOR_UNITS = 8  # no currency has more than 4
+MAX_CYCLE_MONTHS = 12  # core/dates.py keeps a year of room at each end of the calendar for one cycle
+MAX_CYCLE_DAYS = 366
+MAX_SEED = 2**64 - 1  # numpy's generators take 64 bits (core/simulation.py checks --seed the same way)
 
 
 def load_rate_card(path: Path | None = None) -> RateCard:
@@ -62,6 +68,7 @@ def parse_rate_card(document: dict[str, Any], source: str) -> RateCard:
     rules.finish()
     series = _series(root.table("series"))
     models = _models(root.table("models"), series)
+    limits = _limits(root.table("limits"))
     card = RateCard(
         name=root.string("name", "rate card"),
         source=source,
@@ -79,8 +86,8 @@ def parse_rate_card(document: dict[str, Any], source: str) -> RateCard:
         models=models,
         series=series,
         events=tuple(_event(t) for t in root.tables("events")),
-        defaults=_defaults(root.table("defaults"), currencies, models),
-        limits=_limits(root.table("limits")),
+        defaults=_defaults(root.table("defaults"), currencies, models, limits),
+        limits=limits,
         compensation=_compensation(root.table("compensation", required=False), currencies),
     )
     root.finish()
@@ -93,7 +100,9 @@ def _currencies(table: Table) -> dict[str, Currency]:
         if not (len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
             table.fail(code, "a currency code is three capital letters (USD, CNY)")
         currencies[code] = Currency(
-            code, entry.integer("minor_units", minimum=0), entry.string("symbol", code)
+            code,
+            entry.integer("minor_units", minimum=0, maximum=MAX_MINOR_UNITS),
+            entry.string("symbol", code),
         )
         entry.finish()
     if not currencies:
@@ -108,7 +117,9 @@ def _cycles(table: Table) -> tuple[dict[str, CycleRule], Fraction]:
     for name in CYCLES:
         entry = table.table(name)
         cycles[name] = CycleRule(
-            name, entry.integer("months", minimum=1), entry.integer("nominal_days", minimum=1)
+            name,
+            entry.integer("months", minimum=1, maximum=MAX_CYCLE_MONTHS),
+            entry.integer("nominal_days", minimum=1, maximum=MAX_CYCLE_DAYS),
         )
         entry.raw("pool")  # documentation only: an annual plan has one pool for the whole year
         if name == "annual":
@@ -148,8 +159,8 @@ def _discounts(table: Table, cycles: dict[str, CycleRule]) -> dict[str, Discount
     discounts = {}
     for name, entry in table.subtables():
         multiplier = entry.number("multiplier", positive=True, at_most=Fraction(1))
-        applies = entry.raw("cycles", list(cycles))
-        if not isinstance(applies, list) or not all(c in cycles for c in applies):
+        applies = entry.strings("cycles", list(cycles))
+        if not all(c in cycles for c in applies):
             entry.fail("cycles", f"expected a list of cycles among {', '.join(cycles)}, got {applies!r}")
         discounts[name] = Discount(
             name=name,
@@ -167,7 +178,7 @@ def _exclusive_groups(rules: Table, discounts: dict[str, Discount]) -> tuple[tup
     if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
         rules.fail("mutually_exclusive", "expected a list of lists of discount names")
     for group in groups:
-        for name in group:
+        for name in rules.check_strings("mutually_exclusive", group):
             if name not in discounts:
                 rules.fail("mutually_exclusive", f"unknown discount {name!r}")
     return tuple(tuple(g) for g in groups)
@@ -215,9 +226,11 @@ def _reminders(table: Table) -> Reminders:
         table.fail("usage_thresholds", "thresholds must rise and not repeat")
     days = table.raw("expiry_days_before", [])
     if not isinstance(days, list) or not all(
-        isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in days
+        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= MAX_CYCLE_DAYS for d in days
     ):
-        table.fail("expiry_days_before", f"expected a list of whole days (0 or more), got {days!r}")
+        table.fail(
+            "expiry_days_before", f"expected a list of whole days (0 to {MAX_CYCLE_DAYS}), got {days!r}"
+        )
     table.finish()
     return Reminders(shares, tuple(sorted(days, reverse=True)))
 
@@ -341,14 +354,20 @@ def _event(table: Table) -> Event:
     return event
 
 
-def _defaults(table: Table, currencies: dict[str, Currency], models: dict[str, Model]) -> Defaults:
+def _defaults(
+    table: Table, currencies: dict[str, Currency], models: dict[str, Model], limits: Limits
+) -> Defaults:
     currency = table.string("currency")
     if currency not in currencies:
         table.fail("currency", f"{currency!r} is not among [currencies] ({', '.join(currencies)})")
     headroom = table.number("headroom")
     if headroom >= 1:
         table.fail("headroom", "must be below 1 (a share of the quota)")
-    window = table.integer("burn_window_days", minimum=1) if table.has("burn_window_days") else None
+    window = (
+        table.integer("burn_window_days", minimum=1, maximum=MAX_CYCLE_DAYS)
+        if table.has("burn_window_days")
+        else None
+    )
     unmapped = table.string("unmapped_model", "")
     if unmapped and (unmapped not in models or models[unmapped].kind != "llm"):
         llms = [name for name, model in models.items() if model.kind == "llm"]
@@ -365,8 +384,8 @@ def _defaults(table: Table, currencies: dict[str, Currency], models: dict[str, M
         headroom,
         table.string("timezone", "UTC"),
         risk=risk,
-        runs=table.integer("runs", minimum=1),
-        seed=table.integer("seed", minimum=0),
+        runs=table.integer("runs", minimum=1, maximum=limits.max_runs),
+        seed=table.integer("seed", minimum=0, maximum=MAX_SEED),
         burn_window_days=window,
         unmapped_model=unmapped,
     )

@@ -9,46 +9,39 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from tokenplan_cli.core.amounts import exact_number
+from tokenplan_cli.core.dates import CALENDAR, EARLIEST, LATEST, in_utc
 from tokenplan_cli.core.errors import BadInputError, did_you_mean
+from tokenplan_cli.core.errors import describe_value as _type_name
+from tokenplan_cli.readers.files import FileError, file_errors, read_regular
 
-
-class FileError(BadInputError):
-    """A file that cannot be used; the message starts with its path."""
+__all__ = ["FileError", "Table", "file_errors", "load_toml", "parse_toml"]
 
 
 def load_toml(path: Path, what: str) -> dict[str, Any]:
     """Parse the TOML file at `path` with exact decimals, or raise a one-line `FileError`."""
+    return parse_toml(read_regular(path, what), path, what)
+
+
+def parse_toml(data: bytes, path: Path, what: str) -> dict[str, Any]:
+    """Parse the bytes of the TOML file at `path` with exact decimals, or raise a one-line `FileError`."""
     with file_errors(path, what):
+        text = data.decode("utf-8")
         try:
-            with path.open("rb") as handle:
-                parsed: dict[str, Any] = tomllib.load(handle, parse_float=Decimal)
-                return parsed
+            parsed: dict[str, Any] = tomllib.loads(text, parse_float=Decimal)
+            return parsed
         except tomllib.TOMLDecodeError as exc:
             raise FileError(f"{path}: TOML syntax error: {exc}") from None
-
-
-@contextmanager
-def file_errors(path: Path, what: str) -> Iterator[None]:
-    """Turn the ways reading `path` can fail into a one-line `FileError` naming it."""
-    try:
-        yield
-    except FileNotFoundError:
-        raise FileError(f"{path}: no such {what} file") from None
-    except IsADirectoryError:
-        raise FileError(f"{path}: is a directory, not a {what} file") from None
-    except PermissionError:
-        raise FileError(f"{path}: permission denied") from None
-    except UnicodeDecodeError:
-        raise FileError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise FileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        except RecursionError:  # arrays or inline tables nested a thousand deep
+            raise FileError(f"{path}: TOML nested too deeply to be a {what}") from None
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            raise FileError(f"{path}: TOML value error: {exc}") from None
 
 
 class Table:
@@ -116,6 +109,18 @@ class Table:
             self.fail(key, f"expected a string, got {_type_name(value)}")
         return value
 
+    def strings(self, key: str, default: list[str]) -> list[str]:
+        """A list of names at `key` (`["monthly", "annual"]`)."""
+        return self.check_strings(key, self.raw(key, default))
+
+    def check_strings(self, key: str, value: Any) -> list[str]:
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list of names, got {_type_name(value)}")
+        for item in value:
+            if not isinstance(item, str):
+                self.fail(key, f"expected a list of names, got {_type_name(item)} in it")
+        return value
+
     def optional_string(self, key: str) -> str | None:
         value = self.raw(key)
         if value is not None and not isinstance(value, str):
@@ -128,12 +133,17 @@ class Table:
             self.fail(key, f"expected true or false, got {_type_name(value)}")
         return value
 
-    def integer(self, key: str, *, minimum: int | None = None, default: int | None = None) -> int:
+    def integer(
+        self, key: str, *, minimum: int | None = None, maximum: int | None = None, default: int | None = None
+    ) -> int:
+        """A whole number at `key`; `maximum` keeps a count that drives work or dates within reason."""
         value = self.raw(key, default, required=default is None)
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(key, f"expected a whole number, got {_type_name(value)}")
         if minimum is not None and value < minimum:
             self.fail(key, f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            self.fail(key, f"must be at most {maximum}, got {value}")
         return int(value)
 
     def number(
@@ -151,16 +161,15 @@ class Table:
     def check_number(
         self, key: str, value: Any, *, positive: bool = False, at_most: Fraction | None = None
     ) -> Fraction:
-        if isinstance(value, Fraction):
-            number = value
-        elif isinstance(value, bool) or not isinstance(value, int | Decimal):
+        if isinstance(value, bool) or not isinstance(value, int | Decimal | Fraction):
             self.fail(key, f"expected a number, got {_type_name(value)}")
-            raise AssertionError  # unreachable: fail() raises
-        elif isinstance(value, Decimal) and not value.is_finite():
+        if isinstance(value, Decimal) and not value.is_finite():
             self.fail(key, f"expected a finite number, got {value}")
-            raise AssertionError
-        else:
-            number = Fraction(value)
+        try:
+            number = exact_number(value, what=key)
+        except BadInputError as exc:
+            self.fail(key, exc.message.removeprefix(f"{key}: "))
+            raise AssertionError from None  # unreachable: fail() raises
         if number < 0:
             self.fail(key, f"must not be negative, got {value}")
         if positive and number == 0:
@@ -176,12 +185,18 @@ class Table:
             return None
         if not isinstance(value, datetime) or value.tzinfo is None:
             self.fail(key, f"expected a date-time with an offset (e.g. 2026-06-29T16:00:00Z), got {value!r}")
-        return value.astimezone(UTC)
+        utc = in_utc(value)
+        if utc is None:
+            self.fail(key, f"{value.isoformat()} is outside {CALENDAR}")
+            raise AssertionError  # unreachable: fail() raises
+        return utc
 
     def day(self, key: str) -> date:
         value = self.raw(key, required=True)
         if isinstance(value, datetime) or not isinstance(value, date):
             self.fail(key, f"expected a date (e.g. 2026-10-01), got {value!r}")
+        if not EARLIEST.date() <= value <= LATEST.date():
+            self.fail(key, f"{value.isoformat()} is outside {CALENDAR}")
         return value
 
     def finish(self) -> None:
@@ -191,17 +206,3 @@ class Table:
                 hint = did_you_mean(key, self.seen)
                 suggestion = f"; did you mean {hint}?" if hint else ""
                 self.fail(key, f"unknown key{suggestion}")
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, str):
-        return f"a string ({value!r})"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    if value is None:
-        return "nothing"
-    return f"{type(value).__name__} {value!r}"
