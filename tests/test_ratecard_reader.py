@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -157,3 +158,27 @@ def test_annual_price_off_by_a_cent_is_a_warning_not_an_error(tmp_path: Path) ->
 def test_a_device_is_no_card() -> None:
     with pytest.raises(FileError, match="not a regular file"):
         load_rate_card(Path(os.devnull))
+
+
+def test_a_card_of_thousands_of_tiers_is_checked_in_linear_time() -> None:
+    # Counted in Python function calls, not timed: a check of each tier against every other one
+    # (quadratic) makes twice the tiers cost about four times the calls, a linear one about twice.
+    document = tomllib.loads(BUILTIN, parse_float=Decimal)
+    tier = document["tiers"][0]
+
+    def calls(count: int) -> int:
+        many = {**document, "tiers": [{**tier, "name": f"T{i}"} for i in range(count)]}
+        made = 0
+
+        def count_call(frame: object, event: str, arg: object) -> None:
+            nonlocal made
+            made += event == "call"
+
+        sys.setprofile(count_call)
+        try:
+            parse_rate_card(many, "many.toml")
+        finally:
+            sys.setprofile(None)
+        return made
+
+    assert calls(1200) < 2.2 * calls(600)

@@ -131,10 +131,12 @@ def _cycles(table: Table) -> tuple[dict[str, CycleRule], Fraction]:
 
 def _tiers(root: Table, currencies: dict[str, Currency], cycles: dict[str, CycleRule]) -> tuple[Tier, ...]:
     tiers: list[Tier] = []
+    names: set[str] = set()  # casefolded: a set keeps a card of thousands of tiers linear to check
     for rank, entry in enumerate(root.tables("tiers", required=True)):
         name = entry.string("name")
-        if any(t.name.casefold() == name.casefold() for t in tiers):
+        if name.casefold() in names:
             entry.fail("name", f"tier {name!r} is defined twice")
+        names.add(name.casefold())
         entry.where = f"tiers.{name}"
         terms = {cycle: _plan_terms(entry.table(cycle), currencies) for cycle in cycles}
         entry.finish()
