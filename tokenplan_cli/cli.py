@@ -153,9 +153,18 @@ class TokenplanGroup(TyperGroup):
             lambda: super(TokenplanGroup, self).main(
                 args=argv, prog_name=prog_name or "tokenplan", standalone_mode=False, **extra
             ),
-            wants_json="--json" in argv,
+            wants_json=wants_json(argv),
         )
         sys.exit(code)
+
+
+def wants_json(argv: Sequence[str]) -> bool:
+    """Whether the call asks for JSON (`--json`, `--format json`), so an error is a JSON document too."""
+    return (
+        "--json" in argv
+        or "--format=json" in argv
+        or any(a == "--format" and b.strip().lower() == "json" for a, b in zip(argv, argv[1:], strict=False))
+    )
 
 
 def run_guarded(invoke: Any, *, wants_json: bool) -> int:

@@ -7,15 +7,14 @@ import typer
 from tokenplan_cli.commands.common import (
     AsOfOption,
     CurrencyOption,
-    JsonOption,
     RatesOption,
     command_app,
     load_card,
-    output_format,
     resolve_as_of,
     resolve_currency,
 )
 from tokenplan_cli.commands.groups import option_group
+from tokenplan_cli.commands.output_options import AS_GIVEN, OutputRequest, report_output
 from tokenplan_cli.commands.simulation_options import (
     RunsOption,
     SeedOption,
@@ -40,6 +39,7 @@ app = command_app()
 
 @app.command()
 @option_group("usage", USAGE_OPTIONS)
+@option_group("output", report_output(csv=False))
 def check(
     *,
     tier: Annotated[str, typer.Option("--tier", help="The plan's tier (Lite, Standard, Pro, Max).")],
@@ -63,13 +63,13 @@ def check(
     currency: CurrencyOption = None,
     as_of: AsOfOption = None,
     rates: RatesOption = None,
-    json_output: JsonOption = False,
+    output: OutputRequest = AS_GIVEN,
 ) -> int:
     """Check a usage against limits for one plan: exit 0 within them, 1 when one is broken, 2 on bad input."""
     from tokenplan_cli.core.check import CheckLimits, check_plan
     from tokenplan_cli.views.check import check_document
 
-    fmt = output_format(json_output)
+    fmt, saves = output.fmt, output.saves()
     card = load_card(rates)
     instant = resolve_as_of(as_of)
     limits = CheckLimits(
@@ -94,5 +94,5 @@ def check(
             settings=settings,
             kernel=kernel,
         )
-    emit(check_document(result), fmt, human="check")
+    emit(check_document(result), fmt, human="check", saves=saves, force=output.force)
     return ExitCode.OK if result.ok else ExitCode.CHECK_FAILED

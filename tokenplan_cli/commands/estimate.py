@@ -6,18 +6,16 @@ import typer
 
 from tokenplan_cli.commands.common import (
     AsOfOption,
-    CsvOption,
     CurrencyOption,
-    JsonOption,
     RatesOption,
     command_app,
     headroom_or_default,
     load_card,
-    output_format,
     resolve_as_of,
     resolve_currency,
 )
 from tokenplan_cli.commands.groups import option_group
+from tokenplan_cli.commands.output_options import AS_GIVEN, OutputRequest, report_output
 from tokenplan_cli.commands.usage_options import (
     USAGE_OPTIONS,
     UsageRequest,
@@ -39,17 +37,17 @@ HeadroomOption = Annotated[
 
 @app.command()
 @option_group("usage", USAGE_OPTIONS)
+@option_group("output", report_output(csv=True))
 def estimate(
     usage: UsageRequest,
     headroom: HeadroomOption = None,
     currency: CurrencyOption = None,
     as_of: AsOfOption = None,
     rates: RatesOption = None,
-    json_output: JsonOption = False,
-    csv_output: CsvOption = False,
+    output: OutputRequest = AS_GIVEN,
 ) -> None:
     """Price a usage in credits and show which tier and cycle carries it, cheapest first."""
-    fmt = output_format(json_output, csv_output)
+    fmt, saves = output.fmt, output.saves()
     card = load_card(rates)
     instant = resolve_as_of(as_of)
     progress = fmt is OutputFormat.HUMAN
@@ -60,4 +58,6 @@ def estimate(
         currency=resolve_currency(card, currency),
         headroom=headroom_or_default(card, headroom),
     )
-    emit(estimate_document(result), fmt, human="estimate", csv_rows=plan_rows)
+    emit(
+        estimate_document(result), fmt, human="estimate", csv_rows=plan_rows, saves=saves, force=output.force
+    )

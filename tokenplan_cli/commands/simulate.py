@@ -1,6 +1,5 @@
 """`tokenplan simulate`: every plan against many simulated billing cycles, the plan to buy at a risk."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -8,15 +7,14 @@ import typer
 from tokenplan_cli.commands.common import (
     AsOfOption,
     CurrencyOption,
-    JsonOption,
     RatesOption,
     command_app,
     load_card,
-    output_format,
     resolve_as_of,
     resolve_currency,
 )
 from tokenplan_cli.commands.groups import option_group
+from tokenplan_cli.commands.output_options import AS_GIVEN, OutputRequest, report_output
 from tokenplan_cli.commands.simulation_options import (
     RiskOption,
     RunsOption,
@@ -43,6 +41,7 @@ app = command_app()
 
 @app.command()
 @option_group("usage", USAGE_OPTIONS)
+@option_group("output", report_output(csv=False))
 def simulate(
     usage: UsageRequest,
     spread: SpreadOption = None,
@@ -65,17 +64,13 @@ def simulate(
     active_days: Annotated[
         int | None, typer.Option("--active-days", help="What if you used it this many days a month?")
     ] = None,
-    svg: Annotated[Path | None, typer.Option("--svg", help="Also save what is shown as SVG.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Also save what is shown as HTML.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the --svg/--html files.")] = False,
     currency: CurrencyOption = None,
     as_of: AsOfOption = None,
     rates: RatesOption = None,
-    json_output: JsonOption = False,
+    output: OutputRequest = AS_GIVEN,
 ) -> None:
     """Simulate billing cycles day by day: each plan's risk of running out, and the cheapest safe plan."""
-    fmt = output_format(json_output)
-    saves = _saves(fmt, svg, html, force)
+    fmt, saves = output.fmt, output.saves()
     card = load_card(rates)
     instant = resolve_as_of(as_of)
     settings = simulation_settings(card, runs=runs, seed=seed, risk=risk, spread=spread)
@@ -107,18 +102,4 @@ def simulate(
             progress=progress,
             kernel=kernel,
         )
-    emit(simulate_document(result), fmt, human="simulate", saves=saves, force=force)
-
-
-def _saves(fmt: OutputFormat, svg: Path | None, html: Path | None, force: bool) -> dict[str, Path]:
-    """The files to keep the picture in, checked before any work is done."""
-    from tokenplan_cli.core.errors import BadInputError
-    from tokenplan_cli.writers.files import ensure_writable
-
-    saves = {kind: path for kind, path in (("svg", svg), ("html", html)) if path is not None}
-    if saves and fmt is not OutputFormat.HUMAN:
-        raise BadInputError("--svg and --html save what a person is shown; drop --json")
-    targets = [ensure_writable(path, force=force) for path in saves.values()]
-    if len(set(targets)) < len(targets):
-        raise BadInputError("--svg and --html name the same file: give each its own")
-    return saves
+    emit(simulate_document(result), fmt, human="simulate", saves=saves, force=output.force)

@@ -11,7 +11,6 @@ import typer
 
 from tokenplan_cli.commands.common import (
     CurrencyOption,
-    JsonOption,
     NowOption,
     PaidOption,
     RatesOption,
@@ -21,13 +20,13 @@ from tokenplan_cli.commands.common import (
     UsedOption,
     command_app,
     load_card,
-    output_format,
     resolve_currency,
     resolve_now,
     resolve_zone,
 )
 from tokenplan_cli.commands.groups import Group, option_group
 from tokenplan_cli.commands.logsource import LOG_OPTIONS, LogRequest
+from tokenplan_cli.commands.output_options import AS_GIVEN, OutputRequest, report_output
 from tokenplan_cli.core.dates import parse_instant
 from tokenplan_cli.core.errors import ExitCode
 from tokenplan_cli.render import OutputFormat, emit
@@ -43,6 +42,7 @@ STATUS_LOG_OPTIONS = Group(
 
 @app.command()
 @option_group("logs", STATUS_LOG_OPTIONS)
+@option_group("output", report_output(csv=False))
 def status(
     logs: LogRequest,
     tier: Annotated[
@@ -74,20 +74,26 @@ def status(
         bool, typer.Option("--check", help="Exit 1 when the credits run out before the plan expires.")
     ] = False,
     rates: RatesOption = None,
-    json_output: JsonOption = False,
+    output: OutputRequest = AS_GIVEN,
 ) -> None:
     """Credits used and left, the burn rate, the run-out day against the expiry, reminders: from your
     tools' logs since the cycle started (or --used, --remaining, --history)."""
     from tokenplan_cli.app.status import PlanGiven, UseGiven, plan_status
     from tokenplan_cli.views.held_status import held_status_document
 
-    fmt = output_format(json_output)
+    fmt, saves = output.fmt, output.saves()
     card = load_card(rates)
     report = plan_status(
         card, resolve_now(now), resolve_currency(card, currency),
         plan=PlanGiven(tier, None if start is None else parse_instant(start, what="--start"), cycle),
         use=UseGiven(used, remaining, history), paid=paid, logs=logs, progress=fmt is OutputFormat.HUMAN,
     )  # fmt: skip
-    emit(held_status_document(report, resolve_zone(card, tz)), fmt, human="status")
+    emit(
+        held_status_document(report, resolve_zone(card, tz)),
+        fmt,
+        human="status",
+        saves=saves,
+        force=output.force,
+    )
     if check and report.status.stops_early:
         raise typer.Exit(ExitCode.CHECK_FAILED)

@@ -7,7 +7,6 @@ import typer
 
 from tokenplan_cli.commands.common import (
     AsOfOption,
-    CsvOption,
     JsonOption,
     RatesOption,
     command_app,
@@ -17,6 +16,7 @@ from tokenplan_cli.commands.common import (
 )
 from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.commands.logsource import LOG_OPTIONS, LogRequest, no_usage_found, read_logs
+from tokenplan_cli.commands.output_options import AS_GIVEN, OutputRequest, report_output
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.render import OutputFormat, emit
 from tokenplan_cli.writers.files import STDOUT
@@ -26,6 +26,7 @@ app = command_app(no_args_is_help=True, help="Real usage, read from your AI codi
 
 @app.command()
 @option_group("request", LOG_OPTIONS)
+@option_group("output", report_output(csv=True))
 def report(
     request: LogRequest,
     by: Annotated[
@@ -33,14 +34,13 @@ def report(
     ] = "day",
     as_of: AsOfOption = None,
     rates: RatesOption = None,
-    json_output: JsonOption = False,
-    csv_output: CsvOption = False,
+    output: OutputRequest = AS_GIVEN,
 ) -> None:
     """Tokens and credits of the logged requests, by day (or --by), split into peak and off-peak."""
     from tokenplan_cli.core.usagelog import check_grouping, report_usage
     from tokenplan_cli.views.usage import report_rows, usage_report_document
 
-    fmt = output_format(json_output, csv_output)
+    fmt, saves = output.fmt, output.saves()
     check_grouping(by)
     card = load_card(rates)
     instant = resolve_as_of(as_of)
@@ -55,7 +55,7 @@ def report(
         result, logs.scan, as_of=instant, source=logs.label, mapping=logs.mapping.texts(),
         default_model=logs.mapping.default, since=logs.days.first, until=logs.days.last,
     )  # fmt: skip
-    emit(document, fmt, human="usage_report", csv_rows=report_rows)
+    emit(document, fmt, human="usage_report", csv_rows=report_rows, saves=saves, force=output.force)
 
 
 @app.command()

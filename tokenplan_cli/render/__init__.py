@@ -18,6 +18,7 @@ class OutputFormat(Enum):
     HUMAN = "human"
     JSON = "json"
     CSV = "csv"
+    MARKDOWN = "markdown"
 
 
 def emit(
@@ -48,11 +49,18 @@ def emit(
             if csv_rows is None:
                 raise BadInputError("this command has no table to print as CSV; use --json")
             write_csv(csv_rows(document), stream)
+        elif fmt is OutputFormat.MARKDOWN:
+            from tokenplan_cli.render.markdown import SURFACE, report
+
+            module = importlib.import_module(f"tokenplan_cli.render.human_{human}")
+            stream.write(report(module.blocks(document, SURFACE), f"tokenplan {document['command']}"))
         else:
             from tokenplan_cli.render.terminal import make_console, save_recording, show, surface
 
             module = importlib.import_module(f"tokenplan_cli.render.human_{human}")
             console = make_console(record=bool(saves))
-            show(module.blocks(document, surface(console)), console)
+            lines = show(module.blocks(document, surface(console)), console)
             if saves:
-                save_recording(console, saves, force=force)
+                width = max((sum(len(text) for text, _ in line) for line in lines), default=1)
+                title = f"tokenplan {document['command']}"
+                save_recording(console, saves, force=force, title=title, width=width)

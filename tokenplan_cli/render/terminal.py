@@ -75,16 +75,28 @@ def make_console(stderr: bool = False, record: bool = False) -> Console:
     )
 
 
-def save_recording(console: Console, saves: Mapping[str, Path], *, force: bool) -> None:
-    """Write what `console` showed as SVG and/or HTML (`saves` maps "svg"/"html" to a path), atomically."""
+def save_recording(
+    console: Console, saves: Mapping[str, Path], *, force: bool, title: str, width: int
+) -> None:
+    """Write what `console` showed as SVG and/or HTML (`saves` maps "svg"/"html" to a path), atomically:
+    titled `title` (the command), the picture `width` columns wide (its widest line: nothing clipped)."""
     from tokenplan_cli.writers.files import write_output
 
+    console.width = max(width, 1)
     for kind, path in saves.items():
         if kind == "svg":
-            text = console.export_svg(title=f"tokenplan {path.stem}", clear=False)
+            text = console.export_svg(title=title, clear=False)
         else:
-            text = console.export_html(clear=False)
+            text = _titled(console.export_html(clear=False), title)
         write_output(path, text.encode("utf-8"), force=force)
+
+
+def _titled(html: str, title: str) -> str:
+    """Rich's HTML page with the command as its title."""
+    from html import escape
+
+    head = f"<title>{escape(title)}</title>"
+    return html.replace("<head>", f"<head>\n{head}", 1) if "<title>" not in html else html
 
 
 def surface(console: Console) -> Surface:
@@ -93,9 +105,11 @@ def surface(console: Console) -> Surface:
     return Surface(console.width, console.is_terminal and not console.no_color)
 
 
-def show(blocks: Iterable[Block], console: Console) -> None:
-    """Lay the blocks out at the console's width and paint them."""
-    draw(lay_out(blocks, surface(console)), console)
+def show(blocks: Iterable[Block], console: Console) -> list[Line]:
+    """Lay the blocks out at the console's width and paint them; returns the lines painted."""
+    lines = lay_out(blocks, surface(console))
+    draw(lines, console)
+    return lines
 
 
 def draw(lines: Iterable[Line], console: Console) -> None:
