@@ -262,3 +262,36 @@ def test_the_held_plan_fits_and_shows_its_figures_whole(cli: Cli, config_file: P
     text = cli.run(["plan", "show", "--now", "2026-11-12"], env={"COLUMNS": str(width)}).stdout
     figures = [(None, f"{doc['plan']['credits']:,}"), (None, "$11.20"), (None, str(doc["plan"]["days_left"]))]
     assert_fits(text, width, figures)
+
+
+def gateway_log(path: Path, days: int) -> Path:
+    """A gateway CSV with one request a day at 10:00 UTC over the `days` days before today."""
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
+    rows = ["timestamp,model,cache_hit,cache_miss,output,audio_seconds,id"]
+    rows += [
+        f"{today - timedelta(days=d):%Y-%m-%dT%H:%M:%SZ},mimo-v2.5-pro,0,{d * 1_500_000},200000,,r-{d}"
+        for d in range(1, days + 1)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("tier", ["Lite", "Max"])
+def test_a_report_with_a_held_plan_fits_with_its_cycle_chart(
+    cli: Cli, config_file: Path, tmp_path: Path, tier: str, width: int
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    start = (datetime.now(UTC) - timedelta(days=12)).date().isoformat()
+    cli.run(["plan", "set", tier, "--start", start])
+    args = ["usage", "report", "--from", "csv", str(gateway_log(tmp_path / "gateway.csv", 11))]
+    doc = cli.json(args)
+    for draw in (piped, on_a_colour_terminal):
+        text = draw(cli, doc, args, 0, width)
+        assert "this cycle:" in text and "50 %" in text and "100 %" in text
+        assert_fits(
+            text, width, [(None, f"{doc['totals']['credits']:,}"), (None, pct(doc["plan"]["used_fraction"]))]
+        )

@@ -11,6 +11,7 @@ from tokenplan_cli.commands.common import (
     RatesOption,
     command_app,
     load_card,
+    now_utc,
     output_format,
     resolve_as_of,
 )
@@ -51,9 +52,16 @@ def report(
     )  # fmt: skip
     if not result.total.requests:  # as estimate --from says it: exit 2, and where it looked
         raise no_usage_found(logs)
+    daily = result if by == "day" else report_usage(
+        logs.scan.tally, card, as_of=instant, mapping=logs.mapping, by="day", zone=logs.zone,
+        zone_name=logs.zone_name, days=logs.days,
+    )  # fmt: skip
+    from tokenplan_cli.app.report import cycle_use
+
     document = usage_report_document(
         result, logs.scan, as_of=instant, source=logs.label, mapping=logs.mapping.texts(),
-        default_model=logs.mapping.default, since=logs.days.first, until=logs.days.last,
+        default_model=logs.mapping.default, since=logs.days.first, until=logs.days.last, daily=daily,
+        cycle=cycle_use(card, logs, now_utc()),
     )  # fmt: skip
     emit(document, fmt, human="usage_report", csv_rows=report_rows, saves=saves, force=output.force)
 

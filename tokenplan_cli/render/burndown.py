@@ -14,6 +14,7 @@ from itertools import groupby
 from typing import Any, NamedTuple
 
 from tokenplan_cli.render.blocks import Piece
+from tokenplan_cli.render.charts import place
 from tokenplan_cli.render.layout import GLUE
 from tokenplan_cli.render.numbers import short
 
@@ -125,18 +126,13 @@ def _plot_rows(
 def _x_axis(doc: Mapping[str, Any], plot: int, now_column: int, glyphs: Glyphs) -> list[list[Piece]]:
     """The axis, then the start date at the left, `today` under today and the expiry date at the right."""
     axis = [(" " * (LABEL_WIDTH + 1) + glyphs.corner + glyphs.axis * plot, "label")]
-    line = [" "] * (LABEL_WIDTH + 2 + plot)
     origin = LABEL_WIDTH + 2
-
-    def place(text: str, at: int) -> None:
-        at = max(0, min(at, len(line) - len(text)))
-        if all(ch == " " for ch in line[max(0, at - 1) : at + len(text) + 1]):
-            line[at : at + len(text)] = text
-
-    place(doc["start"][:10], origin)
-    place(doc["expires_at"][:10], origin + plot - 10)
-    place("today", origin + now_column - 2)
-    return [axis, [("".join(line).rstrip(), "label")]]
+    labels = [
+        (origin, doc["start"][:10]),
+        (origin + plot - 10, doc["expires_at"][:10]),
+        (origin + now_column - 2, "today"),
+    ]
+    return [axis, [(place(labels, origin + plot), "label")]]
 
 
 def legend(glyphs: Glyphs, stops_early: bool) -> list[Piece]:

@@ -46,16 +46,27 @@ def column_chart(
     y_label: Callable[[Decimal], str],
     x_labels: Sequence[tuple[int, str]],
     bar: int = 1,
+    gap: int = 0,
+    fine: bool = True,
+    top: Any = None,
+    rules: Sequence[tuple[Any, str]] = (),
+    marked: tuple[Sequence[bool], str] | None = None,
 ) -> list[Line]:
-    """Columns of stacked segments against a y axis labelled at the top, the middle and 0.
+    """Columns of stacked segments against a y axis labelled at the top (and the middle) and 0.
 
-    `glyphs` maps a segment's kind to its (Unicode, ASCII) glyph; a column of one segment drawn in the
-    full block ends in eighths of a row. `x_labels` are (column, text), placed under the axis where they
-    do not overlap. Each column is `bar` characters wide.
+    `glyphs` maps a segment's kind to its (Unicode, ASCII) glyph; with `fine`, a column of one segment
+    drawn in the full block ends in eighths of a row. `x_labels` are (column, text), placed under the
+    axis where they do not overlap. Each column is `bar` characters wide, `gap` apart. `top` is the
+    value of the top row (default: the tallest column); `rules` are (value, label): a dotted line across
+    the empty cells of the row that value reaches, labelled at the right. `marked` (a flag per column,
+    and a kind) underlines columns beneath the axis.
     """
-    top = max((sum((Decimal(v) for v, _ in column), Decimal(0)) for column in columns), default=Decimal(0))
+    tallest = max(
+        (sum((Decimal(v) for v, _ in column), Decimal(0)) for column in columns), default=Decimal(0)
+    )
+    top = Decimal(top) if top is not None else tallest
     top = top or Decimal(1)
-    cells = [_column_cells(column, top, height, glyphs, surface.unicode) for column in columns]
+    cells = [_column_cells(column, top, height, glyphs, surface.unicode, fine) for column in columns]
     # A label gives the value at the top of its row; 0 is on the axis.
     labels = {height - 1: y_label(top)}
     if height >= 5:
@@ -63,17 +74,41 @@ def column_chart(
         labels[middle] = y_label(top * (middle + 1) / height)
     margin = max(len(text) for text in [*labels.values(), "0"])
     marks = axes(surface)
+    ruled: dict[int, str] = {}
+    for value, label in rules:  # rules that meet in one row share it
+        row = _rule_row(Decimal(value), top, height)
+        ruled[row] = f"{ruled[row]}/{label}" if row in ruled else label
+    dots = "┄" if surface.unicode else "-"
     lines: list[Line] = []
     for row in range(height - 1, -1, -1):
         tick = marks.tick if row in labels else marks.wall
         pieces: list[Piece] = [(f"{labels.get(row, ''):>{margin}} {tick}", "label")]
-        pieces += [(glyph * bar, kind) for glyph, kind in (column[row] for column in cells)]
+        for glyph, kind in (column[row] for column in cells):
+            if row in ruled and glyph == " ":
+                glyph, kind = dots, "reminder"
+            space = dots if row in ruled else " "
+            pieces += [(glyph * bar, kind), (space * gap, "reminder" if row in ruled else "")]
+        if row in ruled:
+            pieces.append((f" {ruled[row]}", "reminder"))
         lines.append(joined(pieces))
-    plot = len(columns) * bar
+    step = bar + gap
+    plot = len(columns) * step - gap
     lines.append(((f"{'0':>{margin}} " + marks.corner + marks.line * plot, "label"),))
-    placed = [(margin + 2 + column * bar, text) for column, text in x_labels]
+    if marked is not None:
+        flags, kind = marked
+        underline = "▔" if surface.unicode else "~"
+        text = "".join((underline * bar if flag else " " * bar) + " " * gap for flag in flags)
+        lines.append(joined([(" " * (margin + 2), ""), (text, kind)]))
+    placed = [(margin + 2 + column * step, text) for column, text in x_labels]
     lines.append(((place(placed, margin + 2 + plot), "label"),))
     return lines
+
+
+def _rule_row(value: Decimal, top: Decimal, height: int) -> int:
+    """The row whose top edge a value reaches (the top row for the top value)."""
+    reached = value / top * height
+    row = int(reached) - (1 if reached == int(reached) else 0)
+    return max(0, min(height - 1, row))
 
 
 def _column_cells(
@@ -82,11 +117,13 @@ def _column_cells(
     height: int,
     glyphs: Mapping[str, tuple[str, str]],
     unicode: bool,
+    fine: bool,
 ) -> list[tuple[str, str]]:
-    """The column's cell in each row (bottom first): a glyph and a kind."""
+    """The column's cell in each row (bottom first): a glyph and a kind (eighths of a row at the top of
+    a one-segment column when `fine` and Unicode)."""
     values = [(Decimal(value), kind) for value, kind in column]
     cells = [(" ", "")] * height
-    if len(values) == 1 and glyphs[values[0][1]][0] == "█" and unicode:
+    if len(values) == 1 and glyphs[values[0][1]][0] == "█" and fine and unicode:
         value, kind = values[0]
         eighths = int(value / top * height * 8)
         if value and not eighths:
@@ -105,6 +142,15 @@ def _column_cells(
             cells[row] = (glyph, kind)
         reached = min(upto, height)
     return cells
+
+
+def spacing(count: int, room: int) -> tuple[int, int]:
+    """(bar, gap) widths for `count` columns in `room` characters: wide bars apart when they fit, else
+    narrower ones, else touching."""
+    for bar, gap in ((2, 1), (1, 1)):
+        if count * (bar + gap) - gap <= room:
+            return bar, gap
+    return 1, 0
 
 
 def bar_chart(

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from tokenplan_cli.render.blocks import Block, Chart, Column, Line, Para, Row, Surface, Table, para
-from tokenplan_cli.render.charts import bar_chart, column_chart
+from tokenplan_cli.render.blocks import Block, Chart, Column, Para, Row, Surface, Table, para
+from tokenplan_cli.render.charts import bar_chart, column_chart, spacing
 from tokenplan_cli.render.human_lifecycle import notes
 from tokenplan_cli.render.numbers import pct, price, short
 
@@ -52,37 +52,22 @@ def _hours(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
         why = "the source gives only an off-peak share" if hours is None else "use is even across the day"
         return [para(f"Use by hour of day: {share} off-peak ({window}); no chart: {why}", "dim")]
     inside = [Decimal(x) > 0 for x in doc["offpeak_hours"]]
-    bar = 2 if surface.width >= 8 + 24 * 3 else 1
-    gap = 1 if surface.width >= 8 + 24 * (bar + 1) else 0
-    columns: list[list[tuple[Any, str]]] = []
-    labels: list[tuple[int, str]] = []
-    for hour, (value, off) in enumerate(zip(hours, inside, strict=True)):
-        if hour % (1 if bar + gap >= 3 else 3) == 0:
-            labels.append((len(columns), f"{hour:02d}"))
-        columns.append([(value, "offpeak" if off else "peak")])
-        columns += [[(0, "peak")]] * gap
+    bar, gap = spacing(24, surface.width - 8)
+    every = 1 if bar + gap >= 3 else 3  # an hour's label ("07") needs three columns
     rows = column_chart(
-        columns,
+        [[(value, "offpeak" if off else "peak")] for value, off in zip(hours, inside, strict=True)],
         height=HOUR_ROWS,
         surface=surface,
         glyphs=HOUR_GLYPHS,
         y_label=lambda v: pct(v, 0),
-        x_labels=labels,
+        x_labels=[(hour, f"{hour:02d}") for hour in range(0, 24, every)],
         bar=bar,
+        gap=gap,
+        marked=(inside, "offpeak"),
     )
-    marks = _offpeak_marks(rows, inside, bar, gap, surface)
-    title = f"Use by hour of day (UTC, share of use), {share} off-peak ({window}, marked {marks[1]})"
-    return [Chart(title, (*rows[:-1], marks[0], rows[-1]))]
-
-
-def _offpeak_marks(
-    rows: Sequence[Line], inside: Sequence[bool], bar: int, gap: int, surface: Surface
-) -> tuple[Line, str]:
-    """A line under the axis marking the off-peak hours, and the glyph it uses."""
-    glyph = "▔" if surface.unicode else "~"
-    margin = len(rows[-2][0][0]) - len(rows[-2][0][0].lstrip()) + 1  # the axis corner's column
-    text = " " * (margin + 1) + "".join((glyph if off else " ") * bar + " " * gap for off in inside)
-    return ((text.rstrip(), "offpeak"),), glyph
+    mark = "▔" if surface.unicode else "~"
+    title = f"Use by hour of day (UTC, share of use), {share} off-peak ({window}, marked {mark})"
+    return [Chart(title, tuple(rows))]
 
 
 def _plans_table(doc: Mapping[str, Any]) -> Table:

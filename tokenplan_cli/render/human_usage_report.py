@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from tokenplan_cli.render.blocks import Block, Column, Para, Row, Surface, Table, para
+from tokenplan_cli.render.blocks import Block, Chart, Column, Gap, Para, Row, Surface, Table, para
+from tokenplan_cli.render.charts import column_chart, spacing
 from tokenplan_cli.render.human_lifecycle import notes
 from tokenplan_cli.render.numbers import pct, short
 
@@ -25,7 +28,12 @@ COLUMNS = (
 def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
     # A report always has usage: with none, the command exits 2 saying where it looked.
     tables: list[Block] = [_groups_table(doc), _models_table(doc), _summary(doc)]
-    return [*tables, *_skipped(doc["skipped"]), *notes(doc["notes"])]
+    charts = [
+        block
+        for chart in (*daily_chart(doc, surface), *cycle_chart(doc, surface))
+        for block in (Gap(), chart)
+    ]
+    return [*tables, *charts, *_skipped(doc["skipped"]), *notes(doc["notes"])]
 
 
 def _summary(doc: Mapping[str, Any]) -> Para:
@@ -100,3 +108,78 @@ def _skipped(skipped: Mapping[str, Any]) -> list[Para]:
         reasons = ", ".join(entry["reasons"])
         lines.append(para(f"{entry['path']}:{where} ({reasons}; {entry['count']} in all)", indent=2))
     return lines
+
+
+DAY_ROWS = 8  # height of the credits-per-day chart
+CYCLE_ROWS = 10  # height of the held plan's cycle chart
+WINDOW_GLYPHS = {"peak": ("█", "#"), "offpeak": ("▒", "+")}
+USE_GLYPHS = {"actual": ("█", "#")}
+
+
+def daily_chart(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    """Credits per day, peak and off-peak stacked, every day of the period (the last ones that fit)."""
+    period = doc["period"]
+    if not period["first_day"] or period["days"] < 2:
+        return []
+    by_day = {row["day"]: row for row in doc["daily"]}
+    first, last = date.fromisoformat(period["first_day"]), date.fromisoformat(period["last_day"])
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    room = max(surface.width - 10, 10)
+    bar, gap = spacing(len(days), room)
+    shown = days[-((room + gap) // (bar + gap)) :]
+    columns: list[list[tuple[Any, str]]] = []
+    labels: list[tuple[int, str]] = []
+    step = -(-6 // (bar + gap))  # a label ("10-01") every few days
+    for n, day in enumerate(shown):
+        row = by_day.get(day.isoformat())
+        if n % step == 0 or n == len(shown) - 1:
+            labels.append((len(columns), day.isoformat()[5:]))
+        columns.append(
+            [(0, "peak")]
+            if row is None
+            else [(row["credits_peak"], "peak"), (row["credits_offpeak"], "offpeak")]
+        )
+    rows = column_chart(
+        columns, height=DAY_ROWS, surface=surface, glyphs=WINDOW_GLYPHS, y_label=short,
+        x_labels=labels, bar=bar, gap=gap, fine=False,
+    )  # fmt: skip
+    peak, offpeak = (WINDOW_GLYPHS[k][0 if surface.unicode else 1] for k in ("peak", "offpeak"))
+    part = f"the last {len(shown)} of {len(days)} days, " if len(shown) < len(days) else ""
+    title = f"Credits per day ({part}{doc['timezone']}): peak {peak}, off-peak {offpeak}"
+    return [Chart(title, tuple(rows))]
+
+
+def cycle_chart(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
+    """With a held plan: the cycle's credits used so far, day by day, against its quota and the usage
+    reminders (50, 90, 100 %)."""
+    plan = doc["plan"]
+    if plan is None:
+        return []
+    start = date.fromisoformat(plan["cycle_start"][:10])
+    end = date.fromisoformat(plan["expires_at"][:10])
+    today = date.fromisoformat(plan["until"][:10])
+    span = (end - start).days + 1
+    room = max(surface.width - 20, 10)  # the y labels (6), and the rules' labels (12) at the right
+    size = -(-span // room)  # days a column holds
+    bar = 2 if span * 2 <= room else 1
+    used_by_day = {row["day"]: Decimal(row["credits"]) for row in plan["by_day"]}
+    total = Decimal(plan["credits_before_logs"])
+    columns: list[list[tuple[Any, str]]] = []
+    for first in range(0, span, size):
+        bucket = [start + timedelta(days=n) for n in range(first, min(first + size, span))]
+        total += sum((used_by_day.get(day.isoformat(), Decimal(0)) for day in bucket), Decimal(0))
+        columns.append([(total if bucket[0] <= today else 0, "actual")])
+    quota = Decimal(plan["quota"])
+    rules = [(quota * Decimal(t), pct(t, 0)) for t in plan["thresholds"]]
+    labels = [(0, start.isoformat()), (len(columns) - 1, end.isoformat())]
+    if start <= today <= end:
+        labels.insert(1, ((today - start).days // size, "today"))
+    rows = column_chart(
+        columns, height=CYCLE_ROWS, surface=surface, glyphs=USE_GLYPHS, y_label=short, x_labels=labels,
+        top=max(quota, Decimal(plan["credits_used"])), rules=rules, bar=bar,
+    )  # fmt: skip
+    title = (
+        f"{plan['tier']} {plan['cycle']}, this cycle: {pct(plan['used_fraction'])} of "
+        f"{short(plan['quota'])} credits used so far (cumulative, by UTC day)"
+    )
+    return [Chart(title, tuple(rows))]

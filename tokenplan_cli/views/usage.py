@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from tokenplan_cli.app.report import CycleUse
 from tokenplan_cli.core.dates import iso_utc
 from tokenplan_cli.core.usagelog import Grouped, ModelUse, UsageReport, assumed_notes
 from tokenplan_cli.readers.logs import SkippedFile
@@ -23,7 +24,11 @@ def usage_report_document(
     default_model: str,
     since: Any,
     until: Any,
+    daily: UsageReport | None = None,
+    cycle: CycleUse | None = None,
 ) -> dict[str, Any]:
+    """The report; `daily` the same logs by day (for the chart, when grouped by something else), `cycle`
+    the held plan's current cycle."""
     return envelope(
         "usage report",
         as_of=iso_utc(as_of),
@@ -44,7 +49,42 @@ def usage_report_document(
         models=[_model(model) for model in report.models],
         skipped=skipped_document(scan.skips.total, scan.skips.by_file()),
         notes=report_notes(report, default_model),
+        daily=[{"day": str(row.key), **_credit_split(row)} for row in (daily or report).rows],
+        plan=None if cycle is None else cycle_fields(cycle),
     )
+
+
+def _credit_split(group: Grouped) -> dict[str, Any]:
+    breakdown = group.credits
+    return {
+        "credits": credits(breakdown.total),
+        "credits_peak": credits(breakdown.peak),
+        "credits_offpeak": credits(breakdown.offpeak),
+    }
+
+
+def cycle_fields(cycle: CycleUse) -> dict[str, Any]:
+    """The held plan's cycle in a report: its window, quota and use so far, by UTC day."""
+    held = cycle.held
+    window = held.cycle.window
+    quota = held.price.credits
+    return {
+        "tier": held.price.tier.name,
+        "cycle": held.price.cycle,
+        "cycle_number": held.cycle.number,
+        "quota": credits(quota),
+        "cycle_start": iso_utc(window.start),
+        "expires_at": iso_utc(window.expires_at),
+        "counted_from": iso_utc(cycle.logged.since),
+        "until": iso_utc(cycle.logged.until),
+        "credits_before_logs": credits(cycle.base),
+        "credits_used": credits(cycle.used),
+        "used_fraction": ratio(cycle.used / quota),
+        "thresholds": [ratio(threshold) for threshold in cycle.thresholds],
+        "by_day": [
+            {"day": day.day.isoformat(), "credits": credits(day.credits)} for day in cycle.logged.days
+        ],
+    }
 
 
 def period_fields(report: UsageReport) -> dict[str, Any]:
