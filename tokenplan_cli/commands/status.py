@@ -91,7 +91,7 @@ def status(
     emit(
         held_status_document(report, resolve_zone(card, tz)),
         fmt,
-        human="status",
+        human="held_status",
         saves=saves,
         force=output.force,
     )
