@@ -23,9 +23,7 @@ READERS = [
 
 
 def report_credits(cli: Cli, tool: str, folder: str, since: str, now: str) -> object:
-    report = cli.json(
-        ["usage", "report", "--from", tool, str(FIXTURES / folder), "--since", since, "--as-of", now]
-    )
+    report = cli.json(["usage", "report", "--from", tool, str(FIXTURES / folder), "--since", since])
     return report["totals"]["credits"], report["records"]
 
 
@@ -136,3 +134,54 @@ def test_logs_beyond_the_quota_count_as_all_of_it(cli: Cli, config_file: Path) -
     doc = cli.json(["status", *CLAUDE, "--now", now])
     assert doc["credits_used"] == 4_100_000_000 and doc["credits_left"] == 0
     assert any("more than the 4,100,000,000" in note for note in doc["notes"])
+
+
+# -- pricing each request by the rules of its own instant --------------------------------------------
+
+# mimo-v2-pro before its forward to mimo-v2.5-pro (2026-05-26T16:00Z) at the V2 legacy rates of the card
+# (cache miss 700, output 2100), after it at mimo-v2.5-pro's (cache miss 300) and, at 16:30 UTC, off-peak.
+V2_LINES = (
+    '{"timestamp":"2026-05-26T10:00:00Z","model":"mimo-v2-pro","usage":{"input_tokens":1000,"output_tokens":0}}\n'
+    '{"timestamp":"2026-05-26T15:59:59Z","model":"mimo-v2-pro","usage":{"input_tokens":0,"output_tokens":1}}\n'
+    '{"timestamp":"2026-05-26T16:30:00Z","model":"mimo-v2-pro","usage":{"input_tokens":1000,"output_tokens":0}}\n'
+)
+BEFORE, LAST_SECOND_BEFORE, AFTER = 1000 * 700, 1 * 2100, 1000 * 300 * 4 // 5
+
+
+def test_usage_report_prices_each_request_by_the_rules_of_its_instant(cli: Cli, tmp_path: Path) -> None:
+    logs = tmp_path / "v2.jsonl"
+    logs.write_text(V2_LINES)
+    doc = cli.json(["usage", "report", "--from", "jsonl", str(logs), "--by", "hour"])
+    assert doc["pricing"] == "each-request" and doc["as_of"] is None
+    assert [(row["hour"], row["credits"]) for row in doc["rows"]] == [
+        (10, BEFORE),
+        (15, LAST_SECOND_BEFORE),
+        (16, AFTER),
+    ]
+    assert doc["totals"]["credits"] == BEFORE + LAST_SECOND_BEFORE + AFTER
+    assert any("legacy rates" in note for note in doc["notes"]) and any(
+        "forwarded" in n for n in doc["notes"]
+    )
+
+
+def test_as_of_prices_every_request_under_the_rules_of_that_instant(cli: Cli, tmp_path: Path) -> None:
+    logs = tmp_path / "v2.jsonl"
+    logs.write_text(V2_LINES)
+    doc = cli.json(["usage", "report", "--from", "jsonl", str(logs), "--as-of", "2026-11-23"])
+    assert doc["pricing"] == "as-of" and doc["as_of"] == "2026-11-23T00:00:00Z"
+    assert doc["totals"]["credits"] == 1000 * 300 + 1 * 600 + AFTER
+    before = cli.json(["usage", "report", "--from", "jsonl", str(logs), "--as-of", "2026-05-01"])
+    assert before["totals"]["credits"] == BEFORE + LAST_SECOND_BEFORE + 1000 * 700 * 4 // 5
+
+
+def test_status_prices_the_logs_across_the_v2_forward(cli: Cli, config_file: Path, tmp_path: Path) -> None:
+    logs = tmp_path / "v2.jsonl"
+    logs.write_text(V2_LINES)
+    now = "2026-05-27T00:00Z"
+    cli.json(["plan", "set", "Lite", "--start", "2026-05-20", "--now", now])
+    doc = cli.json(["status", "--from", "jsonl", str(logs), "--now", now])
+    # the 2026-05-27 reset is at 2026-05-26T16:00Z, with the forward: only what came after it counts
+    assert doc["counted_from"] == "2026-05-26T16:00:00Z"
+    assert doc["credits_used"] == AFTER
+    early = cli.json(["status", "--from", "jsonl", str(logs), "--now", "2026-05-26T15:59:59Z"])
+    assert early["credits_used"] == BEFORE + LAST_SECOND_BEFORE

@@ -153,7 +153,7 @@ def logged_credits(logs: ObservedLogs, card: RateCard, since: datetime, until: d
 
     tally, first_slot = tally_between(logs.scan.tally, since, until)
     report = report_usage(
-        tally, card, as_of=until, mapping=logs.mapping, by="day", zone=UTC, zone_name="UTC",
+        tally, card, as_of=None, mapping=logs.mapping, by="day", zone=UTC, zone_name="UTC",
     )  # fmt: skip
     days = tuple(DayCredits(datetime.fromisoformat(row.key).date(), row.credits.total) for row in report.rows)
     return LoggedCredits(slot_start(first_slot), until, report, days)

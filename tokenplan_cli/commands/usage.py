@@ -44,7 +44,7 @@ def report(
     fmt, saves = output.fmt, output.saves()
     check_grouping(by)
     card = load_card(rates)
-    instant = resolve_as_of(as_of)
+    instant = resolve_as_of(as_of) if as_of is not None else None  # None: each request's own rules
     logs = read_logs(card, request, progress=fmt is OutputFormat.HUMAN)
     result = report_usage(
         logs.scan.tally, card, as_of=instant, mapping=logs.mapping, by=by, zone=logs.zone,

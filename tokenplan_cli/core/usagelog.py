@@ -149,6 +149,49 @@ def default_model(card: RateCard) -> str:
     return max(llms, key=lambda m: (m.rates.output, m.rates.cache_miss) if m.rates else (ZERO, ZERO)).name
 
 
+class Pricer:
+    """Prices logged buckets: each under the rules in force at its own quarter hour (`as_of` None), or
+    all under those in force at `as_of` (a what-if, `--as-of`).
+
+    The card's rules change only at a few instants (`rule_changes`: a forward, the end of legacy rates,
+    a discontinuation), so buckets are priced by epoch, the time between two changes, at one instant of
+    it: exact, since nothing changes inside an epoch. A change between two quarter hours takes effect
+    from the first quarter hour that starts at or after it (the card's instants all fall on one).
+    """
+
+    def __init__(self, card: RateCard, as_of: datetime | None) -> None:
+        from tokenplan_cli.core.lifecycle import rule_changes
+
+        self.card = card
+        self.as_of = as_of
+        self.changes = rule_changes(card) if as_of is None else ()
+        self.change_slots = tuple(-(-(change - EPOCH) // SLOT) for change in self.changes)  # ceiling
+        self.count = len(self.changes) + 1  # epochs
+
+    def epoch(self, slot: int) -> int:
+        """The epoch of the quarter hour `slot`: how many changes took effect at or before it."""
+        from bisect import bisect_right
+
+        return bisect_right(self.change_slots, slot) if self.changes else 0
+
+    def instant(self, epoch: int) -> datetime:
+        """An instant whose rules are those of `epoch`."""
+        if self.as_of is not None:
+            return self.as_of
+        return slot_start(self.change_slots[epoch - 1]) if epoch else EPOCH
+
+    def credits(self, cells: Iterable[BucketKey], tally: LogTally, mapping: ModelMap) -> CreditBreakdown:
+        """The credits of regrouped cells (`slot` = group × epochs + epoch), each epoch at its rules."""
+        by_epoch: dict[int, list[BucketKey]] = {}
+        for cell in cells:
+            by_epoch.setdefault(cell.slot % self.count, []).append(cell)
+        parts = [
+            compute_credits(charged_usage(members, tally, mapping), self.card, self.instant(epoch))
+            for epoch, members in sorted(by_epoch.items())
+        ]
+        return CreditBreakdown(tuple(model for part in parts for model in part.models))
+
+
 class DayRange(NamedTuple):
     """Local dates from `first` to `last`, both included (None: open)."""
 
@@ -233,7 +276,7 @@ def report_usage(
     tally: LogTally,
     card: RateCard,
     *,
-    as_of: datetime,
+    as_of: datetime | None,
     mapping: ModelMap,
     by: str,
     zone: tzinfo,
@@ -242,22 +285,23 @@ def report_usage(
 ) -> UsageReport:
     """Credits of the tallied usage by `by` (day, week, month, hour of day in `zone`, model or tool).
 
-    Every group is priced under the rules in force at `as_of`, each bucket in its own window.
+    Each bucket is priced in its own window, under the rules in force at its own quarter hour, or, with
+    `as_of`, under those in force then (a what-if).
     """
     clock = LocalClock(zone)
+    pricer = Pricer(card, as_of)
     keys = kept_keys(tally, clock, days)
-    names, grouped = _regrouped(keys, tally, _group_key(by, clock))
+    names, grouped = _regrouped(keys, tally, _group_key(by, clock), pricer)
     groups: dict[int, list[BucketKey]] = {}
     per_model: dict[str, list[BucketKey]] = {}
     for key in grouped.counts:
-        groups.setdefault(key.slot, []).append(key)
+        groups.setdefault(key.slot // pricer.count, []).append(key)
         per_model.setdefault(key.model, []).append(key)
     rows = tuple(
-        _grouped(name, groups[index], grouped, card, mapping, as_of) for name, index in sorted(names.items())
+        _grouped(name, groups[index], grouped, mapping, pricer) for name, index in sorted(names.items())
     )
     models = tuple(
-        _model_use(name, members, grouped, card, mapping, as_of)
-        for name, members in sorted(per_model.items())
+        _model_use(name, members, grouped, mapping, pricer) for name, members in sorted(per_model.items())
     )
     observed = {clock.day(slot) for slot in {key.slot for key in keys}}
     return UsageReport(
@@ -266,25 +310,30 @@ def report_usage(
         first_day=days.first or (min(observed) if observed else None),
         last_day=days.last or (max(observed) if observed else None),
         rows=rows,
-        total=_grouped("total", list(grouped.counts), grouped, card, mapping, as_of),
+        total=_grouped("total", list(grouped.counts), grouped, mapping, pricer),
         models=models,
         assumed_models=tuple(m.model for m in models if m.assumed),
     )
 
 
 def _regrouped(
-    keys: list[BucketKey], tally: LogTally, group_of: Callable[[BucketKey], Any]
+    keys: list[BucketKey], tally: LogTally, group_of: Callable[[BucketKey], Any], pricer: Pricer
 ) -> tuple[dict[Any, int], LogTally]:
-    """The buckets summed by group, logged model and window: a tally whose `slot` is the group's number.
+    """The buckets summed by group, rule epoch, logged model and window: a tally whose `slot` is the
+    group's number × the epochs + the epoch.
 
     Pricing works on these few hundred sums, not on thousands of quarter hours (exact: the counts are
     whole numbers, added before any rate is applied).
     """
     names: dict[Any, int] = {}
     grouped = LogTally()
+    epochs: dict[int, int] = {}  # slot -> epoch
     for key in keys:
         index = names.setdefault(group_of(key), len(names))
-        cell = tuple.__new__(BucketKey, (key.tool, key.model, index, key.window))
+        epoch = epochs.get(key.slot)
+        if epoch is None:
+            epoch = epochs[key.slot] = pricer.epoch(key.slot)
+        cell = tuple.__new__(BucketKey, (key.tool, key.model, index * pricer.count + epoch, key.window))
         grouped.add(cell, tally.counts[key], tally.audio.get(key, ZERO))
     return names, grouped
 
@@ -350,21 +399,19 @@ def _quantities(totals: list[int], audio: Fraction) -> Quantities:
     )
 
 
-def _grouped(
-    name: Any, keys: list[BucketKey], tally: LogTally, card: RateCard, mapping: ModelMap, as_of: datetime
-) -> Grouped:
+def _grouped(name: Any, keys: list[BucketKey], tally: LogTally, mapping: ModelMap, pricer: Pricer) -> Grouped:
     usage = charged_usage(keys, tally, mapping)
     quantities = Quantities()
     for line in usage.lines:
         quantities = quantities.plus(line.quantities)
     requests = sum(tally.counts[key][0] for key in keys)
-    return Grouped(name, requests, quantities, compute_credits(usage, card, as_of))
+    return Grouped(name, requests, quantities, pricer.credits(keys, tally, mapping))
 
 
 def _model_use(
-    name: str, keys: list[BucketKey], tally: LogTally, card: RateCard, mapping: ModelMap, as_of: datetime
+    name: str, keys: list[BucketKey], tally: LogTally, mapping: ModelMap, pricer: Pricer
 ) -> ModelUse:
-    grouped = _grouped(name, keys, tally, card, mapping, as_of)
+    grouped = _grouped(name, keys, tally, mapping, pricer)
     charged, assumed = mapping.charge(name)
     return ModelUse(name, charged, assumed, grouped.requests, grouped.quantities, grouped.credits)
 

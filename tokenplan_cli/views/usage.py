@@ -18,7 +18,7 @@ def usage_report_document(
     report: UsageReport,
     scan: ScanResult,
     *,
-    as_of: datetime,
+    as_of: datetime | None,
     source: str,
     mapping: Sequence[str],
     default_model: str,
@@ -31,7 +31,8 @@ def usage_report_document(
     the held plan's current cycle."""
     return envelope(
         "usage report",
-        as_of=iso_utc(as_of),
+        as_of=None if as_of is None else iso_utc(as_of),
+        pricing="as-of" if as_of is not None else "each-request",
         source=source,
         by=report.by,
         timezone=report.timezone,
