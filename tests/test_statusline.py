@@ -33,6 +33,14 @@ SESSION = json.dumps(
 NOW = "2026-10-02T13:46Z"
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of this test alone: the last line shown, and the refresher's lock, are its own."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TOKENPLAN_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def held(cli: Cli, config_file: Path, home: Path) -> Path:
     """A Standard plan bought Oct 1, and the Claude Code fixture logs in the test's home."""
@@ -120,6 +128,30 @@ def test_over_its_budget_it_shows_the_last_line_marked_stale(
     started = time.monotonic()
     assert line(cli, "--timeout", "0.3") == first + " (stale)"
     assert time.monotonic() - started < 3
+
+
+def test_a_refresh_over_budget_finishes_in_the_background_for_the_next_run(
+    cli: Cli, held: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tokenplan_cli.app import live
+
+    real = live.live_view
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(1)  # 1 GB of logs without the index
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("tokenplan_cli.app.live.live_view", slow)
+    assert (
+        line(cli, "--timeout", "0.2") == "tokenplan: reading the logs took too long (try 'tokenplan status')"
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # the detached refresher leaves its line behind
+        time.sleep(0.2)
+        shown = line(cli, "--timeout", "0.2")
+        if shown.endswith(" (stale)"):
+            break
+    assert shown == "Standard 0% · 11B left · lasts to Nov 1 · off-peak ×0.8 in 2h14m (stale)"
 
 
 def test_a_module_that_fails_to_import_is_a_hint(
@@ -210,3 +242,39 @@ def test_a_failing_notify_command_is_a_note_not_a_crash() -> None:
     from tokenplan_cli.app.watch import notify
 
     assert notify("exit 3", {"event": "usage-threshold"}) == "--notify-cmd exited 3"
+
+
+SECRET = "TOP-SECRET-PROMPT-7731"
+
+
+def test_no_message_text_from_the_logs_reaches_any_output(cli: Cli, held: Path, home: Path) -> None:
+    session = home / ".claude" / "projects" / "-home-dev-shop" / "secret.jsonl"
+    assistant = {
+        "type": "assistant", "timestamp": "2026-10-02T09:00:00.000Z", "requestId": "req_secret",
+        "message": {"id": "msg_secret", "role": "assistant", "model": "mimo-v2.5-pro",
+                    "content": [{"type": "text", "text": SECRET}],
+                    "usage": {"input_tokens": 10, "output_tokens": 5}},
+    }  # fmt: skip
+    session.write_text(
+        json.dumps({"type": "user", "message": {"role": "user", "content": SECRET}}) + "\n"
+        + json.dumps(assistant) + "\n"
+        + '{"type":"assistant","timestamp":"2026-10-02T09:01:00Z","message":{"id":"msg_b","content":"'
+        + SECRET
+        + '","usage":{"output_tokens":\n',  # a broken line (it holds the reader's marker)
+        encoding="utf-8",
+    )  # fmt: skip
+    outputs = [
+        cli.run(["status", "--now", NOW, "--json"]).output,
+        cli.run(["status", "--now", NOW]).output,
+        cli.run(["watch", "--once", "--now", NOW, "--json"]).output,
+        line(cli),
+        cli.run(["plan", "show", "--json"]).output,
+    ]
+    assert all(SECRET not in output for output in outputs)
+    doc = cli.json(["status", "--now", NOW])
+    assert doc["logs"]["skipped"]["total"] == 1  # the broken line, counted, its text not kept
+    assert SECRET not in config_text(held)
+
+
+def config_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")

@@ -3,8 +3,10 @@
 Claude Code runs the `statusLine` command on every message, with the session as JSON on stdin, and shows
 the first line it prints. So, whatever goes wrong (no plan held, a bad config, unreadable logs, bad
 stdin, a log read that hangs, even a module that fails to import), this prints one short plain line and
-exits 0, within its time budget (`--timeout`, 2 s by default; Unix: an interval timer). When the budget
-runs out, the last line shown is printed again, marked stale.
+exits 0, within its time budget (`--timeout`, 2 s by default). The line is computed in a forked child
+(`_from_refresher`): when the budget runs out, the last line shown is printed again, marked stale, and
+the child finishes detached, leaving a fresh line for the next run. (Without fork, an interval timer
+bounds the work in this process.)
 
 The console script sends `tokenplan statusline …` here before Typer is imported (`entry.py`): its few
 options are read by `parse_options`, and the line costs no more than the work it does. `--help` goes the
@@ -15,8 +17,9 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 DEFAULT_TIMEOUT = 2.0
 COLOUR_CHOICES = ("auto", "always", "never")
@@ -77,10 +80,16 @@ def statusline_text(
     try:
         if options.print_config:
             return print_config()
+        deadline = time.monotonic() + options.timeout
         with _budget(options.timeout):
             session = read_session(stdin)
-            line = _line(options, _wants_colour(options, session, stdout_is_tty, env))
-        _remember(line)
+        colour = _wants_colour(options, session, stdout_is_tty, env)
+        left = max(0.05, deadline - time.monotonic())
+        if hasattr(os, "fork"):
+            return _from_refresher(options, colour, left)
+        with _budget(left):
+            line = _line(options, colour)
+        _remember(_plain(line))
         return line
     except _OverBudget:
         last = _last_line()
@@ -139,6 +148,95 @@ def _wants_colour(options: Options, session: Mapping[str, Any], tty: bool, env: 
     return tty or "session_id" in session
 
 
+def _from_refresher(options: Options, colour: bool, seconds: float) -> str:
+    """The line, computed in a forked child that outlives this process if it must.
+
+    This process waits `seconds` for the child's line. A child still reading the logs then goes on,
+    detached (its own session, the standard streams on /dev/null, so the host is not kept waiting), and
+    leaves its line for the next run; meanwhile the last line is shown, marked stale. One refresher runs
+    at a time (a lock in the cache folder): a run that finds one at work shows the last line at once.
+    """
+    import select
+
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child (tests see what it writes)
+        os.close(read_end)
+        _refresh(options, colour, write_end)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([read_end], [], [], wait)[0]:
+                raise _OverBudget
+            chunk = os.read(read_end, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        _reap(child)
+    if not chunks:  # another refresher is at work
+        raise _OverBudget
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def _refresh(options: Options, colour: bool, write_end: int) -> NoReturn:  # pragma: no cover - child
+    try:
+        _detach()
+        if _locked():
+            try:
+                line, good = _line(options, colour), True
+            except BaseException as exc:  # noqa: BLE001 - whatever it is, it is the line's hint
+                line, good = hint(exc), False
+            try:
+                os.write(write_end, line.encode("utf-8"))
+            except OSError:  # the parent stopped waiting
+                pass
+            os.close(write_end)
+            if good:
+                _remember(_plain(line))
+    finally:
+        os._exit(0)
+
+
+def _detach() -> None:
+    """A session of its own, and /dev/null for the standard streams: the host waits for no descendant."""
+    os.setsid()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(devnull, stream)
+
+
+_lock_handle: Any = None
+
+
+def _locked() -> bool:
+    """Take the refresher's lock (held until this process ends), or False if another holds it."""
+    global _lock_handle
+    try:
+        import fcntl
+
+        path = _last_line_path().with_name("statusline.lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _lock_handle = open(path, "a")  # noqa: SIM115 - held for the life of the process
+        fcntl.flock(_lock_handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except Exception:  # noqa: BLE001 - no lock to be had (no fcntl, an unwritable cache): refresh anyway
+        return True
+    return True
+
+
+def _reap(child: int) -> None:
+    try:
+        os.waitpid(child, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
 def _line(options: Options, colour: bool) -> str:
     from tokenplan_cli.app.live import live_view
     from tokenplan_cli.app.settings import resolve_currency, resolve_zone
@@ -191,6 +289,13 @@ class _budget:  # noqa: N801 - used as a context manager, like a function
     @staticmethod
     def _expired(signum: int, frame: object) -> None:
         raise _OverBudget
+
+
+def _plain(line: str) -> str:
+    """`line` without its ANSI colours: the stale copy is shown plain, whoever reads it next."""
+    import re
+
+    return re.sub(r"\033\[[0-9;]*m", "", line)
 
 
 def _last_line_path() -> Any:
