@@ -92,15 +92,3 @@ def _own_rates(model: Model, as_of: datetime) -> ResolvedModel:
         credits_per_audio_hour=model.credits_per_audio_hour,
         promotion=model.promotion,
     )
-
-
-def rule_changes(card: RateCard) -> tuple[datetime, ...]:
-    """The instants at which the card's rules for some model change (a forward, the end of legacy rates,
-    a series discontinued), earliest first: between two of them, every model is charged alike."""
-    instants: set[datetime] = set()
-    for model in card.models.values():
-        if model.forward is not None:
-            instants.add(model.forward.since)
-        instants.update(legacy.until for legacy in model.legacy)
-    instants.update(s.discontinued_at for s in card.series.values() if s.discontinued_at is not None)
-    return tuple(sorted(instants))
