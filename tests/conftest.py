@@ -53,7 +53,7 @@ def session_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 # Where the tools keep their logs (readers/logs/*): pointed away from the user's own for the session.
 TOOL_HOME_VARIABLES = (
     "CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "OPENCLAW_STATE_DIR", "XDG_CONFIG_HOME",
-    "XDG_DATA_HOME",
+    "XDG_DATA_HOME", "OPENCODE_CONFIG", "OPENCLAW_CONFIG_PATH", "XIAOMI_TOKEN_PLAN_API_KEY",
 )  # fmt: skip
 
 

@@ -38,6 +38,7 @@ COMMANDS = {
     "usage": "tokenplan_cli.commands.usage",
     "simulate": "tokenplan_cli.commands.simulate",
     "check": "tokenplan_cli.commands.check",
+    "setup": "tokenplan_cli.commands.setup",
 }
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, time
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
+from tokenplan_cli.core.endpoints import Endpoints
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
 from tokenplan_cli.core.money import round_money
 
@@ -206,6 +207,7 @@ class RateCard(NamedTuple):
     updated: str = ""
     warnings: tuple[str, ...] = ()
     compensation: CompensationRule | None = None  # None: in the default currency, whole credits
+    endpoints: Endpoints | None = None  # None: a card without [endpoints] (then `setup` cannot run)
 
     def model(self, name: str) -> Model:
         """The model called `name` (case-insensitive), or an error with a did-you-mean."""
@@ -239,6 +241,12 @@ class RateCard(NamedTuple):
     def priced_kind(self, kind: str) -> str:
         """The rate-table kind a token kind is charged as (cache_write -> cache_miss, ...)."""
         return self.charging.get(kind, kind)
+
+    def require_endpoints(self) -> Endpoints:
+        """The card's endpoints, or an error saying the card has none."""
+        if self.endpoints is None:
+            raise BadInputError(f"{self.source}: the card has no [endpoints] table (base URLs per cluster)")
+        return self.endpoints
 
     def asr_model(self) -> Model:
         """The card's speech-recognition model, for `--audio-hours` without `--model`."""

@@ -24,7 +24,13 @@ from tokenplan_cli.core.ratecard import RateCard
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # The modules whose code decides what a card read from a file looks like.
-CARD_CODE = ("core/ratecard.py", "readers/ratecard.py", "readers/tomlfields.py")
+CARD_CODE = (
+    "core/ratecard.py",
+    "core/endpoints.py",
+    "readers/ratecard.py",
+    "readers/ratecard_endpoints.py",
+    "readers/tomlfields.py",
+)
 # Entries kept: one per card file in use, and room for the versions a user edits through.
 KEEP_ENTRIES = 16
 

@@ -36,6 +36,7 @@ from tokenplan_cli.core.ratecard import (
     Validity,
 )
 from tokenplan_cli.readers.cardcache import builtin_card_path
+from tokenplan_cli.readers.ratecard_endpoints import parse_endpoints
 from tokenplan_cli.readers.tomlfields import FileError, Table, load_toml
 
 SCHEMA_VERSION = 1
@@ -89,6 +90,7 @@ def parse_rate_card(document: dict[str, Any], source: str) -> RateCard:
         defaults=_defaults(root.table("defaults"), currencies, models, limits),
         limits=limits,
         compensation=_compensation(root.table("compensation", required=False), currencies),
+        endpoints=parse_endpoints(root.table("endpoints", required=False), models),
     )
     root.finish()
     return _with_warnings(card)

@@ -102,6 +102,18 @@ def card_to_toml(card: RateCard) -> dict[str, Any]:
             if card.compensation is not None
             else {}
         ),
+        **({"endpoints": _endpoints(card)} if card.endpoints is not None else {}),
+    }
+
+
+def _endpoints(card: RateCard) -> dict[str, Any]:
+    endpoints = card.require_endpoints()
+    return {
+        "key_prefix": endpoints.key_prefix,
+        "other_key_prefixes": dict(endpoints.other_key_prefixes),
+        "model": endpoints.model,
+        "small_model": endpoints.small_model,
+        "clusters": {c.name: {"label": c.label, **c.base_urls} for c in endpoints.clusters.values()},
     }
 
 
