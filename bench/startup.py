@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Start-up benchmark: `tokenplan estimate … --json` against `python -c "import typer"`, in one run.
 
-`--all` also times quote, upgrade-quote, renewal-quote, expiry and status under --json.
+`--all` also times quote, upgrade-quote, renewal-quote, expiry and status under --json. `--cache` also
+times estimate without the rate-card cache (TOKENPLAN_NO_CACHE=1), in the same alternation: what the
+cache saves a run.
 
 Prints the median wall time of each (over --runs alternating runs) and their ratio. Target: at most
 1.3x (issue #2). Run it against an installed tokenplan, with bytecode compiled as pip leaves it:
@@ -42,20 +44,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--all", action="store_true", help="also time the plan-lifecycle commands")
+    parser.add_argument("--cache", action="store_true", help="also time estimate without the card cache")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     tokenplan = shutil.which("tokenplan") or sys.exit("tokenplan is not on PATH: install the project first")
-    baseline_cmd = [sys.executable, "-c", "import typer"]
-    subject_cmd = [tokenplan, *ESTIMATE]
-    for command in (baseline_cmd, subject_cmd):  # warm the OS cache and write bytecode once
-        timed(command, env)
-    baseline, subject = [], []
+    uncached = {**env, "TOKENPLAN_NO_CACHE": "1"}
+    runs = {  # label -> (command, environment), timed in turn, round after round
+        "python -c 'import typer'": ([sys.executable, "-c", "import typer"], env),
+        "tokenplan estimate ... --json": ([tokenplan, *ESTIMATE], env),
+        **({"  the same, no card cache": ([tokenplan, *ESTIMATE], uncached)} if args.cache else {}),
+    }
+    for command, environment in runs.values():  # warm the OS cache, write bytecode and the card cache
+        timed(command, environment)
+    times: dict[str, list[float]] = {label: [] for label in runs}
     for _ in range(args.runs):
-        baseline.append(timed(baseline_cmd, env))
-        subject.append(timed(subject_cmd, env))
-    base_ms, subject_ms = statistics.median(baseline) * 1000, statistics.median(subject) * 1000
-    print(f"python -c 'import typer'        median {base_ms:6.1f} ms over {args.runs} runs")
-    print(f"tokenplan estimate ... --json   median {subject_ms:6.1f} ms over {args.runs} runs")
+        for label, (command, environment) in runs.items():
+            times[label].append(timed(command, environment) * 1000)
+    for label, samples in times.items():
+        median, low, high = statistics.median(samples), min(samples), max(samples)
+        print(f"{label:<31} median {median:6.1f} ms (range {low:.1f}-{high:.1f}) over {args.runs} runs")
+    base_ms, subject_ms = (statistics.median(samples) for samples in list(times.values())[:2])
     print(f"ratio {subject_ms / base_ms:.2f}x (target <= 1.30x)")
     if args.all:
         for name, command in LIFECYCLE.items():

@@ -98,6 +98,8 @@ def fifo(tmp_path: Path) -> str:
 @pytest.mark.parametrize(
     ("args", "what"),
     [
+        pytest.param(["rates", "--rates"], "rate card", id="rates"),
+        pytest.param(["rates", "validate"], "rate card", id="validate"),
         pytest.param(["estimate", "--profile"], "usage profile", id="profile"),
         pytest.param(
             ["status", "--tier", "Pro", "--start", "2026-11-01", "--history"], "history", id="history"

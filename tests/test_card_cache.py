@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import AS_OF, Cli
 from tokenplan_cli.readers.cardcache import builtin_card_path, cache_folder, load_card
 from tokenplan_cli.readers.ratecard import load_rate_card
@@ -13,7 +15,7 @@ ESTIMATE = ["estimate", "--as-of", AS_OF, "-m", "mimo-v2.5", "--cache-miss", "10
 
 
 def entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("card-*.pickle"))
+    return sorted(folder.glob("card-*.json"))
 
 
 def test_a_cached_card_equals_the_card_read_from_its_file(tmp_path: Path) -> None:
@@ -50,9 +52,9 @@ def test_a_damaged_entry_is_passed_over_and_replaced(tmp_path: Path) -> None:
     env = {"TOKENPLAN_CACHE_DIR": str(tmp_path)}
     expected = load_card(None, env)
     (entry,) = entries(tmp_path)
-    entry.write_bytes(b"not a pickle")
+    entry.write_bytes(b"not a card")
     assert load_card(None, env) == expected
-    assert entry.read_bytes() != b"not a pickle"
+    assert entry.read_bytes() != b"not a card"
 
 
 def test_a_cache_that_cannot_be_written_is_only_a_missed_shortcut(tmp_path: Path) -> None:
@@ -81,3 +83,110 @@ def test_where_the_cache_lives() -> None:
     assert cache_folder({"HOME": "/h"}) == Path("/h/.cache/tokenplan")
     assert cache_folder({"HOME": "/h", "TOKENPLAN_NO_CACHE": "1"}) is None
     assert cache_folder({}) is None
+
+
+def test_a_card_saved_while_it_is_read_is_never_cached_under_its_old_contents(
+    tmp_path: Path, write: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The race of issue 10, made deterministic: the file is saved again between the read that makes the
+    # cache key and whatever builds the card. The key and the card must come from the same bytes.
+    from tokenplan_cli.readers import cardcache
+
+    text = builtin_card_path().read_text(encoding="utf-8")
+    old, new = text, text.replace('name = "MiMo Token Plan"', 'name = "saved meanwhile"')
+    path = write("card.toml", old)
+    env = {"TOKENPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    make_key = cardcache._key
+
+    def key_then_save(card_path: Path, data: bytes) -> str | None:
+        key = make_key(card_path, data)
+        card_path.write_text(new, encoding="utf-8")  # the user saves the file right now
+        return key
+
+    monkeypatch.setattr(cardcache, "_key", key_then_save)
+    assert load_card(path, env).name == "MiMo Token Plan"  # what was read, whole
+    monkeypatch.setattr(cardcache, "_key", make_key)
+    path.write_text(old, encoding="utf-8")
+    assert load_card(path, env).name == "MiMo Token Plan"  # never the card saved meanwhile
+    path.write_text(new, encoding="utf-8")
+    assert load_card(path, env).name == "saved meanwhile"
+
+
+def test_an_entry_that_is_not_what_its_name_claims_is_passed_over(
+    tmp_path: Path, write: Callable[[str, str], Path]
+) -> None:
+    text = builtin_card_path().read_text(encoding="utf-8")
+    env = {"TOKENPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    first = write("a.toml", text.replace('name = "MiMo Token Plan"', 'name = "A"'))
+    second = write("b.toml", text.replace('name = "MiMo Token Plan"', 'name = "B"'))
+    load_card(first, env)
+    (entry_a,) = entries(tmp_path / "cache")
+    load_card(second, env)
+    (entry_b,) = [entry for entry in entries(tmp_path / "cache") if entry != entry_a]
+    entry_b.write_bytes(entry_a.read_bytes())  # B's name, A's card inside
+    assert load_card(second, env).name == "B"
+
+
+def test_the_cache_holds_data_never_a_pickle(tmp_path: Path) -> None:
+    import json
+    import pickle
+
+    env = {"TOKENPLAN_CACHE_DIR": str(tmp_path)}
+    load_card(None, env)
+    (entry,) = entries(tmp_path)
+    assert json.loads(entry.read_bytes())[0] == "tokenplan-card-1"
+    # A pickle put where an entry belongs is data that fails to parse: never loaded, never run.
+    entry.write_bytes(pickle.dumps(("a pickle", load_card(None, env))))
+    assert load_card(None, env) == load_rate_card(builtin_card_path())
+    assert json.loads(entry.read_bytes())[0] == "tokenplan-card-1"
+
+
+def test_pickles_left_by_an_earlier_version_are_removed(tmp_path: Path) -> None:
+    stale = tmp_path / "card-0123456789abcdef0123456789abcdef.pickle"
+    stale.write_bytes(b"an old entry")
+    load_card(None, {"TOKENPLAN_CACHE_DIR": str(tmp_path)})
+    assert not stale.exists()
+
+
+def test_a_cached_card_names_the_file_as_given_this_time(
+    tmp_path: Path, write: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write("card.toml", builtin_card_path().read_text(encoding="utf-8"))
+    env = {"TOKENPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    assert load_card(path, env).source == str(path)
+    monkeypatch.chdir(path.parent)
+    assert load_card(Path("card.toml"), env).source == "card.toml"  # one entry, named as typed
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(
+            b'["tokenplan-card-1", "KEY", {"fraction": ["1e999999999", "1"]}]', id="fraction-of-text"
+        ),
+        pytest.param(b'["tokenplan-card-1", "KEY", {"fraction": [1, 0]}]', id="division-by-zero"),
+        pytest.param(b'["tokenplan-card-1", "KEY", {"record": ["Path", "/"]}]', id="not-a-card-record"),
+        pytest.param(
+            b'["tokenplan-card-1", "KEY", {"record": ["Currency", "USD"]}]', id="a-record-short-of-fields"
+        ),
+        pytest.param(b'["tokenplan-card-1", "KEY", {"a": 1, "b": 2}]', id="untagged"),
+        pytest.param(
+            b'["tokenplan-card-1", "KEY", ' + b"[" * 100_000 + b"]" * 100_000 + b"]", id="nested-without-end"
+        ),
+        pytest.param(b'["tokenplan-card-1", "KEY", "a string"]', id="no-card"),
+        pytest.param(b'["tokenplan-card-1", "KEY", {"fraction": [1.5, 1]}]', id="a-float"),
+        pytest.param(b'["tokenplan-card-1", "KEY", NaN]', id="not-a-number"),
+        pytest.param(b'["tokenplan-card-1", "KEY", 1] and more', id="more-after-it"),
+        pytest.param(b"\xff\xfe", id="not-text"),
+    ],
+)
+def test_a_foreign_entry_is_a_missed_shortcut(tmp_path: Path, document: bytes) -> None:
+    from tokenplan_cli.readers import cardcache
+
+    env = {"TOKENPLAN_CACHE_DIR": str(tmp_path)}
+    expected = load_card(None, env)
+    (entry,) = entries(tmp_path)
+    key = entry.name.removeprefix("card-").removesuffix(".json")
+    entry.write_bytes(document.replace(b"KEY", key.encode()))
+    assert cardcache._cached(entry, key) is None
+    assert load_card(None, env) == expected

@@ -1,11 +1,14 @@
 """A validated rate card kept between runs, so a script that calls tokenplan in a loop does not pay for
 parsing and checking the same TOML every time.
 
-Reading a card costs the TOML parser's import (about 4 ms) and the parse and validation (about 3 ms): a
-fifth of what `estimate --json` adds to Python's start-up. The cache holds the `RateCard` that
-`readers.ratecard` built from a file, under a key made of the file's bytes and path, this version of
-tokenplan and the code that builds cards, so any change to any of them reads the file afresh. A card that
-fails validation is never cached: its error is reported on every run.
+Reading a card costs the TOML parser's import (about 3 ms) and the parse and validation (about 3 ms). The
+cache holds the `RateCard` that `readers.ratecard` built from a file, as JSON (`readers/cardjson.py`:
+data, never a pickle), under a key made of the file's bytes and path, this version of tokenplan and the
+code that builds cards, so any change to any of them reads the file afresh. The file is read once: the
+key and the card both come from those bytes, so a card saved while tokenplan runs is never filed under
+the contents it had before. An entry holds the key it was written under, and one that does not hold the
+key it is looked up by (damaged, truncated, renamed, or not written by tokenplan) is passed over. A
+card that fails validation is never cached: its error is reported on every run.
 
 The cache lives in `$TOKENPLAN_CACHE_DIR`, else `$XDG_CACHE_HOME/tokenplan`, else `~/.cache/tokenplan`;
 `TOKENPLAN_NO_CACHE=1` turns it off. It is only ever a shortcut: a cache that cannot be read or written
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from tokenplan_cli import __version__
 from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.readers.files import read_regular
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # The modules whose code decides what a card read from a file looks like.
@@ -30,9 +34,13 @@ CARD_CODE = (
     "readers/ratecard.py",
     "readers/ratecard_endpoints.py",
     "readers/tomlfields.py",
+    "readers/cardjson.py",
 )
 # Entries kept: one per card file in use, and room for the versions a user edits through.
 KEEP_ENTRIES = 16
+# What an entry starts with, and its file name ends with; a new layout of entries changes both.
+ENTRY_FORMAT = "tokenplan-card-1"
+SUFFIX = ".json"
 
 
 def builtin_card_path() -> Path:
@@ -44,20 +52,18 @@ def builtin_card_path() -> Path:
 def load_card(path: Path | None, env: Mapping[str, str] = os.environ) -> RateCard:
     """The validated card at `path` (the built-in one when None), from the cache when it holds it."""
     path = path or builtin_card_path()
+    data = read_regular(path, "rate card")
     folder = cache_folder(env)
-    try:
-        data = path.read_bytes() if folder is not None else None
-    except OSError:
-        data = None  # the reader reports why the file cannot be read
-    key = _key(path, data) if data is not None else None  # data is None when caching is off
+    key = _key(path, data) if folder is not None else None
     if folder is None or key is None:
-        return _read(path)
-    entry = folder / f"card-{key}.pickle"
-    card = _cached(entry)
+        return _parse(data, path)
+    entry = folder / f"card-{key}{SUFFIX}"
+    card = _cached(entry, key)
     if card is None:
-        card = _read(path)
-        _remember(entry, card)
-    return card
+        card = _parse(data, path)
+        _remember(entry, key, card)
+    # The key holds the resolved path: name the file as it was given this time.
+    return card if card.source == str(path) else card._replace(source=str(path))
 
 
 def cache_folder(env: Mapping[str, str]) -> Path | None:
@@ -70,10 +76,11 @@ def cache_folder(env: Mapping[str, str]) -> Path | None:
     return Path(base) / "tokenplan" if base else None
 
 
-def _read(path: Path) -> RateCard:
-    from tokenplan_cli.readers.ratecard import load_rate_card
+def _parse(data: bytes, path: Path) -> RateCard:
+    from tokenplan_cli.readers.ratecard import parse_rate_card
+    from tokenplan_cli.readers.tomlfields import parse_toml
 
-    return load_rate_card(path)
+    return parse_rate_card(parse_toml(data, path, "rate card"), str(path))
 
 
 def _key(path: Path, data: bytes) -> str | None:
@@ -82,7 +89,7 @@ def _key(path: Path, data: bytes) -> str | None:
 
     digest = blake2b(digest_size=16)
     try:
-        for part in (__version__, sys.version, str(path.resolve())):
+        for part in (__version__, sys.version, ENTRY_FORMAT, str(path.resolve())):
             digest.update(part.encode() + b"\0")
         for name in CARD_CODE:
             stat = (PACKAGE / name).stat()
@@ -93,41 +100,51 @@ def _key(path: Path, data: bytes) -> str | None:
     return digest.hexdigest()
 
 
-def _cached(entry: Path) -> RateCard | None:
+def _cached(entry: Path, key: str) -> RateCard | None:
+    """The card in `entry` if it is one tokenplan wrote under `key`; None for anything else."""
     try:
-        data = entry.read_bytes()
-    except OSError:
+        data = entry.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return None
-    import _pickle  # the C pickle alone: `pickle` costs 4 ms to import
+    from tokenplan_cli.readers.cardjson import from_json
 
     try:
-        card = _pickle.loads(data)
-    except Exception:  # a damaged or foreign entry is only a missed shortcut
+        document = from_json(data)
+    except Exception:  # damaged, foreign or nested without end: only a missed shortcut
         return None
+    if not (isinstance(document, list) and len(document) == 3 and document[:2] == [ENTRY_FORMAT, key]):
+        return None
+    card = document[2]
     return card if isinstance(card, RateCard) else None
 
 
-def _remember(entry: Path, card: RateCard) -> None:
-    import _pickle
+def _remember(entry: Path, key: str, card: RateCard) -> None:
     import tempfile
 
+    from tokenplan_cli.readers.cardjson import to_plain
+    from tokenplan_cli.render.jsonout import dumps
+
     try:
+        text = dumps([ENTRY_FORMAT, key, to_plain(card)], indent=0)
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".card-", suffix=".tmp")
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(_pickle.dumps(card, protocol=5))
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
             os.replace(temporary, entry)
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
         _prune(entry.parent)
-    except (OSError, _pickle.PicklingError):
-        pass  # a cache that cannot be written is only a missed shortcut
+    except (OSError, TypeError, ValueError):
+        pass  # a cache that cannot be written, or a card that cannot be written down: no shortcut
 
 
 def _prune(folder: Path) -> None:
-    """Keep the KEEP_ENTRIES most recently written entries (the others are cards edited since)."""
-    entries = sorted(folder.glob("card-*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    """Keep the KEEP_ENTRIES most recently written entries (the others are cards edited since), and
+    remove the pickles that tokenplan 0.x before this format wrote."""
+    for stale in folder.glob("card-*.pickle"):
+        stale.unlink(missing_ok=True)
+    entries = sorted(folder.glob(f"card-*{SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for stale in entries[KEEP_ENTRIES:]:
         stale.unlink(missing_ok=True)
