@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -144,6 +145,9 @@ def test_strict_turns_a_skipped_line_into_exit_2(cli: Cli, tmp_path: Path) -> No
         pytest.param(lambda tmp: (tmp / "empty").mkdir() or tmp / "empty", " (1 line(s) or file(s) skipped: no log files found)", id="empty-folder"),
         pytest.param(lambda tmp: (tmp / "loop").mkdir() or (tmp / "loop" / "self").symlink_to(tmp / "loop") or tmp / "loop", " (1 line(s) or file(s) skipped: symbolic link loop)", id="symlink-loop"),
         pytest.param(lambda tmp: (tmp / "bad.jsonl").write_bytes(b"\xff\xfe{}\n") and tmp / "bad.jsonl", "", id="not-utf8-without-usage"),
+        pytest.param(lambda tmp: os.mkfifo(tmp / "pipe.jsonl") or tmp / "pipe.jsonl", " (1 line(s) or file(s) skipped: not a file or folder: a named pipe)", id="named-pipe"),
+        pytest.param(lambda tmp: (tmp / "self").symlink_to(tmp / "self") or tmp / "self", " (1 line(s) or file(s) skipped: symbolic link loop)", id="self-symlink"),
+        pytest.param(lambda tmp: (tmp / "gone").symlink_to(tmp / "nothing") or tmp / "gone", " (1 line(s) or file(s) skipped: broken symbolic link)", id="broken-symlink"),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("command", [REPORT, ["estimate", "--as-of", AS_OF]], ids=["report", "estimate"])

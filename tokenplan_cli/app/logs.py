@@ -69,17 +69,26 @@ def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) ->
     mapping = checked(maps_setting(request.maps), "map", lambda rules: parse_mapping(rules, card))
     tools = checked(tools_setting(request.tools), "tools", tool_names)
     paths = list(request.paths or ())
-    searches = log_searches(tools, paths, os.environ, Path.home())
+    home = _home()
+    searches = log_searches(tools, paths, os.environ, home)
     for path in paths:  # a path typed that is not there is a typo, not "no logs"
         if not os.path.lexists(path):
             raise BadInputError(f"{path}: no such file or folder")
     skips = Skips()
-    files = iter_log_files(tools, paths, os.environ, Path.home(), skips)
+    files = iter_log_files(tools, paths, os.environ, home, skips)
     scan = _scan(files, card, skips, progress)
     if request.strict and scan.skips:
         raise BadInputError(strict_message(scan.skips))
     looked_in = tuple(root for _, _, roots in searches for root in roots)
     return ObservedLogs(scan, tools, mapping, zone, zone_name, days, looked_in)
+
+
+def _home() -> Path | None:
+    """The user's home directory, or None when there is none (HOME unset and no passwd entry)."""
+    try:
+        return Path.home()
+    except RuntimeError:
+        return None
 
 
 def _scan(files: Iterable[LogFile], card: RateCard, skips: Skips, progress: bool) -> ScanResult:
@@ -120,7 +129,7 @@ def no_usage_found(logs: ObservedLogs) -> BadInputError:
 
 def _places(paths: Sequence[Path]) -> str:
     """Paths as a person reads them: under the home folder as `~/…`."""
-    home = str(Path.home())
+    home = str(_home() or "")
     return ", ".join(dict.fromkeys(_tilde(str(path), home) for path in paths)) or "no folder"
 
 

@@ -98,10 +98,11 @@ def _record(entry: dict[str, Any]) -> UsageRecord | None:
 
 
 def whole(hit: Any, miss: Any, write: Any, output: Any) -> bool:
-    """Whole, non-negative counts: the rule in Claude Code's logs (spelt out: it runs for every line)."""
+    """Whole counts from 0 to `MAX_COUNT`: the rule in Claude Code's logs (spelt out: it runs for every
+    line). Their bitwise or is below 2**63 exactly when each is, and negative when one is."""
     if type(hit) is not int or type(miss) is not int or type(write) is not int or type(output) is not int:
         return False
-    return hit >= 0 and miss >= 0 and write >= 0 and output >= 0
+    return not (hit | miss | write | output) >> 63  # 63: the bits of MAX_COUNT
 
 
 def built(

@@ -37,7 +37,7 @@ from tokenplan_cli.readers.logs.fields import (
     BadRecord,
     count,
     dedupe_key,
-    instant_from_iso,
+    instant,
     lookup,
     mapping,
     model_name,
@@ -227,7 +227,7 @@ class _Rollout:
             raise BadRecord("no running total")
         total = Totals.read(mapping(info, "total_token_usage"))
         last = Totals.read(mapping(info, "last_token_usage")) if "last_token_usage" in info else None
-        moment = instant_from_iso(line.get("timestamp"))
+        moment = instant(line.get("timestamp"))  # ISO text, or Unix seconds or ms
         gained = self.total.advance(total, last)
         if gained is None or inherited:
             return None
@@ -270,7 +270,7 @@ def _key(total: Totals) -> tuple[int, int, int]:
 
 def _instant_or_none(value: dict[str, Any]) -> datetime | None:
     try:
-        return instant_from_iso(value.get("timestamp"))
+        return instant(value.get("timestamp"))
     except BadRecord:
         return None
 

@@ -16,6 +16,14 @@ from tokenplan_cli.readers.logs import cannot_read as cannot_read  # re-exported
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UNKNOWN_MODEL = "unknown"
+# The scanner keeps a request's counts as signed 64-bit integers; a count beyond that is no real count.
+MAX_COUNT = 2**63 - 1
+# An instant in the first or last year of the calendar could not be shown in every zone (--tz shifts it
+# by up to a day, past year 1 or 9999): no tool logs one, so it is refused.
+FIRST_YEAR, LAST_YEAR = 2, 9998
+# A whole-number instant at least this large is in milliseconds, below it in seconds (10^11 seconds is
+# the year 5138; 10^11 milliseconds, 1973).
+MILLISECONDS_FROM = 10**11
 # Twelve bytes of BLAKE2b: collisions stay out of reach for billions of keys, and the scanner's set of
 # keys stays small whatever the length of the ids a tool writes.
 KEY_DIGEST_BYTES = 12
@@ -33,7 +41,8 @@ def count(mapping: Any, key: str) -> int:
     """A token count: absent or null is 0, a negative count is 0, anything but a whole number is bad.
 
     Some tool versions subtract cached tokens from a total that never held them and write a negative
-    input count; the cached count is still right, so only the impossible negative is dropped.
+    input count; the cached count is still right, so only the impossible negative is dropped. A count
+    above `MAX_COUNT` is out of range.
 
     >>> count({"input": 12}, "input"), count({}, "input"), count({"input": -3}, "input")
     (12, 0, 0)
@@ -42,11 +51,13 @@ def count(mapping: Any, key: str) -> int:
     """
     value = mapping.get(key) if type(mapping) is dict else None
     if type(value) is int:  # the common case first: this runs several times a record
+        if value > MAX_COUNT:
+            raise BadRecord("token count out of range")
         return value if value > 0 else 0
     if value is None:
         return 0
     if isinstance(value, float) and value.is_integer():
-        return max(int(value), 0)
+        return count({key: int(value)}, key)
     raise BadRecord("bad token count")
 
 
@@ -75,6 +86,19 @@ def lookup(value: Any, *keys: str) -> Any:
     return value
 
 
+def instant(value: Any) -> datetime:
+    """An instant written as ISO 8601 text or as a number of Unix seconds (milliseconds when it is at
+    least `MILLISECONDS_FROM`), as an aware UTC datetime.
+
+    >>> instant(1772467199).isoformat() == instant(1772467199000).isoformat() == instant(
+    ...     "2026-03-02T15:59:59Z").isoformat() == '2026-03-02T15:59:59+00:00'
+    True
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return instant_from_ms(value if abs(value) >= MILLISECONDS_FROM else value * 1000)
+    return instant_from_iso(value)
+
+
 def instant_from_iso(text: Any) -> datetime:
     """An ISO 8601 timestamp as an aware UTC datetime; one without an offset is taken as UTC.
 
@@ -88,10 +112,13 @@ def instant_from_iso(text: Any) -> datetime:
     except ValueError:
         raise BadRecord("bad timestamp") from None
     if moment.tzinfo is UTC:  # "…Z", as most tools write: nothing to convert (a hot path)
-        return moment
+        return in_calendar(moment)
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+        return in_calendar(moment.replace(tzinfo=UTC))
+    try:
+        return in_calendar(moment.astimezone(UTC))
+    except OverflowError:  # year 1 at a positive offset, or 9999 at a negative one
+        raise BadRecord("timestamp out of range") from None
 
 
 def instant_from_ms(value: Any) -> datetime:
@@ -103,9 +130,16 @@ def instant_from_ms(value: Any) -> datetime:
     if type(value) is not int and not isinstance(value, float):
         raise BadRecord("no timestamp")
     try:
-        return EPOCH + timedelta(milliseconds=value)
+        return in_calendar(EPOCH + timedelta(milliseconds=value))
     except (OverflowError, ValueError):
-        raise BadRecord("bad timestamp") from None
+        raise BadRecord("timestamp out of range") from None
+
+
+def in_calendar(moment: datetime) -> datetime:
+    """`moment`, unless it lies so near the calendar's ends that a time zone could push it past them."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise BadRecord("timestamp out of range")
+    return moment
 
 
 def model_name(raw: Any) -> str:

@@ -32,13 +32,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from tokenplan_cli.core.amounts import parse_amount
+from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
+    MAX_COUNT,
     BadRecord,
     count,
-    instant_from_iso,
-    instant_from_ms,
+    instant,
     lookup,
     model_name,
 )
@@ -49,8 +51,7 @@ CSV_TOOL = "csv"
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
 COUNT_COLUMNS = ("cache_hit", "cache_miss", "cache_write", "output", "reasoning")
 TIME_KEYS = ("timestamp", "created_at", "created", "time")
-# A whole-number instant at least this large is in milliseconds (10^11 seconds is the year 5138).
-MILLISECONDS_FROM = 10**11
+COUNT_DIGITS = len(str(MAX_COUNT))  # longer digit strings are out of range (and slow to convert)
 
 
 def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
@@ -83,7 +84,11 @@ def _csv_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
         except UnicodeDecodeError:
             skips.add(path, number, "not UTF-8")
             continue
-        cells = next(csv.reader([text]), [])
+        try:
+            cells = next(csv.reader([text]), [])
+        except csv.Error as error:  # a field over the module's size limit, a NUL byte
+            skips.add(path, number, "CSV field too large" if "limit" in str(error) else "malformed CSV")
+            continue
         if header is None:
             header = [cell.strip().lower() for cell in cells]
             if "timestamp" not in header or "model" not in header:
@@ -99,8 +104,9 @@ def _csv_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _cell(text: str) -> str | int:
+    """A cell of ASCII digits as a whole number (any other text is kept, for its column to judge)."""
     digits = text.strip().replace("_", "")
-    return int(digits) if digits.isdigit() else text
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= COUNT_DIGITS else text
 
 
 def _record(row: dict[str, Any], tool: str) -> UsageRecord:
@@ -114,7 +120,7 @@ def _record(row: dict[str, Any], tool: str) -> UsageRecord:
     )
     record_id = row.get("id", response.get("id"))
     return UsageRecord(
-        timestamp=_instant(next((row[key] for key in TIME_KEYS if key in row), None)),
+        timestamp=instant(next((row[key] for key in TIME_KEYS if key in row), None)),
         tool=tool,
         model=model_name(row.get("model", response.get("model"))),
         audio_seconds=_seconds(row.get("audio_seconds")),
@@ -123,13 +129,6 @@ def _record(row: dict[str, Any], tool: str) -> UsageRecord:
         else None,
         **counts,
     )
-
-
-def _instant(value: Any) -> Any:
-    """ISO 8601 text, or Unix seconds (or milliseconds, when large enough) as a number."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return instant_from_ms(value if value >= MILLISECONDS_FROM else value * 1000)
-    return instant_from_iso(value)
 
 
 # OpenAI's usage objects, each told by its marks: (marks, total input, its details, total output, its
@@ -184,15 +183,16 @@ def _detail(usage: dict[str, Any], table: str, key: str) -> Any:
 
 
 def _seconds(value: Any) -> Fraction:
-    """Audio seconds: a whole or decimal number (JSON) or its text (CSV), read as the decimal written."""
+    """Audio seconds: a whole or decimal number (JSON) or its text (CSV), read as the decimal written.
+
+    The decimal is held to the bounds of typed amounts (`parse_amount`): `1e999999999` is refused at
+    once, not expanded into a billion digits.
+    """
     if value is None:
         return Fraction(0)
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise BadRecord("bad audio seconds")
     try:
-        seconds = Fraction(Decimal(str(value).strip()))
-    except (InvalidOperation, ValueError):
+        return parse_amount(Decimal(str(value).strip()), what="audio seconds")
+    except (InvalidOperation, BadInputError):
         raise BadRecord("bad audio seconds") from None
-    if seconds < 0:
-        raise BadRecord("bad audio seconds")
-    return seconds

@@ -27,6 +27,7 @@ from tokenplan_cli.readers.logs.fields import (
     BadRecord,
     count,
     dedupe_key,
+    instant,
     instant_from_iso,
     instant_from_ms,
     mapping,
@@ -62,7 +63,6 @@ WHERE {WANTED} OR (event_json IS NULL AND event_zstd IS NOT NULL) ORDER BY sessi
 # OpenClaw's schema bounds a compressed event (`event_utf8_bytes BETWEEN 1 AND 4194304`); a frame that
 # claims or yields more is not one of its events, and is not decoded past this.
 MAX_EVENT_BYTES = 4 << 20
-MS_SINCE_EPOCH_FLOOR = 10**11  # a `created_at` above this is in milliseconds, below it in seconds
 
 
 def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
@@ -145,8 +145,8 @@ def _instant(message_ms: Any, event_iso: Any, fallback: Any) -> datetime:
         return instant_from_ms(message_ms)
     if event_iso is not None:
         return instant_from_iso(event_iso)
-    if type(fallback) is int:
-        return instant_from_ms(fallback if fallback > MS_SINCE_EPOCH_FLOOR else fallback * 1000)
+    if type(fallback) is int:  # Unix seconds, or milliseconds
+        return instant(fallback)
     raise BadRecord("no timestamp")
 
 

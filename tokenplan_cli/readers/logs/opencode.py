@@ -116,7 +116,9 @@ def _step_parts_in(folder: Path) -> list[dict[str, Any]]:
     parts = []
     for entry in entries:
         try:
-            small = entry.name.endswith(".json") and entry.stat().st_size <= MAX_STEP_PART_BYTES
+            # a regular file only: opening a named pipe would block
+            small = entry.name.endswith(".json") and entry.is_file()
+            small = small and entry.stat().st_size <= MAX_STEP_PART_BYTES
         except OSError:
             continue
         data = small_file(Path(entry.path), MAX_STEP_PART_BYTES, None) if small else None

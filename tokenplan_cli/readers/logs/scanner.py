@@ -11,12 +11,14 @@ holds one file's distinct requests at a time.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISFIFO, S_ISSOCK
 from typing import NamedTuple
 
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
@@ -25,7 +27,7 @@ from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import BucketKey, LogTally, bucketer_for
 from tokenplan_cli.readers.digests import blake2b
-from tokenplan_cli.readers.logs import LOG_READERS, Skips
+from tokenplan_cli.readers.logs import LOG_READERS, Skips, cannot_read
 from tokenplan_cli.workers import FORK_SAFE
 
 # Below this many bytes in all, files are read in this process: starting workers would cost more.
@@ -73,23 +75,33 @@ def tool_names(requested: Iterable[str]) -> tuple[str, ...]:
 
 
 def iter_log_files(
-    tools: Sequence[str], paths: Sequence[Path], env: Mapping[str, str], home: Path, skips: Skips
+    tools: Sequence[str],
+    paths: Sequence[Path],
+    env: Mapping[str, str],
+    home: Path | None,
+    skips: Skips,
 ) -> Iterator[LogFile]:
     """The files to read: those under `paths` for the one tool named, else under each tool's default roots.
 
     With no tool named, every tool is looked for where it keeps its logs on this machine. A path the
-    user named that does not exist, or holds no log file, is reported in `skips`. Bad requests are
-    refused here, before any file is found; the folders are walked as the files are taken, so that
-    reading can start while the walk goes on (`scan_files`).
+    user named that does not exist, or holds no log file, is reported in `skips`; so is every default
+    root under the home directory when there is none (`home` None). Bad requests are refused here,
+    before any file is found; the folders are walked as the files are taken, so that reading can start
+    while the walk goes on (`scan_files`).
     """
-    return _walk(log_searches(tools, paths, env, home), bool(paths), skips)
+    return _walk(log_searches(tools, paths, env, home, skips), bool(paths), skips)
 
 
 def log_searches(
-    tools: Sequence[str], paths: Sequence[Path], env: Mapping[str, str], home: Path
+    tools: Sequence[str],
+    paths: Sequence[Path],
+    env: Mapping[str, str],
+    home: Path | None,
+    skips: Skips | None = None,
 ) -> list[tuple[str, str, list[Path]]]:
     """(tool, reader module, the folders or files to look in) for each tool asked for (every tool when
-    none is named): the paths given, else the tool's default roots on this machine."""
+    none is named): the paths given, else the tool's default roots on this machine (without a home
+    directory, those outside it; the others are reported in `skips` when it is given)."""
     if paths and len(tools) != 1:
         raise BadInputError(
             "paths belong to one log source: name it with --from (e.g. --from claude-code PATH)"
@@ -97,11 +109,32 @@ def log_searches(
     searches: list[tuple[str, str, list[Path]]] = []
     for tool in tools or tuple(LOG_READERS):
         module_name = LOG_READERS[tool]
-        roots = list(paths) if paths else importlib.import_module(module_name).default_roots(env, home)
+        roots = list(paths) if paths else _default_roots(module_name, env, home, skips)
         if not roots and tool in ("csv", "jsonl") and tools:
             raise BadInputError(f"--from {tool} reads the files you name: add a PATH")
         searches.append((tool, module_name, roots))
     return searches
+
+
+NO_HOME = Path("~")  # stands for the home directory when there is none, so roots under it can be named
+NO_HOME_REASON = "not searched: no home directory (HOME unset, no passwd entry)"
+
+
+def _default_roots(
+    module_name: str, env: Mapping[str, str], home: Path | None, skips: Skips | None
+) -> list[Path]:
+    """A tool's default roots; without a home directory, those under it are reported, not searched."""
+    try:
+        roots = list(importlib.import_module(module_name).default_roots(env, home or NO_HOME))
+    except RuntimeError:  # `~` in a tool's variable, expanded with no home directory to expand it to
+        roots = [NO_HOME]
+    if home is not None:
+        return roots
+    homeless = [root for root in roots if root.parts[:1] == NO_HOME.parts]
+    for root in homeless:
+        if skips is not None:
+            skips.add(root, 0, NO_HOME_REASON)
+    return [root for root in roots if root not in homeless]
 
 
 def _walk(searches: list[tuple[str, str, list[Path]]], explicit: bool, skips: Skips) -> Iterator[LogFile]:
@@ -110,9 +143,10 @@ def _walk(searches: list[tuple[str, str, list[Path]]], explicit: bool, skips: Sk
         reader = importlib.import_module(module_name)
         for root in roots:
             found, skipped = 0, skips.total
-            if not root.exists():
-                if explicit:
-                    skips.add(root, 0, "no such file or directory")
+            unusable = _unusable_root(root)
+            if unusable is not None:
+                if explicit or unusable != MISSING:
+                    skips.add(root, 0, unusable)
                 continue
             for path in reader.find_files(root, skips):
                 found += 1
@@ -124,6 +158,27 @@ def _walk(searches: list[tuple[str, str, list[Path]]], explicit: bool, skips: Sk
                 yield LogFile(tool, module_name, path, size)
             if explicit and not found and skips.total == skipped and root.is_dir():
                 skips.add(root, 0, "no log files found")
+
+
+MISSING = "no such file or directory"
+# Kinds of file that are neither a log nor a folder of logs; opening a named pipe would block.
+SPECIAL_FILES = (
+    (S_ISFIFO, "a named pipe"), (S_ISSOCK, "a socket"), (S_ISCHR, "a device"), (S_ISBLK, "a device")
+)  # fmt: skip
+
+
+def _unusable_root(root: Path) -> str | None:
+    """Why a root cannot be searched (`MISSING` when it is not there at all), or None when it can."""
+    try:
+        mode = os.stat(root).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return MISSING if not os.path.islink(root) else "broken symbolic link"
+    except OSError as exc:
+        return "symbolic link loop" if exc.errno == errno.ELOOP else cannot_read(exc)
+    for test, kind in SPECIAL_FILES:
+        if test(mode):
+            return f"not a file or folder: {kind}"
+    return None
 
 
 def _identity(path: Path) -> tuple[tuple[int, int] | None, int]:

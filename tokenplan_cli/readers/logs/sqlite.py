@@ -20,6 +20,9 @@ from tokenplan_cli.readers.logs.fields import cannot_read
 
 HEADER = b"SQLite format 3\x00"
 FETCH_ROWS = 512
+# What a damaged store can raise: SQLite's errors, and a UnicodeDecodeError when the message of one
+# quotes bytes of a corrupt schema that Python cannot decode.
+FAILURES = (sqlite3.Error, UnicodeDecodeError)
 
 
 def _is_live(path: Path) -> bool:
@@ -29,7 +32,9 @@ def _is_live(path: Path) -> bool:
     return wal_in_use or sibling(path.name + "-journal").exists()
 
 
-def _error_reason(exc: sqlite3.Error) -> str:
+def _error_reason(exc: sqlite3.Error | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "cannot read: corrupt database"
     name = getattr(exc, "sqlite_errorname", None)
     if name == "SQLITE_NOTADB":
         return "not a SQLite database"
@@ -55,7 +60,7 @@ def open_readonly(path: Path, skips: Skips) -> Iterator[sqlite3.Connection | Non
         connection = sqlite3.connect(uri, uri=True)
         connection.text_factory = bytes
         connection.execute("PRAGMA query_only = ON")
-    except sqlite3.Error as exc:
+    except FAILURES as exc:
         skips.add(path, 0, _error_reason(exc))
         yield None
         return
@@ -94,5 +99,5 @@ def rows(connection: sqlite3.Connection, path: Path, skips: Skips, sql: str) -> 
         cursor = connection.execute(sql)
         while batch := cursor.fetchmany(FETCH_ROWS):
             yield from batch
-    except sqlite3.Error as exc:
+    except FAILURES as exc:
         skips.add(path, 0, _error_reason(exc))
