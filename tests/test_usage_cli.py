@@ -50,7 +50,7 @@ def test_report_totals_are_exact(cli: Cli) -> None:
     ]
     assert doc["records"] == 4 and doc["duplicates"] == 11
     assert doc["tools"] == [{"tool": "claude-code", "files": 3, "bytes": doc["tools"][0]["bytes"]}]
-    assert doc["skipped"] == {"total": 0, "files": []}
+    assert doc["skipped"] == {"total": 0, "files": [], "future": {"records": 0, "after": None}}
     assert doc["period"] == {"first_day": "2026-10-01", "last_day": "2026-10-02", "days": 2}
     assert (
         "claude-opus-4-1-20250805: no --map rule names it; charged as mimo-v2.5-pro (assumed)" in doc["notes"]
@@ -122,6 +122,7 @@ def test_unreadable_lines_are_counted_by_file_and_line(cli: Cli, tmp_path: Path)
     assert doc["skipped"] == {
         "total": 1,
         "files": [{"path": str(session), "count": 1, "lines": [13], "reasons": ["truncated last line"]}],
+        "future": {"records": 0, "after": None},
     }
     human = cli.run([*REPORT, "--from", "claude-code", str(tmp_path / "logs")]).stdout
     assert (  # the path is longer than a line: it stands whole on its own, its details follow

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -19,7 +19,7 @@ from tokenplan_cli.readers.logs import Skips
 
 if TYPE_CHECKING:  # the scanner and the aggregation load only when logs are read
     from tokenplan_cli.core.ratecard import RateCard
-    from tokenplan_cli.core.usagelog import DayRange, ModelMap
+    from tokenplan_cli.core.usagelog import DayRange, FutureRecords, ModelMap
     from tokenplan_cli.readers.logs.scanner import LogFile, ScanResult
 
 
@@ -43,8 +43,14 @@ class ObservedLogs(NamedTuple):
     mapping: ModelMap
     zone: tzinfo
     zone_name: str
-    days: DayRange
+    days: DayRange  # --until ends today at the latest (in `zone`)
+    future: FutureRecords
     looked_in: tuple[Path, ...] = ()  # the folders and files searched
+
+    @property
+    def skipped(self) -> int:
+        """Lines, files and records that could not be counted."""
+        return self.scan.skips.total + self.future.records
 
     @property
     def label(self) -> str:
@@ -53,10 +59,14 @@ class ObservedLogs(NamedTuple):
         return "logs " + (", ".join(names) if names else "(none found)")
 
 
-def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) -> ObservedLogs:
-    """Find and read the logs asked for; unreadable lines are counted (an error under --strict)."""
+def read_logs(card: RateCard, request: LogRequest, *, now: datetime, progress: bool = False) -> ObservedLogs:
+    """Find and read the logs asked for; unreadable lines are counted (an error under --strict).
+
+    A request dated after `now` (the clock) plus the card's allowance for clock skew is skipped and
+    counted; `--until` after today (in `--tz`) stops at today.
+    """
     from tokenplan_cli.app.settings import checked, maps_setting, tools_setting, zone_setting
-    from tokenplan_cli.core.usagelog import DayRange, parse_mapping
+    from tokenplan_cli.core.usagelog import DayRange, future_limit, parse_mapping
     from tokenplan_cli.readers.logs.scanner import iter_log_files, log_searches, tool_names
     from tokenplan_cli.readers.zones import load_zone
 
@@ -66,6 +76,8 @@ def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) ->
     days = DayRange(_day(request.since, "--since"), _day(request.until, "--until"))
     if days.first and days.last and days.first > days.last:
         raise BadInputError(f"--since {days.first} is after --until {days.last}")
+    if days.last is not None:  # days to come hold no use: they would only dilute the average
+        days = days._replace(last=min(days.last, now.astimezone(zone).date()))
     mapping = checked(maps_setting(request.maps), "map", lambda rules: parse_mapping(rules, card))
     tools = checked(tools_setting(request.tools), "tools", tool_names)
     paths = list(request.paths or ())
@@ -77,10 +89,11 @@ def read_logs(card: RateCard, request: LogRequest, *, progress: bool = False) ->
     skips = Skips()
     files = iter_log_files(tools, paths, os.environ, home, skips)
     scan = _scan(files, card, skips, progress)
-    if request.strict and scan.skips:
-        raise BadInputError(strict_message(scan.skips))
+    future = scan.tally.drop_after(future_limit(now, card))
+    if request.strict and (scan.skips or future.records):
+        raise BadInputError(strict_message(scan.skips, future))
     looked_in = tuple(root for _, _, roots in searches for root in roots)
-    return ObservedLogs(scan, tools, mapping, zone, zone_name, days, looked_in)
+    return ObservedLogs(scan, tools, mapping, zone, zone_name, days, future, looked_in)
 
 
 def _home() -> Path | None:
@@ -108,21 +121,27 @@ def _scan(files: Iterable[LogFile], card: RateCard, skips: Skips, progress: bool
         return scan_files(found, card.offpeak, skips, on_file=advance)
 
 
-def strict_message(skips: Skips) -> str:
+def strict_message(skips: Skips, future: FutureRecords) -> str:
+    if not skips:
+        return f"--strict: {future.records} log record(s) {future_reason(future)}"
     first = skips.by_file()[0]
     where = f"{first.path}:{first.lines[0]}" if first.lines and first.lines[0] else first.path
     files = len(skips.by_file())
     return (
-        f"--strict: {skips.total} log line(s) or file(s) could not be read, in {files} file(s); "
-        f"first: {where} ({first.reasons[0]})"
+        f"--strict: {skips.total + future.records} log line(s) or file(s) could not be read, in {files} "
+        f"file(s); first: {where} ({first.reasons[0]})"
     )
+
+
+def future_reason(future: FutureRecords) -> str:
+    return f"dated after {future.after:%Y-%m-%d %H:%M} UTC (now, plus the clock skew allowed)"
 
 
 def no_usage_found(logs: ObservedLogs) -> BadInputError:
     """The one error of every command that reads logs and finds no request in them (exit 2): what was
     asked, the days, what was skipped and where it looked."""
     return BadInputError(
-        f"{logs.label}: no usage found{_period_note(logs.days)}{_skip_note(logs.scan.skips)}; "
+        f"{logs.label}: no usage found{_period_note(logs.days)}{_skip_note(logs)}; "
         f"looked in {_places(logs.looked_in)}"
     )
 
@@ -143,11 +162,13 @@ def _period_note(days: DayRange) -> str:
     return ""
 
 
-def _skip_note(skips: Skips) -> str:
-    if not skips:
+def _skip_note(logs: ObservedLogs) -> str:
+    if not logs.skipped:
         return ""
-    reasons = dict.fromkeys(reason for entry in skips.by_file() for reason in entry.reasons)
-    return f" ({skips.total} line(s) or file(s) skipped: {', '.join(reasons)})"
+    reasons = dict.fromkeys(reason for entry in logs.scan.skips.by_file() for reason in entry.reasons)
+    if logs.future.records:
+        reasons[future_reason(logs.future)] = None
+    return f" ({logs.skipped} line(s) or file(s) skipped: {', '.join(reasons)})"
 
 
 def _day(text: str | None, flag: str) -> date | None:

@@ -131,7 +131,7 @@ def _from_logs(
     from tokenplan_cli.app.logs import LogRequest, read_logs
     from tokenplan_cli.core.status import LoggedUse
 
-    observed = read_logs(card, request or LogRequest(), progress=progress)
+    observed = read_logs(card, request or LogRequest(), now=now, progress=progress)
     reading = held.reading if held is not None else None
     since = held.counts_from if held is not None else _counted_from(card, price, start, now)
     logged = logged_credits(observed, card, since, now)
@@ -205,8 +205,8 @@ def _logged_notes(
     from tokenplan_cli.core.usagelog import assumed_notes
 
     notes = list(assumed_notes(logged.report.assumed_models, logs.mapping.default))
-    if logs.scan.skips:
-        notes.append(f"{logs.scan.skips.total} log line(s) or file(s) could not be read and were skipped")
+    if logs.skipped:
+        notes.append(f"{logs.skipped} log line(s) or file(s) could not be counted and were skipped")
     if used > price.credits:
         notes.append(
             f"the logs show {count(used)} credits, more than the {count(price.credits)} of {price.label}: "

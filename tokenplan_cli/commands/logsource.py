@@ -86,10 +86,10 @@ LOG_OPTIONS = Group(
 
 
 def log_profile(
-    card: RateCard, as_of: datetime, request: LogRequest, *, progress: bool = False
+    card: RateCard, as_of: datetime, request: LogRequest, *, now: datetime, progress: bool = False
 ) -> UsageProfile:
     """The logs asked for as a usage profile of the observed days (with the days filled)."""
-    logs = read_logs(card, request, progress=progress)
+    logs = read_logs(card, request, now=now, progress=progress)
     return profile_of(logs, card, as_of)
 
 
@@ -110,7 +110,7 @@ def profile_of(logs: ObservedLogs, card: RateCard, as_of: datetime) -> UsageProf
         "days": summary.days,
         "records": summary.total.requests,
         "duplicates": logs.scan.duplicates,
-        "skipped_lines": logs.scan.skips.total,
+        "skipped_lines": logs.skipped,
         "assumed_models": list(summary.assumed_models),
         "mapping": list(logs.mapping.texts()),
     }

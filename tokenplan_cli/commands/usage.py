@@ -45,7 +45,8 @@ def report(
     check_grouping(by)
     card = load_card(rates)
     instant = resolve_as_of(as_of) if as_of is not None else None  # None: each request's own rules
-    logs = read_logs(card, request, progress=fmt is OutputFormat.HUMAN)
+    now = now_utc()
+    logs = read_logs(card, request, now=now, progress=fmt is OutputFormat.HUMAN)
     result = report_usage(
         logs.scan.tally, card, as_of=instant, mapping=logs.mapping, by=by, zone=logs.zone,
         zone_name=logs.zone_name, days=logs.days,
@@ -59,9 +60,9 @@ def report(
     from tokenplan_cli.app.report import cycle_use
 
     document = usage_report_document(
-        result, logs.scan, as_of=instant, source=logs.label, mapping=logs.mapping.texts(),
-        default_model=logs.mapping.default, since=logs.days.first, until=logs.days.last, daily=daily,
-        cycle=cycle_use(card, logs, now_utc()),
+        result, logs.scan, future=logs.future, as_of=instant, source=logs.label,
+        mapping=logs.mapping.texts(), default_model=logs.mapping.default, since=logs.days.first,
+        until=logs.days.last, daily=daily, cycle=cycle_use(card, logs, now),
     )  # fmt: skip
     emit(document, fmt, human="usage_report", csv_rows=report_rows, saves=saves, force=output.force)
 
@@ -95,7 +96,7 @@ def profile(
         )
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    logs = read_logs(card, request, progress=output != STDOUT)
+    logs = read_logs(card, request, now=now_utc(), progress=output != STDOUT)
     observed = profile_of(logs, card, instant)
     hours = local_hour_weights(
         logs.scan.tally, card, as_of=instant, mapping=logs.mapping, zone=logs.zone, days=logs.days

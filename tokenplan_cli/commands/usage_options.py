@@ -141,9 +141,10 @@ def read_usage(
 
         recorded = load_profile(profile, card, as_of)
     else:
+        from tokenplan_cli.commands.common import now_utc
         from tokenplan_cli.commands.logsource import log_profile
 
-        recorded = log_profile(card, as_of, logs, progress=progress)
+        recorded = log_profile(card, as_of, logs, now=now_utc(), progress=progress)
     from tokenplan_cli.core.usagelog import assumed_notes, default_model
 
     assumed = recorded.observed.get("assumed_models", ())

@@ -184,6 +184,7 @@ class Limits(NamedTuple):
     max_audio_hours: Fraction
     max_runs: int  # simulate --runs
     max_spread: Fraction  # simulate --spread (a coefficient of variation)
+    clock_skew_minutes: int  # how far after now a logged request may be dated (a clock a little ahead)
 
 
 class RateCard(NamedTuple):

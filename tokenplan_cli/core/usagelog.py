@@ -76,6 +76,16 @@ def slot_start(slot: int) -> datetime:
     return EPOCH + slot * SLOT
 
 
+class FutureRecords(NamedTuple):
+    """Requests dated after `after` (now plus the clock skew allowed): skipped, and counted here."""
+
+    records: int
+    after: datetime
+
+
+NO_FUTURE_RECORDS = FutureRecords(0, EPOCH)
+
+
 class LogTally:
     """Requests and tokens by bucket (and audio seconds, rarely present), added and taken back exactly."""
 
@@ -98,6 +108,20 @@ class LogTally:
             totals[5] += sign * reasoning
         if audio:
             self.audio[key] = self.audio.get(key, ZERO) + sign * audio
+
+    def drop_after(self, latest: datetime) -> FutureRecords:
+        """Take out the buckets of the quarter hours that begin after `latest`, and count their requests.
+
+        `latest` is now plus the clock skew allowed (`future_limit`): a record dated later has a clock
+        set wrong, and counting it would stretch every observed period to its date.
+        """
+        last_slot = (latest - EPOCH) // SLOT
+        late = [key for key in self.counts if key.slot > last_slot]
+        dropped = sum(self.counts[key][0] for key in late)
+        for key in late:
+            del self.counts[key]
+            self.audio.pop(key, None)
+        return FutureRecords(dropped, latest)
 
     def quantities(self, key: BucketKey) -> Quantities:
         return _quantities(self.counts[key][1:], self.audio.get(key, ZERO))
@@ -137,6 +161,11 @@ def parse_mapping(texts: Iterable[str], card: RateCard) -> ModelMap:
             )
         rules.append((pattern.strip().lower(), card.model(target.strip()).name))
     return ModelMap(tuple(rules), default_model(card), frozenset(card.models))
+
+
+def future_limit(now: datetime, card: RateCard) -> datetime:
+    """The latest instant a logged request may carry: `now` plus the card's allowance for clock skew."""
+    return now + timedelta(minutes=card.limits.clock_skew_minutes)
 
 
 def default_model(card: RateCard) -> str:

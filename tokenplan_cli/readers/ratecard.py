@@ -414,6 +414,7 @@ def _limits(table: Table) -> Limits:
         table.number("max_audio_hours", positive=True),
         max_runs=table.integer("max_runs", minimum=1),
         max_spread=table.number("max_spread", positive=True),
+        clock_skew_minutes=table.integer("clock_skew_minutes", minimum=0),
     )
     table.finish()
     return limits

@@ -97,7 +97,8 @@ def _skipped(skipped: Mapping[str, Any]) -> list[Para]:
         return []
     lines = [
         para(
-            f"skipped {skipped['total']} unreadable line(s) or file(s) (--strict makes this an error):",
+            f"skipped {skipped['total']} line(s) or file(s) that could not be counted "
+            "(--strict makes this an error):",
             "note",
         )
     ]
@@ -107,6 +108,16 @@ def _skipped(skipped: Mapping[str, Any]) -> list[Para]:
         where = f" line {', '.join(numbers)}{more}" if numbers else ""
         reasons = ", ".join(entry["reasons"])
         lines.append(para(f"{entry['path']}:{where} ({reasons}; {entry['count']} in all)", indent=2))
+    future = skipped["future"]
+    if future["records"]:
+        after = future["after"].replace("T", " ").removesuffix("Z")
+        lines.append(
+            para(
+                f"{future['records']} request(s) dated after {after} UTC (now, plus the clock skew "
+                "allowed): is a clock set wrong?",
+                indent=2,
+            )
+        )
     return lines
 
 

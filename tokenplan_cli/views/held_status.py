@@ -33,7 +33,7 @@ def held_status_document(report: StatusReport, zone: tzinfo) -> dict[str, Any]:
 def _logs(report: StatusReport) -> dict[str, Any]:
     from tokenplan_cli.views.usage import skipped_document
 
-    scan, logged = report.logs.scan, report.logged  # type: ignore[union-attr]
+    scan, future, logged = report.logs.scan, report.logs.future, report.logged  # type: ignore[union-attr]
     assert logged is not None
     return {
         "since": instant(logged.since),
@@ -49,7 +49,7 @@ def _logs(report: StatusReport) -> dict[str, Any]:
             {"day": row.key, "requests": row.requests, "credits": credits(row.credits.total)}
             for row in logged.report.rows
         ],  # fmt: skip
-        "skipped": skipped_document(scan.skips.total, scan.skips.by_file()),
+        "skipped": skipped_document(scan.skips.total, scan.skips.by_file(), future),
     }
 
 

@@ -8,7 +8,14 @@ from typing import Any
 
 from tokenplan_cli.app.report import CycleUse
 from tokenplan_cli.core.dates import iso_utc
-from tokenplan_cli.core.usagelog import Grouped, ModelUse, UsageReport, assumed_notes
+from tokenplan_cli.core.usagelog import (
+    NO_FUTURE_RECORDS,
+    FutureRecords,
+    Grouped,
+    ModelUse,
+    UsageReport,
+    assumed_notes,
+)
 from tokenplan_cli.readers.logs import SkippedFile
 from tokenplan_cli.readers.logs.scanner import ScanResult
 from tokenplan_cli.views import credits, envelope, quantity, ratio
@@ -18,6 +25,7 @@ def usage_report_document(
     report: UsageReport,
     scan: ScanResult,
     *,
+    future: FutureRecords,
     as_of: datetime | None,
     source: str,
     mapping: Sequence[str],
@@ -48,7 +56,7 @@ def usage_report_document(
         totals=group_fields(report.total),
         rows=[{report.by: row.key, **group_fields(row)} for row in report.rows],
         models=[_model(model) for model in report.models],
-        skipped=skipped_document(scan.skips.total, scan.skips.by_file()),
+        skipped=skipped_document(scan.skips.total, scan.skips.by_file(), future),
         notes=report_notes(report, default_model),
         daily=[{"day": str(row.key), **_credit_split(row)} for row in (daily or report).rows],
         plan=None if cycle is None else cycle_fields(cycle),
@@ -112,14 +120,18 @@ def _model(model: ModelUse) -> dict[str, Any]:
     return {"model": model.model, "charged_as": model.charged_as, "assumed": model.assumed, **fields}
 
 
-def skipped_document(total: int, files: Sequence[SkippedFile]) -> dict[str, Any]:
-    """What could not be read: counts, the first line numbers (0: the file itself) and reasons by file."""
+def skipped_document(
+    total: int, files: Sequence[SkippedFile], future: FutureRecords = NO_FUTURE_RECORDS
+) -> dict[str, Any]:
+    """What could not be read: counts, the first line numbers (0: the file itself) and reasons by file,
+    and the requests dated in the future (a clock set wrong), which no file-by-file count holds."""
     return {
-        "total": total,
+        "total": total + future.records,
         "files": [
             {"path": f.path, "count": f.count, "lines": list(f.lines), "reasons": list(f.reasons)}
             for f in files
         ],
+        "future": {"records": future.records, "after": iso_utc(future.after) if future.records else None},
     }
 
 

@@ -91,6 +91,7 @@ def card_to_toml(card: RateCard) -> dict[str, Any]:
             "max_audio_hours": _number(card.limits.max_audio_hours),
             "max_runs": card.limits.max_runs,
             "max_spread": _number(card.limits.max_spread),
+            "clock_skew_minutes": card.limits.clock_skew_minutes,
         },
         **(
             {
