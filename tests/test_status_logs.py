@@ -185,3 +185,14 @@ def test_status_prices_the_logs_across_the_v2_forward(cli: Cli, config_file: Pat
     assert doc["credits_used"] == AFTER
     early = cli.json(["status", "--from", "jsonl", str(logs), "--now", "2026-05-26T15:59:59Z"])
     assert early["credits_used"] == BEFORE + LAST_SECOND_BEFORE
+
+
+@pytest.mark.parametrize(("renew", "kind"), [("on", None), ("off", "expiry")])
+def test_expiry_reminders_come_next_only_with_auto_renewal_off(
+    cli: Cli, config_file: Path, renew: str, kind: str | None
+) -> None:
+    now = "2026-10-29T12:00Z"  # two days before the expiry of a plan bought 2026-09-30: a reminder day
+    cli.json(["plan", "set", "Lite", "--start", "2026-09-30", "--auto-renew", renew, "--now", now])
+    doc = cli.json(["status", *CLAUDE, "--now", now])
+    found = doc["next_reminder"]
+    assert (found and found["kind"]) == kind

@@ -26,8 +26,20 @@ def held_status_document(report: StatusReport, zone: tzinfo) -> dict[str, Any]:
         },
         logs=None if report.logs is None or report.logged is None else _logs(report),
     )  # fmt: skip
+    if held is not None and held.plan.auto_renew:
+        # the provider sends the dated expiry reminders only with auto-renewal off
+        document["next_reminder"] = _next_usage_reminder(document)
     document["notes"] = [*document["notes"], *report.notes]
     return document
+
+
+def _next_usage_reminder(document: dict[str, Any]) -> dict[str, Any] | None:
+    due = [r for r in document["reminders"] if not r["fired"] and r["at"] is not None]
+    if not due:
+        return None
+    first = min(due, key=lambda r: r["at"])
+    return {"kind": "usage", "date": first["at"][:10], "at": first["at"], "threshold": first["threshold"],
+            "days_before": None}  # fmt: skip
 
 
 def _logs(report: StatusReport) -> dict[str, Any]:
