@@ -278,3 +278,20 @@ def test_no_message_text_from_the_logs_reaches_any_output(cli: Cli, held: Path, 
 
 def config_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+def test_a_fresh_install_needs_only_plan_set(cli: Cli, config_file: Path, home: Path) -> None:
+    """The issue's "done": logs on the machine, `plan set`, then status, watch and statusline, no flags."""
+    shutil.copytree(FIXTURES / "claude" / "projects", home / ".claude" / "projects")
+    cli.json(["plan", "set", "Standard", "--start", "2026-10-01", "--now", NOW])
+    status = cli.json(["status", "--now", NOW])
+    assert status["source"] == "logs" and status["logs"]["tools"][0]["tool"] == "claude-code"
+    assert status["credits_used"] > 0 and status["logs"]["assumed_models"]  # Claude names, no --map rule
+    watched = cli.json(["watch", "--once", "--now", NOW])
+    assert watched["credits_used"] == status["credits_used"]
+    assert line(cli).startswith("Standard 0% · 11B left · lasts to Nov 1")
+
+
+def test_watch_without_a_plan_says_how_to_set_one(cli: Cli, config_file: Path) -> None:
+    message = cli.error(["watch", "--once"])
+    assert "plan set" in message and "--tier" not in message

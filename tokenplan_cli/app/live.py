@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
+from tokenplan_cli.app.plan import NoPlanError
 from tokenplan_cli.app.status import FROM_LOGS, HELD_PLAN, PlanGiven, StatusReport, UseGiven, plan_status
 from tokenplan_cli.core.offpeak import OffPeakNow, offpeak_now
 from tokenplan_cli.core.ratecard import Currency, RateCard
@@ -47,7 +48,10 @@ def live_view(
     logs: LogRequest | None = None,
 ) -> LiveView:
     """The status at `now` and what a live view adds to it."""
-    report = plan_status(card, now, currency, plan=plan, use=use, logs=logs)
+    try:
+        report = plan_status(card, now, currency, plan=plan, use=use, logs=logs)
+    except NoPlanError as exc:  # watch and statusline take no --tier: only `plan set` answers
+        raise NoPlanError(exc.file) from None
     window = card.offpeak
     if report.logs is None or report.logged is None:
         return LiveView(report, offpeak_now(now, window), None, None, (), None)
