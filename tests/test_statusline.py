@@ -295,3 +295,14 @@ def test_a_fresh_install_needs_only_plan_set(cli: Cli, config_file: Path, home: 
 def test_watch_without_a_plan_says_how_to_set_one(cli: Cli, config_file: Path) -> None:
     message = cli.error(["watch", "--once"])
     assert "plan set" in message and "--tier" not in message
+
+
+def test_credits_that_run_out_early_say_when_and_are_red(cli: Cli, held: Path) -> None:
+    cli.json(["plan", "set", "Lite", "--start", "2026-10-01", "--now", NOW])
+    cli.json(["plan", "calibrate", "--used", "60%", "--at", "2026-10-02T12:00Z", "--now", NOW])
+    assert line(cli) == "Lite 60% · 1.64B left · runs out Oct 3, 29 d early · off-peak ×0.8 in 2h14m"
+    coloured = line(cli, "--color", "always", env={"NO_COLOR": ""})
+    assert (
+        "\033[31mruns out Oct 3, 29 d early\033[0m" in coloured and "\033[31m60%\033[0m" in coloured
+    )  # stops early: red
+    assert line(cli, "--format", "{reminder} · {source}") == "90% ~Oct 3 · calibration+logs"
