@@ -306,3 +306,15 @@ def test_credits_that_run_out_early_say_when_and_are_red(cli: Cli, held: Path) -
         "\033[31mruns out Oct 3, 29 d early\033[0m" in coloured and "\033[31m60%\033[0m" in coloured
     )  # stops early: red
     assert line(cli, "--format", "{reminder} · {source}") == "90% ~Oct 3 · calibration+logs"
+
+
+def test_a_statusline_module_that_cannot_load_still_gives_one_line_and_exit_0() -> None:
+    probe = (
+        "import sys\nsys.modules['tokenplan_cli.statusline'] = None\n"
+        "sys.argv = ['tokenplan', 'statusline']\nfrom tokenplan_cli.entry import run\nrun()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert (
+        done.returncode == 0
+        and done.stdout == "tokenplan: cannot load (ModuleNotFoundError): reinstall tokenplan\n"
+    )

@@ -8,8 +8,12 @@ import sys
 def run() -> None:
     args = sys.argv[1:]
     if args[:1] == ["statusline"] and not {"-h", "--help"} & set(args[1:]):
-        from tokenplan_cli.statusline import main
-
+        try:
+            from tokenplan_cli.statusline import main
+        except BaseException as exc:  # noqa: BLE001 - even a broken install leaves the host one line
+            sys.stdout.write(f"tokenplan: cannot load ({type(exc).__name__}): reinstall tokenplan\n")
+            sys.stdout.flush()
+            raise SystemExit(0) from None
         main(args[1:])
     from tokenplan_cli.cli import run as run_cli
 
