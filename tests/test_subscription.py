@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tokenplan_cli.core.dates import iso_utc, parse_instant
 from tokenplan_cli.core.errors import BadInputError
@@ -111,3 +113,23 @@ def test_a_reading_that_cannot_be_true_is_refused(reading: Reading, fault: str) 
 def test_a_reading_of_the_whole_quota_is_accepted() -> None:
     reading = Reading(datetime(2026, 11, 5, tzinfo=UTC), "100%", share=Fraction(1))
     assert check_reading(reading, QUOTA, at("2026-11-01"), at("2026-11-10")) == reading
+
+
+INSTANTS = st.datetimes(
+    min_value=datetime(2025, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
+)
+
+
+@given(start=INSTANTS, later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3 * 366)),
+       cycle=st.sampled_from(["monthly", "annual"]))  # fmt: skip
+def test_the_cycle_found_serves_now_and_numbers_grow_with_time(
+    card: RateCard, start: datetime, later: timedelta, cycle: str
+) -> None:
+    plan = Subscription("Lite", cycle, start, auto_renew=True)
+    rule = card.cycle(cycle)
+    now = start + later
+    found = cycle_at(plan, rule, card.validity, now)
+    assert found.window.is_active(now) and not found.expired
+    assert cycle_at(plan, rule, card.validity, found.window.start) == found  # its first instant is its own
+    before = cycle_at(plan, rule, card.validity, max(start, now - timedelta(days=1)))
+    assert before.number <= found.number
