@@ -93,7 +93,10 @@ def test_used_up_credits_stop_the_service_now(card: RateCard) -> None:
 def test_the_highest_tier_has_no_upgrade_to_offer(card: RateCard) -> None:
     result = status(card, "Max", "2026-11-01", "2026-11-11", used="80%")
     assert result.stops_early and result.action is None
-    assert "Max is the highest package: no upgrade can help" in result.reasons[-1]
+    assert "Max is the highest package: no upgrade can help" in result.reasons[-2]
+    # what the provider points to instead, priced for the rest of the cycle
+    assert result.reasons[-1].startswith("paying as you go from 2026-11-13 to 2026-12-02 would cost $")
+    assert result.payg is not None and result.payg.upgrade_cost is None
 
 
 def test_when_no_upgrade_lasts_the_largest_is_offered_with_its_run_out(card: RateCard) -> None:
@@ -102,9 +105,10 @@ def test_when_no_upgrade_lasts_the_largest_is_offered_with_its_run_out(card: Rat
     assert result.action is not None and not result.action.lasts
     assert result.action.quote.target.tier.name == "Max"
     assert at(result.action.runs_out_at) == "2026-11-22T00:00:00Z"
-    assert result.reasons[-1].startswith(
+    assert result.reasons[-2].startswith(
         "no upgrade lasts at this rate; the largest, Max monthly for $100.00"
     )
+    assert result.reasons[-1].startswith("paying as you go from 2026-11-02 to 2026-12-02 would cost $")
 
 
 def test_no_time_elapsed_means_no_rate_and_no_projection(card: RateCard) -> None:

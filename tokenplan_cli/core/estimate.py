@@ -9,6 +9,7 @@ from typing import NamedTuple
 from tokenplan_cli.core.credits import CreditBreakdown, compute_credits
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.money import percent
+from tokenplan_cli.core.payg import PaygComparison, compare_payg
 from tokenplan_cli.core.plans import PlanFit, Recommendation, evaluate_plans, recommend_plan
 from tokenplan_cli.core.ratecard import Currency, RateCard
 from tokenplan_cli.core.usage import Usage, UsageSource
@@ -25,6 +26,7 @@ class Estimate(NamedTuple):
     plans: tuple[PlanFit, ...]
     recommendation: Recommendation
     notes: tuple[str, ...]
+    payg: PaygComparison | None = None  # the same use on pay-as-you-go (None: the card has no prices)
 
     @property
     def credits_per_month(self) -> Fraction:
@@ -54,4 +56,5 @@ def estimate_plans(
         plans=plans,
         recommendation=recommend_plan(plans, currency, headroom),
         notes=source.notes + credits.notes(),
+        payg=compare_payg(credits, plans, card, currency),
     )

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, time
+from datetime import date, datetime, time
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
@@ -187,6 +187,27 @@ class Limits(NamedTuple):
     clock_skew_minutes: int  # how far after now a logged request may be dated (a clock a little ahead)
 
 
+class PaygPrice(NamedTuple):
+    """One model's pay-as-you-go price in one currency (rates per token, for the engine)."""
+
+    model: str
+    currency: str
+    rates: TokenRates | None  # per token; None for a model billed by audio
+    per_audio_hour: Fraction | None
+    official: bool  # the provider's own price list, or not
+    source: str
+    as_of: date
+
+
+class PaygCard(NamedTuple):
+    per_tokens: int  # the card writes prices per this many tokens (a million)
+    prices: tuple[PaygPrice, ...]
+    note: str = ""  # what the card says of its prices as a whole (e.g. that no official list was found)
+
+    def price(self, model: str, currency: str) -> PaygPrice | None:
+        return next((p for p in self.prices if p.model == model and p.currency == currency), None)
+
+
 class RateCard(NamedTuple):
     name: str
     source: str  # where it was loaded from, for messages
@@ -209,6 +230,7 @@ class RateCard(NamedTuple):
     warnings: tuple[str, ...] = ()
     compensation: CompensationRule | None = None  # None: in the default currency, whole credits
     endpoints: Endpoints | None = None  # None: a card without [endpoints] (then `setup` cannot run)
+    payg: PaygCard | None = None  # None: a card without [payg] (no pay-as-you-go comparison)
 
     def model(self, name: str) -> Model:
         """The model called `name` (case-insensitive), or an error with a did-you-mean."""

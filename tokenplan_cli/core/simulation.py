@@ -24,6 +24,7 @@ from tokenplan_cli.core import montecarlo
 from tokenplan_cli.core.daily import PPM, DayModel, day_model
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.money import CREDIT_DECIMALS, percent
+from tokenplan_cli.core.payg import PaygComparison, compare_payg
 from tokenplan_cli.core.plans import (
     BILLION,
     Recommendation,
@@ -127,6 +128,7 @@ class Simulation(NamedTuple):
     headroom: Fraction
     offpeak: OffPeakWindow
     notes: tuple[str, ...]
+    payg: PaygComparison | None = None  # the mean use on pay-as-you-go (None: the card has no prices)
 
 
 def validate_settings(card: RateCard, settings: SimulationSettings) -> None:
@@ -186,6 +188,7 @@ def simulate_plans(
         headroom=headroom,
         offpeak=card.offpeak,
         notes=profile.notes + baseline.days.monthly.notes() + _model_notes(baseline.days, lever, card),
+        payg=compare_payg(baseline.days.monthly, baseline.plans, card, currency),
     )
 
 

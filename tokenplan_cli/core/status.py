@@ -29,6 +29,7 @@ from tokenplan_cli.core.burn import (
 from tokenplan_cli.core.dates import DAY, days_between, start_of_day, utc_text
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.money import count, percent
+from tokenplan_cli.core.payg import RestOfCycle, payg_reasons, rest_of_cycle
 from tokenplan_cli.core.quotes import (
     Consumption,
     HeldPlan,
@@ -91,6 +92,7 @@ class PlanStatus(NamedTuple):
     days_left_out: int  # days of history outside it
     reasons: tuple[str, ...]
     notes: tuple[str, ...]
+    payg: RestOfCycle | None = None  # paying as you go once the credits run out, beside the upgrade
 
     @property
     def window(self) -> ValidityWindow:
@@ -150,6 +152,7 @@ def compute_status(
     action, action_reasons = _action(card, held, rate, now, currency, stops_early and window.is_active(now))
     stops_at = runs_out_at if stops_early else None
     reasons = _reasons(window, now, seen.consumption, rate, stops_at, future_resets)
+    payg = _payg(card, currency, action, rate, stops_at if window.is_active(now) else None, window, resets)
     return PlanStatus(
         plan=plan,
         expiry=expiry,
@@ -168,12 +171,30 @@ def compute_status(
         currency=currency,
         days_counted=seen.days_counted,
         days_left_out=seen.days_left_out,
-        reasons=(*reasons, *action_reasons),
+        reasons=(*reasons, *action_reasons, *payg_reasons(payg, currency)),
+        payg=payg,
         notes=(
             *_notes(window, now, start, counted_from, future_resets, seen),
             *expiry.notes[1:],
         ),
     )
+
+
+def _payg(
+    card: RateCard,
+    currency: Currency,
+    action: UpgradeAction | None,
+    rate: Fraction | None,
+    stops_at: datetime | None,
+    window: ValidityWindow,
+    resets: Sequence[datetime],
+) -> RestOfCycle | None:
+    """Paying as you go from the day the credits run out until the plan ends (or a reset restores them)."""
+    if stops_at is None or rate is None:
+        return None
+    until = next((r for r in resets if stops_at < r < window.ends_at), window.ends_at)
+    upgrade = action.quote.offset.amount_due if action is not None else None
+    return rest_of_cycle(card, currency, stops_at, until, rate, upgrade)
 
 
 def counting_start(card: RateCard, window: ValidityWindow, now: datetime) -> datetime:

@@ -33,6 +33,7 @@ CARD_CODE = (
     "core/endpoints.py",
     "readers/ratecard.py",
     "readers/ratecard_endpoints.py",
+    "readers/ratecard_payg.py",
     "readers/tomlfields.py",
     "readers/cardjson.py",
 )

@@ -3,15 +3,15 @@
 JSON, not a pickle: the cache folder is wherever the environment points (`TOKENPLAN_CACHE_DIR`,
 `XDG_CACHE_HOME`), and loading a pickle runs whatever code it names. Loading this runs none: every JSON
 object is one tagged value, rebuilt by `_revive` into a `Fraction` (from two whole numbers, never from
-text such as `1e999999999`), a `datetime`, a `time`, a tuple, a dict, or one of the card's own record
-types from `core/ratecard.py`, and anything else is refused. A card holding any other kind of value
+text such as `1e999999999`), a `datetime`, a `date`, a `time`, a tuple, a dict, or one of the card's own
+record types from `core/ratecard.py`, and anything else is refused. A card holding any other kind of value
 cannot be written (`TypeError`): it is then simply not cached.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import date, datetime, time
 from fractions import Fraction
 from typing import Any
 
@@ -39,6 +39,8 @@ def to_plain(value: Any) -> Any:
         return {"fraction": [value.numerator, value.denominator]}
     if isinstance(value, datetime):
         return {"datetime": value.isoformat()}
+    if isinstance(value, date):  # after datetime, which is a date too
+        return {"date": value.isoformat()}
     if isinstance(value, time):
         return {"time": value.isoformat()}
     if isinstance(value, tuple) and RECORDS.get(type(value).__name__) is type(value):
@@ -98,6 +100,8 @@ def _revive(tagged: dict[str, Any]) -> Any:
         return Fraction(numerator, denominator)
     if tag == "datetime":
         return datetime.fromisoformat(body)
+    if tag == "date":
+        return date.fromisoformat(body)
     if tag == "time":
         return time.fromisoformat(body)
     if tag == "record":

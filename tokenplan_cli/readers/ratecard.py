@@ -37,6 +37,7 @@ from tokenplan_cli.core.ratecard import (
 )
 from tokenplan_cli.readers.cardcache import builtin_card_path
 from tokenplan_cli.readers.ratecard_endpoints import parse_endpoints
+from tokenplan_cli.readers.ratecard_payg import parse_payg
 from tokenplan_cli.readers.tomlfields import FileError, Table, load_toml
 
 SCHEMA_VERSION = 1
@@ -91,6 +92,7 @@ def parse_rate_card(document: dict[str, Any], source: str) -> RateCard:
         limits=limits,
         compensation=_compensation(root.table("compensation", required=False), currencies),
         endpoints=parse_endpoints(root.table("endpoints", required=False), models),
+        payg=parse_payg(root.table("payg", required=False), models, currencies),
     )
     root.finish()
     return _with_warnings(card)

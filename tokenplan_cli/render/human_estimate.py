@@ -7,6 +7,7 @@ from typing import Any
 
 from tokenplan_cli.render.blocks import Block, Column, Para, Row, Surface, Table, para
 from tokenplan_cli.render.human_lifecycle import notes
+from tokenplan_cli.render.human_payg import payg_blocks
 from tokenplan_cli.render.numbers import pct, price, short
 
 KIND_LABELS = {
@@ -25,6 +26,7 @@ def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
         *notes(doc["notes"]),
         plans_table(doc),
         *recommendation(doc),
+        *payg_blocks(doc["payg"], doc["currency_symbol"]),
     ]
 
 

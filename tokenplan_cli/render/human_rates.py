@@ -19,6 +19,8 @@ def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
         _models(doc),
         _tiers(doc),
         _discounts(doc),
+        *_payg(doc),
+        *_endpoints(doc),
         para(f"Off-peak: {offpeak['window']}, consumption coefficient {offpeak['coefficient']}"),
         para(f"Reminders: usage at {thresholds}; expiry {days} (auto-renewal off)"),
         para(
@@ -93,3 +95,47 @@ def _discounts(doc: Mapping[str, Any]) -> Table:
     )
     groups = "; ".join(" / ".join(group) for group in doc["mutually_exclusive"])
     return Table("Discounts", columns, rows, caption=f"mutually exclusive: {groups}" if groups else None)
+
+
+def _payg(doc: Mapping[str, Any]) -> list[Block]:
+    payg = doc["payg"]
+    if payg is None:
+        return []
+    columns = (
+        Column("model"),
+        Column("currency"),
+        *(Column(name, "right") for name in ("cache hit", "cache miss", "output")),
+        Column("official"),
+        Column("as of", priority=1),
+    )
+    rows = []
+    for price in payg["prices"]:
+        rates = price["rates"] or {}
+        cells = (
+            price["model"],
+            price["currency"],
+            *(str(rates.get(k, "")) for k in ("cache_hit", "cache_miss", "output")),
+            "yes" if price["official"] else "no",
+            price["as_of"],
+        )
+        rows.append(Row(cells))
+    unpriced = ", ".join(payg["unpriced_models"])
+    caption = f"per {payg['per_tokens']:,} tokens" + (f"; no price known for {unpriced}" if unpriced else "")
+    title = "Pay-as-you-go prices (sources in --json and the card)"
+    return [Table(title, columns, tuple(rows), caption=caption, keys=2)] + (
+        [para(f"note: {payg['note']}", "note")] if payg["note"] else []
+    )
+
+
+def _endpoints(doc: Mapping[str, Any]) -> list[Block]:
+    endpoints = doc["endpoints"]
+    if endpoints is None:
+        return []
+    columns = (Column("cluster"), Column("OpenAI-compatible"), Column("Anthropic-compatible"))
+    rows = tuple(
+        Row((f"{c['cluster']} ({c['label']})", c["openai"], c["anthropic"])) for c in endpoints["clusters"]
+    )
+    caption = (
+        f"keys start with {endpoints['key_prefix']}; `tokenplan setup TOOL --cluster C` configures a tool"
+    )
+    return [Table("Endpoints", columns, rows, caption=caption)]

@@ -9,6 +9,7 @@ from typing import Any
 from tokenplan_cli.render.blocks import Block, Chart, Column, Para, Row, Surface, Table, para
 from tokenplan_cli.render.charts import bar_chart, column_chart, spacing
 from tokenplan_cli.render.human_lifecycle import notes
+from tokenplan_cli.render.human_payg import payg_blocks
 from tokenplan_cli.render.numbers import pct, price, short
 
 HOUR_ROWS = 6  # height of the hour-of-day chart, in lines
@@ -26,6 +27,7 @@ def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
         *_runs_out_charts(doc, surface),
         *_recommendation(doc),
         *([_whatifs_table(doc)] if doc["whatifs"] else []),
+        *payg_blocks(doc["payg"], doc["currency_symbol"]),
         *notes(doc["notes"]),
     ]
 

@@ -11,6 +11,7 @@ from tokenplan_cli.core.estimate import Estimate
 from tokenplan_cli.core.plans import PlanFit
 from tokenplan_cli.core.ratecard import Currency
 from tokenplan_cli.views import credits, envelope, money, quantity, ratio
+from tokenplan_cli.views.payg import comparison_document
 
 if TYPE_CHECKING:  # the simulation's records, without importing the simulation into estimate
     from tokenplan_cli.core.simulation import PlanRisk
@@ -42,6 +43,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
         },
         reasons=list(rec.reasons),
         notes=list(estimate.notes),
+        payg=comparison_document(estimate.payg),
     )
 
 

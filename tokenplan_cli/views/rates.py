@@ -55,6 +55,8 @@ def card_document(card: RateCard, as_of: datetime) -> dict[str, Any]:
         },
         charging=dict(card.charging),
         compensation=_compensation(card),
+        endpoints=_endpoints(card),
+        payg=_payg(card),
         warnings=list(card.warnings),
     )
 
@@ -103,3 +105,46 @@ def validation_document(card: RateCard) -> dict[str, Any]:
 def _compensation(card: RateCard) -> dict[str, Any]:
     rule = card.compensation_rule()
     return {"currency": rule.currency, "unit": exact(rule.unit)}
+
+
+def _endpoints(card: RateCard) -> dict[str, Any] | None:
+    if card.endpoints is None:
+        return None
+    endpoints = card.endpoints
+    return {
+        "key_prefix": endpoints.key_prefix,
+        "model": endpoints.model,
+        "small_model": endpoints.small_model,
+        "clusters": [
+            {"cluster": c.name, "label": c.label, **c.base_urls} for c in endpoints.clusters.values()
+        ],
+    }
+
+
+def _payg(card: RateCard) -> dict[str, Any] | None:
+    if card.payg is None:
+        return None
+    per = card.payg.per_tokens
+    return {
+        "per_tokens": per,
+        "note": card.payg.note or None,
+        "prices": [
+            {
+                "model": p.model,
+                "currency": p.currency,
+                "rates": None
+                if p.rates is None
+                else {kind: exact(p.rates.of(kind) * per) for kind in ("cache_hit", "cache_miss", "output")},
+                "per_audio_hour": None if p.per_audio_hour is None else exact(p.per_audio_hour),
+                "official": p.official,
+                "source": p.source,
+                "as_of": f"{p.as_of:%Y-%m-%d}",
+            }
+            for p in card.payg.prices
+        ],
+        "unpriced_models": [
+            name
+            for name, model in card.models.items()
+            if model.forward is None and not any(p.model == name for p in card.payg.prices)
+        ],
+    }

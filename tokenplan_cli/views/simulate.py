@@ -14,6 +14,7 @@ from tokenplan_cli.core.ratecard import Currency, OffPeakWindow
 from tokenplan_cli.core.simulation import P10, P50, PlanRisk, RiskRecommendation, Scenario, Simulation
 from tokenplan_cli.views import credits, envelope, money, ratio
 from tokenplan_cli.views.estimate import plan_choice
+from tokenplan_cli.views.payg import comparison_document
 
 
 def simulate_document(sim: Simulation) -> dict[str, Any]:
@@ -41,6 +42,7 @@ def simulate_document(sim: Simulation) -> dict[str, Any]:
         whatifs=[whatif_document(w, base, currency) for w in sim.whatifs],
         reasons=list(base.recommendation.reasons),
         notes=list(sim.notes),
+        payg=comparison_document(sim.payg),
     )
 
 

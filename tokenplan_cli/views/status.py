@@ -13,6 +13,7 @@ from tokenplan_cli.core.status import NextReminder, PlanStatus, UpgradeAction
 from tokenplan_cli.views import credits, envelope, exact, quantity, ratio
 from tokenplan_cli.views.expiry import expiry_document
 from tokenplan_cli.views.lifecycle import currency_fields, instant, local_instants, offset_fields
+from tokenplan_cli.views.payg import rest_of_cycle_document
 
 
 def status_document(status: PlanStatus, zone: tzinfo, history_source: str | None = None) -> dict[str, Any]:
@@ -48,6 +49,7 @@ def status_document(status: PlanStatus, zone: tzinfo, history_source: str | None
         expiry_reminders=expiry["reminders"],
         next_reminder=_next(status.next_reminder),
         action=_action(status.action, currency),
+        payg=rest_of_cycle_document(status.payg, currency),
         history=None
         if history_source is None
         else {"source": history_source, "days": status.days_counted, "days_left_out": status.days_left_out},

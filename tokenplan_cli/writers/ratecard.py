@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from tokenplan_cli.core.ratecard import PRICED_TOKEN_KINDS, RateCard, TokenRates
+from tokenplan_cli.core.ratecard import PRICED_TOKEN_KINDS, PaygCard, RateCard, TokenRates
 from tokenplan_cli.readers.ratecard import SCHEMA_VERSION
 
 
@@ -104,7 +104,21 @@ def card_to_toml(card: RateCard) -> dict[str, Any]:
             else {}
         ),
         **({"endpoints": _endpoints(card)} if card.endpoints is not None else {}),
+        **({"payg": _payg(card.payg)} if card.payg is not None else {}),
     }
+
+
+def _payg(payg: PaygCard) -> dict[str, Any]:
+    prices = []
+    for price in payg.prices:
+        entry: dict[str, Any] = {"model": price.model, "currency": price.currency}
+        if price.rates is not None:
+            entry["rates"] = {k: _number(price.rates.of(k) * payg.per_tokens) for k in PRICED_TOKEN_KINDS}
+        if price.per_audio_hour is not None:
+            entry["per_audio_hour"] = _number(price.per_audio_hour)
+        entry |= {"official": price.official, "as_of": price.as_of, "source": price.source}
+        prices.append(entry)
+    return {"per_tokens": payg.per_tokens, **({"note": payg.note} if payg.note else {}), "prices": prices}
 
 
 def _endpoints(card: RateCard) -> dict[str, Any]:
