@@ -10,7 +10,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
 
-from tokenplan_cli.core.records import UsageRecord
+from tokenplan_cli.core.records import UsageRecord, normalise_model
 from tokenplan_cli.readers.logs import SkippedFile, Skips
 
 FIXTURES = Path(__file__).parent / "fixtures" / "logs"
@@ -31,9 +31,11 @@ class Row(NamedTuple):
 
 
 def row(record: UsageRecord) -> Row:
+    """A record's instant, model (normalised, as it is charged: records keep the name as logged) and
+    counts."""
     return Row(
         record.timestamp.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        record.model,
+        normalise_model(record.model),
         record.cache_hit,
         record.cache_miss,
         record.cache_write,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from readerkit import dedupe, read_all
 
-from tokenplan_cli.core.records import UsageRecord
+from tokenplan_cli.core.records import UsageRecord, normalise_model
 from tokenplan_cli.readers.logs import Skips, claude_code, generic, jsonlines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "logs"
@@ -104,9 +104,10 @@ def test_an_assistant_message_on_a_line_without_a_type_is_read(tmp_path: Path) -
     ]
 
 
-def test_model_names_are_normalised() -> None:
+def test_model_names_are_kept_as_logged_and_normalised_where_charged() -> None:
     records, _ = read(claude_code, PROJECT / "c4e1b7a2-8d3f-4b6a-9e2c-5f1a0d7b3c8e.jsonl")
-    assert records[-1].model == "mimo-v2.5-pro"  # logged as mimo-v2.5-pro[1m]
+    assert records[-1].model == "mimo-v2.5-pro[1m]"
+    assert normalise_model(records[-1].model) == "mimo-v2.5-pro"
 
 
 @pytest.mark.parametrize(
@@ -136,7 +137,7 @@ def test_generic_json_lines_with_raw_usage_objects() -> None:
     assert not skips
     openai_chat, openai_responses, anthropic = records
     # OpenAI counts include their parts: 1200 prompt = 1000 cached + 200; 300 completion = 100 reasoning + 200
-    assert openai_chat[2:8] == ("mimo-v2.5-pro", 1000, 200, 0, 200, 100)
+    assert openai_chat[2:8] == ("xiaomi/mimo-v2.5-pro", 1000, 200, 0, 200, 100)  # the name as logged
     assert (
         openai_chat.timestamp == at("2026-10-01T15:59:59")
         and openai_chat.dedupe_key == b"jsonl:chatcmpl-AbC123"

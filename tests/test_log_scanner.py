@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.core.records import normalise_model
 from tokenplan_cli.core.usagelog import slot_start
 from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs.scanner import (
@@ -31,7 +32,13 @@ def scan(card: RateCard, tools: tuple[str, ...], paths: list[Path], **options: i
 def kept(result: ScanResult) -> list[tuple[str, str, str, int, int]]:
     """(model, UTC time of the quarter hour, window, requests, output) of every bucket with requests."""
     return sorted(
-        (key.model, slot_start(key.slot).strftime("%m-%d %H:%M"), key.window, counts[0], counts[4])
+        (
+            normalise_model(key.model),
+            slot_start(key.slot).strftime("%m-%d %H:%M"),
+            key.window,
+            counts[0],
+            counts[4],
+        )
         for key, counts in result.tally.counts.items()
         if counts[0]
     )

@@ -1,4 +1,5 @@
-"""The values inside log records: instants (future ones, epoch numbers), model names, bare totals."""
+"""The values inside log records: instants (future ones, epoch numbers), model names and what they are
+charged as, bare totals."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 
 from conftest import AS_OF, Cli
 from tokenplan_cli.core.ratecard import RateCard
-from tokenplan_cli.core.usagelog import BucketKey, LogTally, future_limit
+from tokenplan_cli.core.records import normalise_model
+from tokenplan_cli.core.usagelog import BucketKey, LogTally, future_limit, parse_mapping
 from tokenplan_cli.readers.logs import Skips, codex
 
 REPORT = ["usage", "report", "--as-of", AS_OF]
@@ -126,3 +128,114 @@ def test_codex_reads_timestamps_in_epoch_milliseconds_and_seconds(tmp_path: Path
         "2026-01-02T00:00:04+00:00",
     ]
     assert [r.cache_miss for r in records] == [100, 100, 100, 100]
+
+
+# -- model names from gateways ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("logged", "normalised"),
+    [
+        pytest.param("jp.anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4-5-20251001", id="bedrock-region"),
+        pytest.param("anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5-20250929", id="bedrock"),
+        pytest.param("global.anthropic.claude-opus-4-1-20250805-v1:0", "claude-opus-4-1-20250805", id="bedrock-global"),
+        pytest.param("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0", "claude-sonnet-4-20250514", id="bedrock-arn"),
+        pytest.param("global.anthropic.claude-sonnet-5-5", "claude-sonnet-5-5", id="bedrock-undated"),
+        pytest.param("anthropic.claude-v2:1", "claude-v2:1", id="bedrock-undated-version-kept"),
+        pytest.param("claude-sonnet-4-5@20250929", "claude-sonnet-4-5-20250929", id="vertex"),
+        pytest.param("vertex_ai/claude-opus-4-1@20250805", "claude-opus-4-1-20250805", id="vertex-prefixed"),
+        pytest.param("mimo-v2.5-pro@latest", "mimo-v2.5-pro", id="other-at-tag-dropped"),
+        pytest.param("anthropic/claude-sonnet-4.5", "claude-sonnet-4-5", id="anthropic-prefix-dotted"),
+        pytest.param("openrouter/anthropic/claude-3.5-sonnet", "claude-3-5-sonnet", id="openrouter"),
+        pytest.param("claude-sonnet-4.5", "claude-sonnet-4-5", id="copilot-dotted"),
+        pytest.param("Xiaomi/MiMo-V2.5-Pro[1m]", "mimo-v2.5-pro", id="mimo-kept-dotted"),
+        pytest.param("openrouter/google/gemini-2.5-pro", "gemini-2.5-pro", id="other-vendors-keep-dots"),
+        pytest.param("gpt-4.1", "gpt-4.1", id="gpt"),
+        pytest.param("[1m]", "unknown", id="nothing-left"),
+    ],
+)  # fmt: skip
+def test_gateway_names_are_normalised(logged: str, normalised: str) -> None:
+    assert normalise_model(logged) == normalised
+
+
+@pytest.mark.parametrize(
+    ("rule", "logged", "matches"),
+    [
+        pytest.param("claude-sonnet-4-5*=mimo-v2.5", "openrouter/anthropic/claude-sonnet-4.5", True, id="dotted-name"),
+        pytest.param("claude-sonnet-4.5*=mimo-v2.5", "anthropic.claude-sonnet-4-5-20250929-v1:0", True, id="dotted-pattern"),
+        pytest.param("gemini-2-5*=mimo-v2.5", "gemini-2.5-pro", True, id="either-way-for-any-vendor"),
+        pytest.param("claude-sonnet-4-5*=mimo-v2.5", "claude-sonnet-4-6", False, id="another-version"),
+    ],
+)  # fmt: skip
+def test_map_patterns_see_a_version_dot_as_a_hyphen(
+    card: RateCard, rule: str, logged: str, matches: bool
+) -> None:
+    assert parse_mapping([rule], card).charge(logged) == (
+        ("mimo-v2.5", False) if matches else ("mimo-v2.5-pro", True)
+    )
+
+
+def test_the_logged_names_stand_beside_the_normalised_one(cli: Cli, tmp_path: Path) -> None:
+    logs = export(
+        tmp_path / "gateway.jsonl",
+        [
+            {"timestamp": "2026-10-01T10:00:00Z", "model": name, "cache_miss": 1000, "output": 500}
+            for name in ("jp.anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4-5@20251001", "claude-haiku-4-5-20251001")
+        ],
+    )  # fmt: skip
+    doc = cli.json([*REPORT, "--from", "jsonl", str(logs)])
+    (model,) = doc["models"]
+    assert (model["model"], model["requests"], model["charged_as"], model["assumed"]) == (
+        "claude-haiku-4-5-20251001", 3, "mimo-v2.5-pro", True
+    )  # fmt: skip
+    assert model["logged_as"] == [
+        "claude-haiku-4-5-20251001", "claude-haiku-4-5@20251001", "jp.anthropic.claude-haiku-4-5-20251001-v1:0"
+    ]  # fmt: skip
+    assert doc["notes"][0] == (
+        "claude-haiku-4-5-20251001 (logged as claude-haiku-4-5@20251001, jp.anthropic.claude-haiku-4-5-20251001-v1:0):"
+        " no --map rule names it; charged as mimo-v2.5-pro (assumed)"
+    )  # fmt: skip
+    human = cli.run([*REPORT, "--from", "jsonl", str(logs)], env={"COLUMNS": "200"}).stdout
+    assert "logged as" in human and "jp.anthropic.claude-haiku-4-5-20251001-v1:0" in human
+    by_model = cli.json([*REPORT, "--from", "jsonl", str(logs), "--by", "model"])
+    assert [(row["model"], row["requests"]) for row in by_model["rows"]] == [("claude-haiku-4-5-20251001", 3)]
+
+
+# -- charged_as: the card model whose rates priced the use, in every command -------------------------
+
+V2_AFTER_FORWARD = [
+    {"timestamp": f"2026-10-{day:02d}T10:00:00Z", "model": "mimo-v2-pro", "cache_miss": 1000, "output": 500}
+    for day in (1, 2)
+]
+
+
+def test_charged_as_means_the_same_in_every_command(cli: Cli, tmp_path: Path) -> None:
+    logs = str(export(tmp_path / "v2.jsonl", V2_AFTER_FORWARD))
+    successor = "mimo-v2.5-pro"  # mimo-v2-pro is forwarded to it, and discontinued since
+    report = cli.json([*REPORT, "--from", "jsonl", logs])
+    assert [(m["model"], m["charged_as"]) for m in report["models"]] == [("mimo-v2-pro", successor)]
+    estimate = cli.json(["estimate", "--as-of", AS_OF, "--from", "jsonl", logs])
+    assert [(m["model"], m["charged_as"]) for m in estimate["models"]] == [("mimo-v2-pro", successor)]
+    simulation = cli.json(["simulate", "--as-of", AS_OF, "--runs", "50", "--from", "jsonl", logs])
+    assert (
+        f"mimo-v2-pro was discontinued at 2026-06-29 16:00 UTC; charged as its successor {successor}"
+        in (simulation["notes"])
+    )
+    profile = tmp_path / "usage.toml"
+    cli.run(["usage", "profile", "--as-of", AS_OF, "--from", "jsonl", logs, "-o", str(profile)])
+    from_profile = cli.json(["estimate", "--as-of", AS_OF, "--profile", str(profile)])
+    assert [(m["model"], m["charged_as"]) for m in from_profile["models"]] == [("mimo-v2-pro", successor)]
+    human = cli.run([*REPORT, "--from", "jsonl", logs]).stdout
+    assert f"| mimo-v2-pro | {successor}" in human
+
+
+def test_a_model_priced_either_side_of_its_forward_has_a_row_for_each(cli: Cli, tmp_path: Path) -> None:
+    """Without --as-of each request is priced by the rules of its own instant: before 2026-05-26 16:00 UTC
+    mimo-v2-pro at its own (legacy) rates, after it as mimo-v2.5-pro."""
+    before = {"timestamp": "2026-05-01T10:00:00Z", "model": "mimo-v2-pro", "cache_miss": 1000, "output": 500}
+    logs = str(export(tmp_path / "v2.jsonl", [before, *V2_AFTER_FORWARD]))
+    doc = cli.json(["usage", "report", "--from", "jsonl", logs])
+    assert [(m["model"], m["charged_as"], m["requests"], m["credits"]) for m in doc["models"]] == [
+        ("mimo-v2-pro", "mimo-v2-pro", 1, 700 * 1000 + 2100 * 500),
+        ("mimo-v2-pro", "mimo-v2.5-pro", 2, 2 * (300 * 1000 + 600 * 500)),
+    ]

@@ -24,7 +24,7 @@ from tokenplan_cli.core.lifecycle import resolve_model
 from tokenplan_cli.core.offpeak import HOURS_PER_DAY, window_at
 from tokenplan_cli.core.profile import DayUsage, UsageProfile
 from tokenplan_cli.core.ratecard import OffPeakWindow, RateCard
-from tokenplan_cli.core.records import UsageRecord
+from tokenplan_cli.core.records import UsageRecord, normalise_model, version_hyphens
 from tokenplan_cli.core.usage import ZERO, Period, Quantities, Usage, UsageLine, Window
 
 SLOT = timedelta(minutes=15)
@@ -131,23 +131,34 @@ class LogTally:
 
 
 class ModelMap(NamedTuple):
-    """`--map PATTERN=MODEL` rules (glob on the logged name, first match wins) and the default model."""
+    """`--map PATTERN=MODEL` rules (glob on the normalised name, first match wins) and the default model.
+
+    A dot between two digits and a hyphen there are the same to a pattern (`claude-sonnet-4.5*` and
+    `claude-sonnet-4-5*` match the same names): gateways write versions both ways.
+    """
 
     rules: tuple[tuple[str, str], ...]
     default: str  # charged for a model no rule names and the card does not know
     card_models: frozenset[str]
 
-    def charge(self, model: str) -> tuple[str, bool]:
-        """(the card model `model` is charged as, whether that was assumed for want of a rule)."""
-        for pattern, target in self.rules:
-            if fnmatch.fnmatchcase(model, pattern):
-                return target, False
-        if model in self.card_models:
-            return model, False
-        return self.default, True
+    def charge(self, logged: str) -> tuple[str, bool]:
+        """(the card model a model logged as `logged` maps to, whether that was assumed for want of a
+        rule); forwards are the card's to apply, at the instant that is priced."""
+        return _charge(self, normalise_model(logged))
 
     def texts(self) -> tuple[str, ...]:
         return tuple(f"{pattern}={target}" for pattern, target in self.rules)
+
+
+@lru_cache(maxsize=4096)
+def _charge(mapping: ModelMap, model: str) -> tuple[str, bool]:
+    hyphenated = version_hyphens(model)
+    for pattern, target in mapping.rules:
+        if fnmatch.fnmatchcase(hyphenated, version_hyphens(pattern)):
+            return target, False
+    if model in mapping.card_models:
+        return model, False
+    return mapping.default, True
 
 
 def parse_mapping(texts: Iterable[str], card: RateCard) -> ModelMap:
@@ -196,12 +207,22 @@ class Pricer:
         self.changes = rule_changes(card) if as_of is None else ()
         self.change_slots = tuple(-(-(change - EPOCH) // SLOT) for change in self.changes)  # ceiling
         self.count = len(self.changes) + 1  # epochs
+        self.resolved: dict[tuple[str, int], str] = {}  # (card model, epoch) -> the model charged
 
     def epoch(self, slot: int) -> int:
         """The epoch of the quarter hour `slot`: how many changes took effect at or before it."""
         from bisect import bisect_right
 
         return bisect_right(self.change_slots, slot) if self.changes else 0
+
+    def charged_as(self, model: str, epoch: int) -> str:
+        """The card model whose rates price `model` in `epoch` (its successor once forwarded)."""
+        found = self.resolved.get((model, epoch))
+        if found is None:
+            found = self.resolved[model, epoch] = resolve_model(
+                self.card, model, self.instant(epoch)
+            ).charged_as
+        return found
 
     def instant(self, epoch: int) -> datetime:
         """An instant whose rules are those of `epoch`."""
@@ -244,12 +265,23 @@ class Grouped(NamedTuple):
 
 
 class ModelUse(NamedTuple):
-    model: str  # as logged
-    charged_as: str  # the card model (before forwards)
-    assumed: bool
+    """A logged model's use that one card model's rates priced (one model may be priced by two, either
+    side of a forward)."""
+
+    model: str  # normalised (`normalise_model`)
+    logged: tuple[str, ...]  # the names as logged that normalise to it, sorted
+    charged_as: str  # the card model whose rates priced it: after --map and any forward in force
+    assumed: bool  # charged by default, for want of a --map rule
     requests: int
     quantities: Quantities
     credits: CreditBreakdown
+
+    @property
+    def label(self) -> str:
+        """`claude-haiku-4-5-20251001 (logged as jp.anthropic.claude-haiku-4-5-20251001-v1:0)`: the
+        name, and the names logged where they differ from it."""
+        others = [name for name in self.logged if name != self.model]
+        return f"{self.model} (logged as {', '.join(others)})" if others else self.model
 
 
 class UsageReport(NamedTuple):
@@ -296,7 +328,7 @@ def _group_key(by: str, clock: LocalClock) -> Callable[[BucketKey], Any]:
     if by == "hour":
         return lambda key: clock.local(key.slot).hour
     if by == "model":
-        return lambda key: key.model
+        return lambda key: normalise_model(key.model)
     check_grouping(by)
     return lambda key: key.tool
 
@@ -322,15 +354,17 @@ def report_usage(
     keys = kept_keys(tally, clock, days)
     names, grouped = _regrouped(keys, tally, _group_key(by, clock), pricer)
     groups: dict[int, list[BucketKey]] = {}
-    per_model: dict[str, list[BucketKey]] = {}
+    per_model: dict[tuple[str, str], list[BucketKey]] = {}
     for key in grouped.counts:
         groups.setdefault(key.slot // pricer.count, []).append(key)
-        per_model.setdefault(key.model, []).append(key)
+        charged_as = pricer.charged_as(mapping.charge(key.model)[0], key.slot % pricer.count)
+        per_model.setdefault((normalise_model(key.model), charged_as), []).append(key)
     rows = tuple(
         _grouped(name, groups[index], grouped, mapping, pricer) for name, index in sorted(names.items())
     )
     models = tuple(
-        _model_use(name, members, grouped, mapping, pricer) for name, members in sorted(per_model.items())
+        _model_use(name, charged_as, members, grouped, mapping, pricer)
+        for (name, charged_as), members in sorted(per_model.items())
     )
     observed = {clock.day(slot) for slot in {key.slot for key in keys}}
     return UsageReport(
@@ -341,7 +375,7 @@ def report_usage(
         rows=rows,
         total=_grouped("total", list(grouped.counts), grouped, mapping, pricer),
         models=models,
-        assumed_models=tuple(m.model for m in models if m.assumed),
+        assumed_models=tuple(dict.fromkeys(m.model for m in models if m.assumed)),
     )
 
 
@@ -438,11 +472,12 @@ def _grouped(name: Any, keys: list[BucketKey], tally: LogTally, mapping: ModelMa
 
 
 def _model_use(
-    name: str, keys: list[BucketKey], tally: LogTally, mapping: ModelMap, pricer: Pricer
+    name: str, charged_as: str, keys: list[BucketKey], tally: LogTally, mapping: ModelMap, pricer: Pricer
 ) -> ModelUse:
     grouped = _grouped(name, keys, tally, mapping, pricer)
-    charged, assumed = mapping.charge(name)
-    return ModelUse(name, charged, assumed, grouped.requests, grouped.quantities, grouped.credits)
+    logged = tuple(sorted({key.model for key in keys}))
+    assumed = mapping.charge(logged[0])[1]
+    return ModelUse(name, logged, charged_as, assumed, grouped.requests, grouped.quantities, grouped.credits)
 
 
 def profile_from_tally(

@@ -66,8 +66,11 @@ def _groups_table(doc: Mapping[str, Any]) -> Table:
 
 
 def _models_table(doc: Mapping[str, Any]) -> Table:
+    """The models by name, the names they were logged under where those differ, and what priced them."""
+    logged = ["\n".join(name for name in m["logged_as"] if name != m["model"]) for m in doc["models"]]
     columns = (
         Column("model"),
+        *((Column("logged as", priority=4, under="model"),) if any(logged) else ()),
         Column("charged as", priority=1, under="model"),
         Column("requests", "right", priority=2),
         Column("tokens", "right", priority=3),
@@ -77,13 +80,14 @@ def _models_table(doc: Mapping[str, Any]) -> Table:
         Row(
             (
                 model["model"],
+                *((names,) if any(logged) else ()),
                 model["charged_as"] + (" (assumed)" if model["assumed"] else ""),
                 f"{model['requests']:,}",
                 short(model["tokens"]),
                 short(model["credits"]),
             )
         )
-        for model in doc["models"]
+        for model, names in zip(doc["models"], logged, strict=True)
     )
     return Table("Models", columns, rows)
 

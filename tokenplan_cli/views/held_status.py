@@ -69,6 +69,7 @@ def _by_model(logged: LoggedCredits) -> list[dict[str, Any]]:
     return [
         {
             "model": use.model,
+            "logged_as": list(use.logged),
             "charged_as": use.charged_as,
             "assumed": use.assumed,
             "requests": use.requests,

@@ -27,7 +27,12 @@ def live_document(view: LiveView, zone: tzinfo, command: str = "watch") -> dict[
         "today_credits": credits(view.today),
         "today_since": instant(view.today_since),
         "today_by_model": [
-            {"model": use.model, "charged_as": use.charged_as, "credits": credits(use.credits.total)}
+            {
+                "model": use.model,
+                "logged_as": list(use.logged),
+                "charged_as": use.charged_as,
+                "credits": credits(use.credits.total),
+            }
             for use in view.today_by_model
         ],
         "days_early": _days_early(view),

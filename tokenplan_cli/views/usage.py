@@ -117,7 +117,13 @@ def group_fields(group: Grouped) -> dict[str, Any]:
 
 def _model(model: ModelUse) -> dict[str, Any]:
     fields = group_fields(Grouped(model.model, model.requests, model.quantities, model.credits))
-    return {"model": model.model, "charged_as": model.charged_as, "assumed": model.assumed, **fields}
+    return {
+        "model": model.model,
+        "logged_as": list(model.logged),
+        "charged_as": model.charged_as,
+        "assumed": model.assumed,
+        **fields,
+    }
 
 
 def skipped_document(
@@ -136,7 +142,8 @@ def skipped_document(
 
 
 def report_notes(report: UsageReport, default_model: str) -> list[str]:
-    return [*assumed_notes(report.assumed_models, default_model), *report.total.credits.notes()]
+    assumed = dict.fromkeys(model.label for model in report.models if model.assumed)  # with its logged names
+    return [*assumed_notes(assumed, default_model), *report.total.credits.notes()]
 
 
 def report_rows(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -7,15 +7,13 @@ A reader turns one log record into a `UsageRecord` with these helpers; anything 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from tokenplan_cli.core.records import normalise_model
+from tokenplan_cli.core.records import UNKNOWN_MODEL
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import cannot_read as cannot_read  # re-exported: readers import it here
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-UNKNOWN_MODEL = "unknown"
 # The scanner keeps a request's counts as signed 64-bit integers; a count beyond that is no real count.
 MAX_COUNT = 2**63 - 1
 # An instant in the first or last year of the calendar could not be shown in every zone (--tz shifts it
@@ -143,19 +141,16 @@ def in_calendar(moment: datetime) -> datetime:
 
 
 def model_name(raw: Any) -> str:
-    """The model a record names, normalised; `unknown` when it names none."""
-    if type(raw) is str:  # a log names a handful of models thousands of times
-        return _normalised(raw)
+    """The model a record names, as logged (without surrounding space); `unknown` when it names none.
+
+    Names are normalised where they are charged (`core.records.normalise_model`), so that a report can
+    show the name as logged beside the one it was charged by.
+    """
+    if type(raw) is str:  # the common case first: a log names a handful of models thousands of times
+        return raw if raw and not (raw[0].isspace() or raw[-1].isspace()) else raw.strip() or UNKNOWN_MODEL
     if isinstance(raw, bytes):
-        raw = raw.decode("utf-8", "replace")
-    if not isinstance(raw, str) or not raw.strip():
-        return UNKNOWN_MODEL
-    return normalise_model(raw) or UNKNOWN_MODEL
-
-
-@lru_cache(maxsize=1024)
-def _normalised(raw: str) -> str:
-    return normalise_model(raw) or UNKNOWN_MODEL if raw.strip() else UNKNOWN_MODEL
+        return model_name(raw.decode("utf-8", "replace"))
+    return UNKNOWN_MODEL
 
 
 def dedupe_key(prefix: bytes, *parts: str | bytes | int) -> bytes:
