@@ -239,3 +239,72 @@ def test_a_model_priced_either_side_of_its_forward_has_a_row_for_each(cli: Cli, 
         ("mimo-v2-pro", "mimo-v2-pro", 1, 700 * 1000 + 2100 * 500),
         ("mimo-v2-pro", "mimo-v2.5-pro", 2, 2 * (300 * 1000 + 600 * 500)),
     ]
+
+
+# -- a record that holds only a total ------------------------------------------------------------------
+
+
+def bare_total_cases(tmp_path: Path) -> list[tuple[object, Path, int]]:
+    """(reader, a file whose line or row `line` holds only a total of 700 tokens, that line)."""
+    from tokenplan_cli.readers.logs import gemini, generic, openclaw, opencode
+
+    good = {"timestamp": "2026-10-01T10:00:00Z", "model": "mimo-v2.5", "output": 5}
+    message = tmp_path / "opencode" / "storage" / "message" / "ses_1" / "msg_1.json"
+    message.parent.mkdir(parents=True)
+    message.write_text(json.dumps({"id": "msg_1", "role": "assistant", "modelID": "mimo-v2.5",
+        "time": {"created": 1790000000000}, "tokens": {"total": 700, "input": 0, "output": 0,
+        "reasoning": 0, "cache": {"read": 0, "write": 0}}}))  # fmt: skip
+    chat = tmp_path / "chats" / "session-1.jsonl"
+    chat.parent.mkdir()
+    chat.write_text(json.dumps({"sessionId": "s"}) + "\n" + json.dumps({"id": "g1", "type": "gemini",
+        "timestamp": "2026-10-01T10:00:00Z", "model": "gemini-2.5-pro", "tokens": {"total": 700}}) + "\n")  # fmt: skip
+    transcript = tmp_path / "s.jsonl"
+    transcript.write_text(json.dumps({"type": "message", "id": "e1", "timestamp": "2026-10-01T10:00:00Z",
+        "message": {"role": "assistant", "model": "mimo-v2.5", "usage": {"totalTokens": 700}}}) + "\n")  # fmt: skip
+    csv = tmp_path / "a.csv"
+    csv.write_text("timestamp,model,output,total_tokens\n2026-10-01T10:00:00Z,mimo-v2.5,,700\n")
+    return [
+        (generic, export(tmp_path / "a.jsonl", [good, {**good, "output": None, "total_tokens": 700}]), 2),
+        (
+            generic,
+            export(tmp_path / "b.jsonl", [{**good, "output": None, "usage": {"total_tokens": 700}}]),
+            1,
+        ),
+        (generic, csv, 2),
+        (openclaw, transcript, 1),
+        (opencode, message, 1),
+        (gemini, chat, 2),
+    ]
+
+
+def test_a_bare_total_is_booked_as_output_and_its_line_reported(tmp_path: Path) -> None:
+    for reader, path, line in bare_total_cases(tmp_path):
+        skips = Skips()
+        records = list(reader.read_file(path, skips))  # type: ignore[attr-defined]
+        booked = [r for r in records if r.output == 700]
+        assert len(booked) == 1 and booked[0].tokens == 700, (reader, records)
+        assert not skips and skips.bare_totals == 1, reader
+        assert [(f.path, f.lines) for f in skips.bare_totals_by_file()] == [(str(path), (line,))]
+
+
+def test_a_bare_total_is_counted_in_every_summary(cli: Cli, tmp_path: Path) -> None:
+    good = {"timestamp": "2026-10-01T10:00:00Z", "model": "mimo-v2.5", "output": 10}
+    logs = str(export(tmp_path / "a.jsonl", [good, {**good, "output": None, "total_tokens": 700}]))
+    doc = cli.json([*REPORT, "--from", "jsonl", logs])
+    assert doc["records"] == 2 and doc["totals"]["output"] == 710 and doc["totals"]["credits"] == 710 * 200
+    assert doc["bare_totals"] == {"lines": 1, "files": [{"path": logs, "count": 1, "lines": [2]}]}
+    note = (
+        "1 log line(s) held only a total token count, no split into input, cache and output: booked as "
+        "output, the dearest kind"
+    )
+    assert note in doc["notes"] and doc["skipped"]["total"] == 0
+    human = cli.run([*REPORT, "--from", "jsonl", logs], env={"COLUMNS": "200"}).stdout
+    assert (
+        "booked as output, for want of a split of the total (1 in all):" in human
+        and f"{logs}: line 2" in human
+    )
+    assert note in cli.json(["estimate", "--as-of", AS_OF, "--from", "jsonl", logs])["notes"]
+    profile = tmp_path / "usage.toml"
+    written = cli.json(["usage", "profile", "--as-of", AS_OF, "--from", "jsonl", logs, "-o", str(profile)])
+    assert written["bare_total_lines"] == 1
+    assert note in cli.json(["estimate", "--as-of", AS_OF, "--profile", str(profile)])["notes"]

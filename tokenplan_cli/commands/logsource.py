@@ -111,6 +111,7 @@ def profile_of(logs: ObservedLogs, card: RateCard, as_of: datetime) -> UsageProf
         "records": summary.total.requests,
         "duplicates": logs.scan.duplicates,
         "skipped_lines": logs.skipped,
+        "bare_total_lines": logs.scan.skips.bare_totals,
         "assumed_models": list(summary.assumed_models),
         "mapping": list(logs.mapping.texts()),
     }

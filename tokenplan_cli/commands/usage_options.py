@@ -145,10 +145,12 @@ def read_usage(
         from tokenplan_cli.commands.logsource import log_profile
 
         recorded = log_profile(card, as_of, logs, now=now_utc(), progress=progress)
-    from tokenplan_cli.core.usagelog import assumed_notes, default_model
+    from tokenplan_cli.core.usagelog import assumed_notes, bare_total_note, default_model
 
     assumed = recorded.observed.get("assumed_models", ())
-    return recorded._replace(notes=assumed_notes(assumed, default_model(card)) if assumed else ())
+    bare = recorded.observed.get("bare_total_lines", 0)
+    notes = (*assumed_notes(assumed, default_model(card)), *((bare_total_note(bare),) if bare else ()))
+    return recorded._replace(notes=notes)
 
 
 def _stray_word(request: UsageRequest, given: list[str]) -> Path | None:

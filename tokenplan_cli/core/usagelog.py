@@ -421,6 +421,14 @@ def assumed_notes(models: Iterable[str], default: str) -> tuple[str, ...]:
     return tuple(f"{name}: no --map rule names it; charged as {default} (assumed)" for name in models)
 
 
+def bare_total_note(lines: int) -> str:
+    """The note that says some logged use was booked as output for want of a split."""
+    return (
+        f"{lines} log line(s) held only a total token count, no split into input, cache and output: "
+        "booked as output, the dearest kind"
+    )
+
+
 def check_grouping(by: str) -> str:
     if by not in GROUPINGS:
         raise BadInputError(f"--by: expected one of {', '.join(GROUPINGS)}, got {by!r}")

@@ -33,6 +33,7 @@ OBSERVED_KEYS = (
     "records",
     "duplicates",
     "skipped_lines",
+    "bare_total_lines",
     "assumed_models",
     "mapping",
 )

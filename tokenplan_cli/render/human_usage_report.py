@@ -33,7 +33,13 @@ def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
         for chart in (*daily_chart(doc, surface), *cycle_chart(doc, surface))
         for block in (Gap(), chart)
     ]
-    return [*tables, *charts, *_skipped(doc["skipped"]), *notes(doc["notes"])]
+    return [
+        *tables,
+        *charts,
+        *_skipped(doc["skipped"]),
+        *_bare_totals(doc["bare_totals"]),
+        *notes(doc["notes"]),
+    ]
 
 
 def _summary(doc: Mapping[str, Any]) -> Para:
@@ -96,6 +102,22 @@ def _cell(row: Mapping[str, Any], name: str) -> str:
     return f"{row[name]:,}" if name == "requests" else short(row[name])
 
 
+def _bare_totals(bare: Mapping[str, Any]) -> list[Para]:
+    """The lines booked as output for want of a split, and where they are."""
+    if not bare["lines"]:
+        return []
+    lines = [para(f"booked as output, for want of a split of the total ({bare['lines']} in all):", "note")]
+    lines.extend(para(f"{entry['path']}:{_where(entry)}", indent=2) for entry in bare["files"])
+    return lines
+
+
+def _where(entry: Mapping[str, Any]) -> str:
+    """` line 3, 7 …` (nothing for a whole file): the first lines of a file's entry, `…` if there are more."""
+    numbers = [str(n) for n in entry["lines"] if n]
+    more = " …" if entry["count"] > len(entry["lines"]) else ""
+    return f" line {', '.join(numbers)}{more}" if numbers else ""
+
+
 def _skipped(skipped: Mapping[str, Any]) -> list[Para]:
     if not skipped["total"]:
         return []
@@ -107,11 +129,8 @@ def _skipped(skipped: Mapping[str, Any]) -> list[Para]:
         )
     ]
     for entry in skipped["files"]:
-        numbers = [str(n) for n in entry["lines"] if n]
-        more = " …" if entry["count"] > len(entry["lines"]) else ""
-        where = f" line {', '.join(numbers)}{more}" if numbers else ""
         reasons = ", ".join(entry["reasons"])
-        lines.append(para(f"{entry['path']}:{where} ({reasons}; {entry['count']} in all)", indent=2))
+        lines.append(para(f"{entry['path']}:{_where(entry)} ({reasons}; {entry['count']} in all)", indent=2))
     future = skipped["future"]
     if future["records"]:
         after = future["after"].replace("T", " ").removesuffix("Z")

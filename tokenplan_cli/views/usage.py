@@ -15,8 +15,9 @@ from tokenplan_cli.core.usagelog import (
     ModelUse,
     UsageReport,
     assumed_notes,
+    bare_total_note,
 )
-from tokenplan_cli.readers.logs import SkippedFile
+from tokenplan_cli.readers.logs import SkippedFile, Skips
 from tokenplan_cli.readers.logs.scanner import ScanResult
 from tokenplan_cli.views import credits, envelope, quantity, ratio
 
@@ -57,7 +58,8 @@ def usage_report_document(
         rows=[{report.by: row.key, **group_fields(row)} for row in report.rows],
         models=[_model(model) for model in report.models],
         skipped=skipped_document(scan.skips.total, scan.skips.by_file(), future),
-        notes=report_notes(report, default_model),
+        bare_totals=bare_totals_document(scan.skips),
+        notes=report_notes(report, default_model, scan.skips.bare_totals),
         daily=[{"day": str(row.key), **_credit_split(row)} for row in (daily or report).rows],
         plan=None if cycle is None else cycle_fields(cycle),
     )
@@ -141,9 +143,20 @@ def skipped_document(
     }
 
 
-def report_notes(report: UsageReport, default_model: str) -> list[str]:
+def bare_totals_document(skips: Skips) -> dict[str, Any]:
+    """The lines that held only a total token count, counted as output: how many, and where."""
+    return {
+        "lines": skips.bare_totals,
+        "files": [
+            {"path": f.path, "count": f.count, "lines": list(f.lines)} for f in skips.bare_totals_by_file()
+        ],
+    }
+
+
+def report_notes(report: UsageReport, default_model: str, bare_totals: int = 0) -> list[str]:
     assumed = dict.fromkeys(model.label for model in report.models if model.assumed)  # with its logged names
-    return [*assumed_notes(assumed, default_model), *report.total.credits.notes()]
+    bare = [bare_total_note(bare_totals)] if bare_totals else []
+    return [*assumed_notes(assumed, default_model), *bare, *report.total.credits.notes()]
 
 
 def report_rows(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -166,6 +179,7 @@ def profile_written_document(
         records=profile_observed.get("records"),
         duplicates=profile_observed.get("duplicates"),
         skipped_lines=profile_observed.get("skipped_lines"),
+        bare_total_lines=profile_observed.get("bare_total_lines", 0),
         assumed_models=list(profile_observed.get("assumed_models", ())),
         credits_per_month=credits(credits_per_month),
     )

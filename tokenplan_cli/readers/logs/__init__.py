@@ -61,6 +61,7 @@ LOG_READERS = {
 
 # How many line numbers of skipped lines a summary keeps per file (the count is always exact).
 KEPT_LINE_NUMBERS = 5
+BARE_TOTAL = "only a total token count: booked as output"
 
 
 class SkippedFile(NamedTuple):
@@ -71,10 +72,30 @@ class SkippedFile(NamedTuple):
 
 
 class Skips:
-    """What could not be read, by file: exact counts, the first line numbers and the reasons."""
+    """What could not be read, by file: exact counts, the first line numbers and the reasons; and, apart,
+    the lines that were counted but held only a total token count (booked as output: `fields.TotalOnly`).
+    """
 
     def __init__(self) -> None:
         self._files: dict[str, tuple[int, list[int], list[str]]] = {}
+        self._bare_totals: dict[str, tuple[int, list[int]]] = {}
+
+    def add_bare_total(self, path: Path | str, line: int) -> None:
+        """A line that held only a total: counted (as output), and reported so that no one is surprised."""
+        count, lines = self._bare_totals.get(str(path), (0, []))
+        if len(lines) < KEPT_LINE_NUMBERS:
+            lines.append(line)
+        self._bare_totals[str(path)] = (count + 1, lines)
+
+    @property
+    def bare_totals(self) -> int:
+        return sum(count for count, _ in self._bare_totals.values())
+
+    def bare_totals_by_file(self) -> tuple[SkippedFile, ...]:
+        return tuple(
+            SkippedFile(path, count, tuple(lines), (BARE_TOTAL,))
+            for path, (count, lines) in sorted(self._bare_totals.items())
+        )
 
     def add(self, path: Path | str, line: int, reason: str) -> None:
         key = str(path)
@@ -92,6 +113,10 @@ class Skips:
             mine_lines.extend(lines[: KEPT_LINE_NUMBERS - len(mine_lines)])
             mine_reasons.extend(r for r in reasons if r not in mine_reasons)
             self._files[path] = (mine_count + count, mine_lines, mine_reasons)
+        for path, (count, lines) in other._bare_totals.items():
+            mine_count, mine_lines = self._bare_totals.get(path, (0, []))
+            mine_lines.extend(lines[: KEPT_LINE_NUMBERS - len(mine_lines)])
+            self._bare_totals[path] = (mine_count + count, mine_lines)
 
     @property
     def total(self) -> int:
@@ -104,7 +129,12 @@ class Skips:
         )
 
     def __bool__(self) -> bool:
+        """Whether anything was skipped (lines booked from a bare total were counted: see `bare_totals`)."""
         return bool(self._files)
+
+    def any(self) -> bool:
+        """Whether there is anything to report: a skip or a bare total."""
+        return bool(self._files or self._bare_totals)
 
 
 def walk_files(

@@ -7,10 +7,12 @@ A reader turns one log record into a `UsageRecord` with these helpers; anything 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from tokenplan_cli.core.records import UNKNOWN_MODEL
+from tokenplan_cli.core.records import UNKNOWN_MODEL, UsageRecord
 from tokenplan_cli.readers.digests import blake2b
+from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs import cannot_read as cannot_read  # re-exported: readers import it here
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -25,6 +27,27 @@ MILLISECONDS_FROM = 10**11
 # Twelve bytes of BLAKE2b: collisions stay out of reach for billions of keys, and the scanner's set of
 # keys stays small whatever the length of the ids a tool writes.
 KEY_DIGEST_BYTES = 12
+
+
+class TotalOnly(UsageRecord):
+    """A record whose log held only a total token count, no split into input, cache and output: the
+    total is booked as output, the dearest kind, so that a plan chosen from logs is never too small.
+    Readers report its line (`Skips.add_bare_total`, through `report_bare_total`)."""
+
+    __slots__ = ()
+
+
+def booked(record: UsageRecord, total: int) -> UsageRecord:
+    """`record`; or, when it holds no token but the log gave a `total` above 0, that total as output."""
+    if total > 0 and not record.tokens:
+        return TotalOnly(*record._replace(output=total))
+    return record
+
+
+def report_bare_total(record: UsageRecord | None, skips: Skips, path: Path | str, line: int) -> None:
+    """Report the line of a record booked from a bare total (nothing for any other record)."""
+    if type(record) is TotalOnly:
+        skips.add_bare_total(path, line)
 
 
 class BadRecord(ValueError):

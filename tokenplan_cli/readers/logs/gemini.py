@@ -27,6 +27,7 @@ from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     BadRecord,
+    booked,
     count,
     dedupe_key,
     instant_from_iso,
@@ -118,14 +119,14 @@ def _record(message: dict[str, Any]) -> UsageRecord | None:
         raise BadRecord("no message id")
     tokens = mapping(message, "tokens")
     prompt, cached, tool = count(tokens, "input"), count(tokens, "cached"), count(tokens, "tool")
-    output, thoughts = count(tokens, "output"), count(tokens, "thoughts")
-    if not (prompt or cached or tool or output or thoughts):
+    output, thoughts, total = count(tokens, "output"), count(tokens, "thoughts"), count(tokens, "total")
+    if not (prompt or cached or tool or output or thoughts or total):  # a bare total is booked as output
         return None
     # A total that adds up only with `cached` on top marks a recording whose prompt count left it out.
     if cached and tokens.get("total") == prompt + cached + output + thoughts + tool:
         prompt += cached
     cache_hit = min(cached, prompt)
-    return UsageRecord(
+    record = UsageRecord(
         timestamp=instant_from_iso(message.get("timestamp")),
         tool=TOOL,
         model=model_name(message.get("model")),
@@ -136,3 +137,4 @@ def _record(message: dict[str, Any]) -> UsageRecord | None:
         # Message ids are random UUIDs kept when a chat is resumed or migrated to a new file.
         dedupe_key=dedupe_key(KEY_PREFIX, message["id"]),
     )
+    return booked(record, total)

@@ -9,6 +9,7 @@ A row has the documented columns (docs/log-formats.md):
 | `cache_hit`, `cache_miss`, `cache_write`, `output`, `reasoning` | token counts (absent: 0) |
 | `audio_seconds` | seconds of speech-recognition input (absent: 0) |
 | `id` | optional: rows with the same id count once |
+| `total_tokens` | optional: used only when a row has no count of any kind, then booked as `output` |
 
 A JSON line may instead hold a raw `usage` object (at the top or under `response`), as the providers'
 APIs return it, with the model and time beside it (`model`, `timestamp`, `created_at` or `created`):
@@ -18,7 +19,8 @@ APIs return it, with the model and time beside it (`model`, `timestamp`, `create
 - OpenAI responses style: `input_tokens` and `input_tokens_details.cached_tokens`, `output_tokens` and
   `output_tokens_details.reasoning_tokens`;
 - Anthropic style: `input_tokens` (without cache), `cache_read_input_tokens`,
-  `cache_creation_input_tokens`, `output_tokens`.
+  `cache_creation_input_tokens`, `output_tokens`;
+- a bare `total_tokens`, with none of these: booked as `output` (the dearest kind), its line reported.
 
 A file is CSV when its name ends in `.csv`, JSON lines otherwise. CSV fields may not span lines.
 """
@@ -39,10 +41,12 @@ from tokenplan_cli.readers.logs import Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     MAX_COUNT,
     BadRecord,
+    booked,
     count,
     instant,
     lookup,
     model_name,
+    report_bare_total,
 )
 from tokenplan_cli.readers.logs.jsonlines import line_records, numbered_lines
 
@@ -50,6 +54,7 @@ TOOL = "jsonl"
 CSV_TOOL = "csv"
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
 COUNT_COLUMNS = ("cache_hit", "cache_miss", "cache_write", "output", "reasoning")
+TOTAL_KEY = "total_tokens"  # a column, or OpenAI's usage field: used alone, it is booked as output
 TIME_KEYS = ("timestamp", "created_at", "created", "time")
 COUNT_DIGITS = len(str(MAX_COUNT))  # longer digit strings are out of range (and slow to convert)
 
@@ -68,9 +73,12 @@ def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
         return
     for number, row in _csv_rows(path, skips):
         try:
-            yield _record(row, CSV_TOOL)
+            record = _record(row, CSV_TOOL)
         except BadRecord as bad:
             skips.add(path, number, bad.reason)
+            continue
+        report_bare_total(record, skips, path, number)
+        yield record
 
 
 def _csv_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -119,7 +127,7 @@ def _record(row: dict[str, Any], tool: str) -> UsageRecord:
         else {name: count(row, name) for name in COUNT_COLUMNS}
     )
     record_id = row.get("id", response.get("id"))
-    return UsageRecord(
+    record = UsageRecord(
         timestamp=instant(next((row[key] for key in TIME_KEYS if key in row), None)),
         tool=tool,
         model=model_name(row.get("model", response.get("model"))),
@@ -129,6 +137,7 @@ def _record(row: dict[str, Any], tool: str) -> UsageRecord:
         else None,
         **counts,
     )
+    return booked(record, count(usage if isinstance(usage, dict) else row, TOTAL_KEY))
 
 
 # OpenAI's usage objects, each told by its marks: (marks, total input, its details, total output, its

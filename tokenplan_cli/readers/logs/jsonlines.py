@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips
-from tokenplan_cli.readers.logs.fields import BadRecord, cannot_read
+from tokenplan_cli.readers.logs.fields import BadRecord, cannot_read, report_bare_total
 
 # What a reader's `fast` hook returns for a line it does not vouch for: the line then takes the generic
 # path (parsed into plain objects, then `convert`), which reports every fault.
@@ -164,6 +164,7 @@ def line_records(
             skips.add(path, line_number, bad.reason)
             continue
         if record is not None:
+            report_bare_total(record, skips, path, line_number)
             yield record
 
 

@@ -25,6 +25,7 @@ from tokenplan_cli.readers.logs import Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     UNKNOWN_MODEL,
     BadRecord,
+    booked,
     count,
     dedupe_key,
     instant,
@@ -32,6 +33,7 @@ from tokenplan_cli.readers.logs.fields import (
     instant_from_ms,
     mapping,
     model_name,
+    report_bare_total,
 )
 from tokenplan_cli.readers.logs.jsonlines import line_records, parse_object
 from tokenplan_cli.readers.logs.sqlite import open_store, rows
@@ -112,13 +114,14 @@ class _Session:
             count(usage, "input"),
             count(usage, "cacheWrite"),
         )
-        if not (cache_hit or cache_miss or cache_write or output):
+        total = count(usage, "totalTokens")  # alone, with no split, it is booked as output
+        if not (cache_hit or cache_miss or cache_write or output or total):
             return None
         if message.get("model"):
             self.model = model_name(message["model"])
         own_ms = message.get("timestamp")
         timestamp = _instant(own_ms, event.get("timestamp"), fallback)
-        return UsageRecord(
+        record = UsageRecord(
             timestamp=timestamp,
             tool=TOOL,
             model=self.model,
@@ -131,6 +134,7 @@ class _Session:
             # (which copies events under a new session id); the id alone is too short to be unique.
             dedupe_key=dedupe_key(KEY_PREFIX, str(event.get("id")), repr(own_ms), cache_miss, output),
         )
+        return booked(record, total)
 
 
 def _is_bookkeeping(message: dict[str, Any]) -> bool:
@@ -180,6 +184,7 @@ def _read_store(path: Path, skips: Skips) -> Iterator[UsageRecord]:
                 skips.add(path, row, bad.reason)
                 continue
             if record is not None:
+                report_bare_total(record, skips, path, row)
                 yield record
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,13 @@ from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     BadRecord,
+    booked,
     count,
     dedupe_key,
     instant_from_ms,
     mapping,
     model_name,
+    report_bare_total,
 )
 from tokenplan_cli.readers.logs.jsonlines import parse_object, small_file
 from tokenplan_cli.readers.logs.sqlite import open_store, rows
@@ -104,6 +106,7 @@ def _read_message_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
         skips.add(path, 1, bad.reason)
         return
     if record is not None:
+        report_bare_total(record, skips, path, 1)
         yield record
 
 
@@ -143,6 +146,7 @@ def _read_store(path: Path, skips: Skips) -> Iterator[UsageRecord]:
             for rowid, data, steps in rows(connection, path, skips, query):
                 record = _row_record(path, rowid, data, steps, skips)
                 if record is not None:
+                    report_bare_total(record, skips, path, rowid if isinstance(rowid, int) else 0)
                     yield record
 
 
@@ -168,8 +172,11 @@ def _row_record(path: Path, rowid: object, data: object, steps: object, skips: S
         return None
 
 
-def _message_record(info: dict[str, Any], steps: Iterable[dict[str, Any]]) -> UsageRecord | None:
-    """The usage of one assistant message; None for other roles and for messages that used nothing."""
+def _message_record(info: dict[str, Any], steps: Sequence[dict[str, Any]]) -> UsageRecord | None:
+    """The usage of one assistant message; None for other roles and for messages that used nothing.
+
+    `tokens.total` (optional in OpenCode's schema) counts only where nothing else does: booked as output.
+    """
     role = info.get("role")
     if role is not None and role != "assistant":
         return None
@@ -177,12 +184,14 @@ def _message_record(info: dict[str, Any], steps: Iterable[dict[str, Any]]) -> Us
     step_counts = [_token_counts(mapping(step, "tokens")) for step in steps]
     summed = [sum(kind) for kind in zip(*step_counts, strict=True)]
     counts = summed or own
-    if not any(counts):
+    own_total = count(mapping(info, "tokens"), "total")
+    total = sum(count(mapping(step, "tokens"), "total") for step in steps) if summed else own_total
+    if not (any(counts) or total):
         return None
     timestamp = instant_from_ms(mapping(info, "time").get("created"))
     raw_model = info.get("modelID") or mapping(info, "model").get("id")
     cache_hit, cache_miss, cache_write, output, reasoning = counts
-    return UsageRecord(
+    record = UsageRecord(
         timestamp=timestamp,
         tool=TOOL,
         model=model_name(raw_model),
@@ -193,9 +202,13 @@ def _message_record(info: dict[str, Any], steps: Iterable[dict[str, Any]]) -> Us
         reasoning=reasoning,
         # Every copy of a message, in the JSON store, the SQLite store or a forked session (which
         # copies messages under new ids), has the same creation instant, model and own counts.
-        dedupe_key=dedupe_key(KEY_PREFIX, timestamp.isoformat(), str(raw_model), *own),
+        # (a message with a bare total has it in its key too: its own counts are all 0)
+        dedupe_key=dedupe_key(
+            KEY_PREFIX, timestamp.isoformat(), str(raw_model), *own, *(() if any(own) else (own_total,))
+        ),
         preferred=bool(summed),
     )
+    return booked(record, total)
 
 
 def _token_counts(tokens: dict[str, Any]) -> tuple[int, int, int, int, int]:

@@ -270,7 +270,7 @@ def read_one(task: Task) -> FileResult:
         digests,
         kept_slots,
         keyed_audio,
-        skips or None,
+        skips if skips.any() else None,
         duplicates,  # type: ignore[arg-type]
     )
 
