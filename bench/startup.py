@@ -3,10 +3,12 @@
 
 `--all` also times quote, upgrade-quote, renewal-quote, expiry and status under --json. `--cache` also
 times estimate without the rate-card cache (TOKENPLAN_NO_CACHE=1), in the same alternation: what the
-cache saves a run.
+cache saves a run. `--compare OTHER/bin/tokenplan` times an install of another revision in the same
+alternation: what a change costs a start-up.
 
-Prints the median wall time of each (over --runs alternating runs) and their ratio. Target: at most
-1.3x (issue #2). Run it against an installed tokenplan, with bytecode compiled as pip leaves it:
+Prints the median wall time of each (over --runs alternating runs), its CPU time (user + system: steadier
+on a loaded machine) and their ratio. Target: at most 1.3x (issue #2). Run it against an installed
+tokenplan, with bytecode compiled as pip leaves it:
 
     python bench/startup.py [--runs 30]
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,9 +38,17 @@ LIFECYCLE = {
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
+    return timed_both(command, env)[0]
+
+
+def timed_both(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """The wall time and the CPU time (user + system) of one run, in seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def main() -> None:
@@ -45,6 +56,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--all", action="store_true", help="also time the plan-lifecycle commands")
     parser.add_argument("--cache", action="store_true", help="also time estimate without the card cache")
+    parser.add_argument(
+        "--compare", metavar="EXE", help="also time another install of tokenplan the same way"
+    )
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     tokenplan = shutil.which("tokenplan") or sys.exit("tokenplan is not on PATH: install the project first")
@@ -53,16 +67,23 @@ def main() -> None:
         "python -c 'import typer'": ([sys.executable, "-c", "import typer"], env),
         "tokenplan estimate ... --json": ([tokenplan, *ESTIMATE], env),
         **({"  the same, no card cache": ([tokenplan, *ESTIMATE], uncached)} if args.cache else {}),
+        **({"  the same, --compare's": ([args.compare, *ESTIMATE], env)} if args.compare else {}),
     }
     for command, environment in runs.values():  # warm the OS cache, write bytecode and the card cache
         timed(command, environment)
     times: dict[str, list[float]] = {label: [] for label in runs}
+    cpu: dict[str, list[float]] = {label: [] for label in runs}
     for _ in range(args.runs):
         for label, (command, environment) in runs.items():
-            times[label].append(timed(command, environment) * 1000)
+            wall, used = timed_both(command, environment)
+            times[label].append(wall * 1000)
+            cpu[label].append(used * 1000)
     for label, samples in times.items():
         median, low, high = statistics.median(samples), min(samples), max(samples)
-        print(f"{label:<31} median {median:6.1f} ms (range {low:.1f}-{high:.1f}) over {args.runs} runs")
+        print(
+            f"{label:<31} median {median:6.1f} ms (range {low:.1f}-{high:.1f}), CPU median "
+            f"{statistics.median(cpu[label]):6.1f} ms, over {args.runs} runs"
+        )
     base_ms, subject_ms = (statistics.median(samples) for samples in list(times.values())[:2])
     print(f"ratio {subject_ms / base_ms:.2f}x (target <= 1.30x)")
     if args.all:

@@ -69,6 +69,10 @@ def test_the_core_loads_neither_typer_nor_rich() -> None:
 )
 def test_json_output_loads_neither_rich_nor_pydantic(args: list[str]) -> None:
     modules = run_and_list_modules(args)
+    # help, examples and completion load only to draw a help page or answer the shell
+    assert (
+        not {f"tokenplan_cli.commands.{m}" for m in ("help", "examples", "completion", "reference")} & modules
+    )
     assert "rich" not in modules and "pydantic" not in modules and "numpy" not in modules
     assert not {m for m in modules if m.startswith("tokenplan_cli.render.human")}
     assert "tokenplan_cli.render.burndown" not in modules

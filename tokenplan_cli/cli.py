@@ -54,6 +54,10 @@ class LazyCommands(Mapping[str, click.Command]):
             module = importlib.import_module(self.modules[name])
             command = typer.main.get_command(module.app)
             command.name = name
+            if completing():  # the shell asks what this command takes: give it help texts and values
+                from tokenplan_cli.commands.completion import attach
+
+                attach(command, f"tokenplan {name}")
             self.loaded[name] = command
         return self.loaded[name]
 
@@ -131,6 +135,36 @@ def use_plain_coercion() -> None:
 use_plain_coercion()
 
 
+def install_help() -> None:
+    """Prepare a command's help just before Typer draws it (`commands/help.py`: conventional metavars,
+    the card's choices, examples), so that module loads only for a help page."""
+
+    def preparing(original: Any) -> Any:
+        def format_help(self: click.Command, ctx: click.Context, formatter: Any) -> Any:
+            from tokenplan_cli.commands.help import prepare
+
+            prepare(self, ctx.command_path)
+            return original(self, ctx, formatter)
+
+        format_help.prepares = True  # type: ignore[attr-defined]
+        return format_help
+
+    def option_type(self: Any, ctx: click.Context) -> str | None:
+        from tokenplan_cli.commands.help import option_type
+
+        return option_type(self, ctx)
+
+    for cls in (typer.core.TyperCommand, TyperGroup):
+        if not getattr(cls.format_help, "prepares", False):
+            cls.format_help = preparing(cls.format_help)  # type: ignore[method-assign]
+    # A flag takes no value, and an argument is named in the first column: neither shows a type.
+    typer.core.TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
+    typer.core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
+
+
+install_help()
+
+
 class TokenplanGroup(TyperGroup):
     """The root group: lazy subcommands, and errors turned into one line and an exit code."""
 
@@ -150,6 +184,13 @@ class TokenplanGroup(TyperGroup):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         extra.pop("standalone_mode", None)
+        if completing():
+            from tokenplan_cli.commands.completion import attach, start
+
+            start()
+            attach(self, "tokenplan")
+        elif argv[:1] and argv[0] in ("--show-completion", "--install-completion"):
+            sys.exit(run_guarded(lambda: _completion_script(argv), wants_json=False))
         code = run_guarded(
             lambda: super(TokenplanGroup, self).main(
                 args=argv, prog_name=prog_name or "tokenplan", standalone_mode=False, **extra
@@ -250,6 +291,29 @@ def _silence_broken_pipe() -> None:
         pass
 
 
+def completing() -> bool:
+    """Whether the shell is asking for completions (`_TOKENPLAN_COMPLETE` set)."""
+    return bool(os.environ.get("_TOKENPLAN_COMPLETE"))
+
+
+def _completion_script(argv: list[str]) -> int:
+    from tokenplan_cli.commands.completion import answer, script_request
+
+    request = script_request(argv)
+    assert request is not None
+    answer(*request)
+    return ExitCode.OK
+
+
+def _completion_flag(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """`--show-completion` or `--install-completion` after other root options: for the shell in use."""
+    if value and not ctx.resilient_parsing:
+        from tokenplan_cli.commands.completion import answer
+
+        answer(max(param.opts, key=len), None)
+        raise typer.Exit(ExitCode.OK)
+
+
 def _show_version(value: bool) -> None:
     if value:
         from tokenplan_cli.writers.files import standard_output
@@ -269,10 +333,23 @@ app = typer.Typer(
 )
 
 
+def _completion_option(name: str, text: str) -> Any:
+    """A root flag that answers with a completion script (`commands/completion.py`) and exits."""
+    return typer.Option(False, name, callback=_completion_flag, is_eager=True, expose_value=False, help=text)
+
+
 @app.callback()
 def root(
     version: bool = typer.Option(
         False, "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+    ),
+    show_completion: bool = _completion_option(
+        "--show-completion",
+        "Print the completion script of your shell (or of bash, zsh, fish or powershell named after it).",
+    ),
+    install_completion: bool = _completion_option(
+        "--install-completion",
+        "Install completion in your shell's start-up file (or in that of the shell named after it).",
     ),
 ) -> None:
     """Quota calculator and planner for the MiMo Token Plan.

@@ -42,8 +42,8 @@ app = command_app()
 @option_group("output", report_output(csv=False))
 def check(
     *,
-    tier: Annotated[str, typer.Option("--tier", help="The plan's tier (Lite, Standard, Pro, Max).")],
-    cycle: Annotated[str, typer.Option("--cycle", help="monthly or annual.")] = "monthly",
+    tier: Annotated[str, typer.Option("--tier", help="The plan's tier: {tiers}.")],
+    cycle: Annotated[str, typer.Option("--cycle", help="Billing cycle: {cycles}.")] = "monthly",
     max_utilization: Annotated[
         str | None,
         typer.Option(

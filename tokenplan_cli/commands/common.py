@@ -33,13 +33,16 @@ AsOfOption = Annotated[
     ),
 ]
 CurrencyOption = Annotated[
-    str | None, typer.Option("--currency", help="USD or CNY (default: the card's).", show_default=False)
+    str | None,
+    typer.Option("--currency", help="Currency: {currencies} (default: the card's).", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document (see docs/json.md).")]
-CycleOption = Annotated[str, typer.Option("--cycle", help="Billing cycle: monthly or annual.")]
+CycleOption = Annotated[str, typer.Option("--cycle", help="Billing cycle: {cycles}.")]
 ToCycleOption = Annotated[
     str | None,
-    typer.Option("--to-cycle", help="Cycle of the new plan (default: the same cycle).", show_default=False),
+    typer.Option(
+        "--to-cycle", help="Cycle of the new plan: {cycles} (default: the same).", show_default=False
+    ),
 ]
 NowOption = Annotated[
     str | None,
@@ -94,6 +97,7 @@ AutoRenewOption = Annotated[
     str | None,
     typer.Option(
         "--auto-renew",
+        metavar="new-user|existing-user",
         help="First activation of auto-renewal: new-user (never subscribed) or existing-user.",
         show_default=False,
     ),

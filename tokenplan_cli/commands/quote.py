@@ -29,7 +29,7 @@ app = command_app()
 
 @app.command()
 def quote(
-    tier: Annotated[str, typer.Argument(help="The tier to buy, e.g. Standard.", show_default=False)],
+    tier: Annotated[str, typer.Argument(help="The tier to buy: {tiers}.", show_default=False)],
     cycle: CycleOption = "monthly",
     first_purchase: Annotated[
         bool, typer.Option("--first-purchase", help="This is the account's first purchase.")

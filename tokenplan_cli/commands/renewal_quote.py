@@ -43,7 +43,7 @@ RenewalAutoRenewOption = Annotated[
 
 @app.command()
 def renewal_quote(
-    from_tier: Annotated[str, typer.Option("--from", help="The tier you hold.", show_default=False)],
+    from_tier: Annotated[str, typer.Option("--from", help="The tier you hold: {tiers}.", show_default=False)],
     to_tier: Annotated[
         str | None,
         typer.Option("--to", help="The tier to renew as, any tier (default: the same).", show_default=False),

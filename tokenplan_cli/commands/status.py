@@ -47,7 +47,9 @@ def status(
     logs: LogRequest,
     tier: Annotated[
         str | None,
-        typer.Option("--tier", help="The tier you hold (default: the held plan).", show_default=False),
+        typer.Option(
+            "--tier", help="The tier you hold: {tiers} (default: the held plan).", show_default=False
+        ),
     ] = None,
     start: StartOption = None,
     cycle: Annotated[

@@ -20,6 +20,7 @@ def statusline(
         str | None,
         typer.Option(
             "--format",
+            metavar="TEMPLATE",
             help="A template of fields: {tier} {used} {left} {runout} {offpeak} {expires} {days_left} {burn} "
             "{hour} {today} {reminder} {used_credits} {cycle} {source}.",
             show_default=False,

@@ -33,7 +33,7 @@ app = command_app()
 
 @app.command()
 def upgrade_quote(
-    from_tier: Annotated[str, typer.Option("--from", help="The tier you hold.", show_default=False)],
+    from_tier: Annotated[str, typer.Option("--from", help="The tier you hold: {tiers}.", show_default=False)],
     to_tier: Annotated[str, typer.Option("--to", help="The higher tier to upgrade to.", show_default=False)],
     used: UsedOption = None,
     remaining: RemainingOption = None,

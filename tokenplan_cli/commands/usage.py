@@ -11,9 +11,9 @@ from tokenplan_cli.commands.common import (
     RatesOption,
     command_app,
     load_card,
-    now_utc,
     output_format,
     resolve_as_of,
+    resolve_now,
 )
 from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.commands.logsource import LOG_OPTIONS, LogRequest, no_usage_found, read_logs
@@ -45,7 +45,7 @@ def report(
     check_grouping(by)
     card = load_card(rates)
     instant = resolve_as_of(as_of) if as_of is not None else None  # None: each request's own rules
-    now = now_utc()
+    now = resolve_now(None)
     logs = read_logs(card, request, now=now, progress=fmt is OutputFormat.HUMAN)
     result = report_usage(
         logs.scan.tally, card, as_of=instant, mapping=logs.mapping, by=by, zone=logs.zone,
@@ -96,7 +96,7 @@ def profile(
         )
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    logs = read_logs(card, request, now=now_utc(), progress=output != STDOUT)
+    logs = read_logs(card, request, now=resolve_now(None), progress=output != STDOUT)
     observed = profile_of(logs, card, instant)
     hours = local_hour_weights(
         logs.scan.tally, card, as_of=instant, mapping=logs.mapping, zone=logs.zone, days=logs.days

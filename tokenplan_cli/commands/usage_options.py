@@ -26,7 +26,10 @@ if TYPE_CHECKING:  # a profile is loaded only when one is read (estimate from fl
 PER_CHOICES = ("day", "week", "month")
 NO_LOGS = LogRequest()  # no --from: the usage comes from a profile or the flags
 
-ModelOption = Annotated[str | None, typer.Option("--model", "-m", help="Model the token amounts are for.")]
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", "-m", help="Model the token amounts are for: {models}.", show_default=False),
+]
 CacheHitOption = Annotated[
     str | None,
     typer.Option("--cache-hit", help="Input tokens served from cache (e.g. 50M).", show_default=False),
