@@ -104,7 +104,8 @@ def test_every_example_runs(
     home = tmp_path / "home"
     shutil.copytree(CLAUDE, home / ".claude")
     env = {"HOME": str(home), "XDG_CONFIG_HOME": "", "CLAUDE_CONFIG_DIR": "", "CODEX_HOME": "",
-           "XDG_DATA_HOME": "", "GEMINI_CLI_HOME": "", "OPENCLAW_STATE_DIR": "", "COLUMNS": "100"}  # fmt: skip
+           "XDG_DATA_HOME": "", "GEMINI_CLI_HOME": "", "OPENCLAW_STATE_DIR": "", "COLUMNS": "100",
+           "XIAOMI_TOKEN_PLAN_API_KEY": "tp-an-example-key"}  # fmt: skip
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)

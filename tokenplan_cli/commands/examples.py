@@ -117,4 +117,11 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         Example("What to add to Claude Code's settings.json", "tokenplan statusline --print-config"),
         Example("Fields of your choosing", "tokenplan statusline --format '{tier} {used} · {left} left'"),
     ),
+    "setup": (
+        Example("What Claude Code needs to spend your plan (the cluster your subscription page shows)",
+                "tokenplan setup claude-code --cluster sgp"),
+        Example("OpenCode, written into its config (a backup kept)", "tokenplan setup opencode --cluster ams --write"),
+        Example("Whether the key in your environment has the Token Plan form",
+                "tokenplan setup --check-key --key-env XIAOMI_TOKEN_PLAN_API_KEY"),
+    ),
 }  # fmt: skip

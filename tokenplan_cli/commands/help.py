@@ -67,7 +67,8 @@ def prepare(command: click.Command, path: str) -> None:
     for param in command.params:
         if param.metavar is None:
             param.metavar = metavar(param)
-        if getattr(param, "rich_help_panel", "") is None:
+        shared = param.metavar not in ("TEMPLATE",)  # statusline's --format is a template of its own
+        if getattr(param, "rich_help_panel", "") is None and shared:
             param.rich_help_panel = panels.get(max(param.opts, key=len))  # type: ignore[attr-defined]
         help_text = getattr(param, "help", None)
         if help_text:
