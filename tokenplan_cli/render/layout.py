@@ -193,22 +193,33 @@ def _column_index(table: Table, header: str | None) -> int | None:
 
 
 def _needed(table: Table, shown: Sequence[int], stacked: dict[int, list[int]]) -> int:
-    return sum(_bounds(table, i, stacked.get(i, ()))[0] for i in shown) + 3 * len(shown) + 1
+    return sum(_bounds(table, i, stacked.get(i, ())).narrowest for i in shown) + 3 * len(shown) + 1
 
 
-def _bounds(table: Table, index: int, under: Sequence[int]) -> tuple[int, int]:
-    """The narrowest and the natural width of a column with the columns stacked under it."""
+class Bounds(NamedTuple):
+    """How wide a column may be: at least `narrowest`; `natural` on one line; `unwrapped`, the widest its
+    cells allow without wrapping prose (a header wider than its cells wraps first: it costs a line,
+    prose costs several)."""
+
+    narrowest: int
+    natural: int
+    unwrapped: int
+
+
+def _bounds(table: Table, index: int, under: Sequence[int]) -> Bounds:
+    """The bounds of a column with the columns stacked under it."""
     members = [index, *under]
     headers = [table.columns[i].header for i in members] if table.header else []
     narrowest = max((_header_width(h) for h in headers), default=0)
     natural = max((len(h) for h in headers), default=0)
+    cells = 0
     for i in members:
         column = table.columns[i]
         for row in table.rows:
             cell = row.cells[i]
             narrowest = max(narrowest, longest_word(cell) if column.wrap else text_width(cell))
-            natural = max(natural, text_width(cell))
-    return narrowest, natural
+            cells = max(cells, text_width(cell))
+    return Bounds(narrowest, max(natural, cells), max(narrowest, cells))
 
 
 def _header_width(header: str) -> int:
@@ -220,16 +231,17 @@ def _header_width(header: str) -> int:
 
 
 def _widths(table: Table, layout: Layout, width: int) -> list[int]:
-    """Each shown column at its natural width, narrowed (headers and prose cells wrapping) to fit."""
+    """Each shown column at its natural width, narrowed to fit: headers wrap first, then prose cells."""
     bounds = [_bounds(table, i, layout.stacked.get(i, ())) for i in layout.columns]
-    widths = [natural for _, natural in bounds]
+    widths = [bound.natural for bound in bounds]
     excess = sum(widths) + 3 * len(widths) + 1 - width
-    while excess > 0:
-        slack, at = max((w - low, k) for k, (w, (low, _)) in enumerate(zip(widths, bounds, strict=True)))
-        if slack <= 0:
-            break
-        widths[at] -= 1
-        excess -= 1
+    for floor in ([b.unwrapped for b in bounds], [b.narrowest for b in bounds]):
+        while excess > 0:
+            slack, at = max((w - low, k) for k, (w, low) in enumerate(zip(widths, floor, strict=True)))
+            if slack <= 0:
+                break
+            widths[at] -= 1
+            excess -= 1
     return widths
 
 
