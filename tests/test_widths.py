@@ -295,3 +295,20 @@ def test_a_report_with_a_held_plan_fits_with_its_cycle_chart(
         assert_fits(
             text, width, [(None, f"{doc['totals']['credits']:,}"), (None, pct(doc["plan"]["used_fraction"]))]
         )
+
+
+def test_a_header_wraps_before_a_prose_cell_does() -> None:
+    from tokenplan_cli.render.blocks import Column, Row, Surface, Table, plain
+    from tokenplan_cli.render.layout import table_lines
+
+    table = Table(
+        None,
+        (Column("what if", wrap=True), Column("risk on Standard annual", "right")),
+        (Row(("shift 30.0 % of peak use off-peak", "0.0 %")),),
+    )
+    assert plain(table_lines(table, Surface(55, False))).splitlines()[1:5] == [
+        "|                                   |         risk on |",
+        "| what if                           | Standard annual |",
+        "|-----------------------------------|-----------------|",
+        "| shift 30.0 % of peak use off-peak |           0.0 % |",
+    ]
