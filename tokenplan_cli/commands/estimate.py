@@ -37,7 +37,7 @@ HeadroomOption = Annotated[
 
 @app.command()
 @option_group("usage", USAGE_OPTIONS)
-@option_group("output", report_output(csv=True))
+@option_group("output", report_output(csv=True, compare=True))
 def estimate(
     usage: UsageRequest,
     headroom: HeadroomOption = None,
@@ -48,6 +48,7 @@ def estimate(
 ) -> None:
     """Price a usage in credits and show which tier and cycle carries it, cheapest first."""
     fmt, saves = output.fmt, output.saves()
+    baseline = output.baseline("estimate")
     card = load_card(rates)
     instant = resolve_as_of(as_of)
     progress = fmt is OutputFormat.HUMAN
@@ -58,6 +59,5 @@ def estimate(
         currency=resolve_currency(card, currency),
         headroom=headroom_or_default(card, headroom),
     )
-    emit(
-        estimate_document(result), fmt, human="estimate", csv_rows=plan_rows, saves=saves, force=output.force
-    )
+    document = output.compared(estimate_document(result), baseline)
+    emit(document, fmt, human="estimate", csv_rows=plan_rows, saves=saves, force=output.force)

@@ -8,7 +8,7 @@ They take these options as one `OutputRequest` (`option_group("output", report_o
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
@@ -43,6 +43,15 @@ HtmlOption = Annotated[
     typer.Option("--html", metavar="FILE", help="Also save what is shown as HTML.", show_default=False),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the --svg/--html files.")]
+CompareToOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--compare-to",
+        metavar="BASELINE.json",
+        help="Show what changed against an earlier run's --json (credits, plan, risk, cost).",
+        show_default=False,
+    ),
+]
 
 
 class OutputRequest(NamedTuple):
@@ -54,6 +63,7 @@ class OutputRequest(NamedTuple):
     svg: Path | None = None
     html: Path | None = None
     force: bool = False
+    compare_to: Path | None = None
     has_csv: bool = True  # whether the command has a table to print as CSV
 
     @property
@@ -83,12 +93,29 @@ class OutputRequest(NamedTuple):
             raise BadInputError("--svg and --html name the same file: give each its own")
         return saves
 
+    def baseline(self, command: str) -> dict[str, Any] | None:
+        """The `--compare-to` document, read and checked before any work (None: not given)."""
+        if self.compare_to is None:
+            return None
+        from tokenplan_cli.readers.baseline import read_baseline
+
+        return read_baseline(self.compare_to, command)
+
+    def compared(self, document: dict[str, Any], baseline: dict[str, Any] | None) -> dict[str, Any]:
+        """`document` with its `comparison` against `baseline` filled in (left null without one)."""
+        if baseline is None:
+            return document
+        from tokenplan_cli.views.compare import comparison_document
+
+        return {**document, "comparison": comparison_document(document, baseline, str(self.compare_to))}
+
 
 AS_GIVEN = OutputRequest()  # a command's default: the group puts the options given in its place
 
 
-def report_output(*, csv: bool) -> Group:
-    """The output options of a reporting command (`--csv` only where it has a table to print)."""
+def report_output(*, csv: bool, compare: bool = False) -> Group:
+    """The output options of a reporting command (`--csv` only where it has a table to print,
+    `--compare-to` where it compares with an earlier run)."""
     options = {
         "json": (JsonOption, False),
         **({"csv": (CsvOption, False)} if csv else {}),
@@ -96,5 +123,6 @@ def report_output(*, csv: bool) -> Group:
         "svg": (SvgOption, None),
         "html": (HtmlOption, None),
         "force": (ForceOption, False),
+        **({"compare_to": (CompareToOption, None)} if compare else {}),
     }
     return Group(options, lambda **values: OutputRequest(**values, has_csv=csv))

@@ -41,7 +41,7 @@ app = command_app()
 
 @app.command()
 @option_group("usage", USAGE_OPTIONS)
-@option_group("output", report_output(csv=False))
+@option_group("output", report_output(csv=False, compare=True))
 def simulate(
     usage: UsageRequest,
     spread: SpreadOption = None,
@@ -71,6 +71,7 @@ def simulate(
 ) -> None:
     """Simulate billing cycles day by day: each plan's risk of running out, and the cheapest safe plan."""
     fmt, saves = output.fmt, output.saves()
+    baseline = output.baseline("simulate")
     card = load_card(rates)
     instant = resolve_as_of(as_of)
     settings = simulation_settings(card, runs=runs, seed=seed, risk=risk, spread=spread)
@@ -102,4 +103,5 @@ def simulate(
             progress=progress,
             kernel=kernel,
         )
-    emit(simulate_document(result), fmt, human="simulate", saves=saves, force=output.force)
+    document = output.compared(simulate_document(result), baseline)
+    emit(document, fmt, human="simulate", saves=saves, force=output.force)

@@ -27,7 +27,7 @@ app = command_app(no_args_is_help=True, help="Real usage, read from your AI codi
 
 @app.command()
 @option_group("request", LOG_OPTIONS)
-@option_group("output", report_output(csv=True))
+@option_group("output", report_output(csv=True, compare=True))
 def report(
     request: LogRequest,
     by: Annotated[
@@ -42,6 +42,7 @@ def report(
     from tokenplan_cli.views.usage import report_rows, usage_report_document
 
     fmt, saves = output.fmt, output.saves()
+    baseline = output.baseline("usage report")
     check_grouping(by)
     card = load_card(rates)
     instant = resolve_as_of(as_of) if as_of is not None else None  # None: each request's own rules
@@ -64,6 +65,7 @@ def report(
         mapping=logs.mapping.texts(), default_model=logs.mapping.default, since=logs.days.first,
         until=logs.days.last, daily=daily, cycle=cycle_use(card, logs, now),
     )  # fmt: skip
+    document = output.compared(document, baseline)
     emit(document, fmt, human="usage_report", csv_rows=report_rows, saves=saves, force=output.force)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tokenplan_cli.render.blocks import Block, Column, Para, Row, Surface, Table, para
+from tokenplan_cli.render.human_compare import comparison_blocks
 from tokenplan_cli.render.human_lifecycle import notes
 from tokenplan_cli.render.human_payg import payg_blocks
 from tokenplan_cli.render.numbers import pct, price, short
@@ -22,6 +23,7 @@ KIND_LABELS = {
 
 def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
     return [
+        *comparison_blocks(doc),
         credits_table(doc),
         *notes(doc["notes"]),
         plans_table(doc),

@@ -8,6 +8,7 @@ from typing import Any
 
 from tokenplan_cli.render.blocks import Block, Chart, Column, Para, Row, Surface, Table, para
 from tokenplan_cli.render.charts import bar_chart, column_chart, spacing
+from tokenplan_cli.render.human_compare import comparison_blocks
 from tokenplan_cli.render.human_lifecycle import notes
 from tokenplan_cli.render.human_payg import payg_blocks
 from tokenplan_cli.render.numbers import pct, price, short
@@ -20,6 +21,7 @@ DAY_GLYPHS = {"risk": ("█", "#")}
 
 def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
     return [
+        *comparison_blocks(doc),
         _title(doc),
         *_hours(doc, surface),
         _plans_table(doc),

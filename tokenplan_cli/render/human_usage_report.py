@@ -9,6 +9,7 @@ from typing import Any
 
 from tokenplan_cli.render.blocks import Block, Chart, Column, Gap, Para, Row, Surface, Table, para
 from tokenplan_cli.render.charts import column_chart, spacing
+from tokenplan_cli.render.human_compare import comparison_blocks
 from tokenplan_cli.render.human_lifecycle import notes
 from tokenplan_cli.render.numbers import pct, short
 
@@ -34,6 +35,7 @@ def blocks(doc: Mapping[str, Any], surface: Surface) -> list[Block]:
         for block in (Gap(), chart)
     ]
     return [
+        *comparison_blocks(doc),
         *tables,
         *charts,
         *_skipped(doc["skipped"]),

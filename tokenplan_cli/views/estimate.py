@@ -44,6 +44,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
         reasons=list(rec.reasons),
         notes=list(estimate.notes),
         payg=comparison_document(estimate.payg),
+        comparison=None,  # set under --compare-to (views/compare.py)
     )
 
 

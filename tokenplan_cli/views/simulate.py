@@ -43,6 +43,7 @@ def simulate_document(sim: Simulation) -> dict[str, Any]:
         reasons=list(base.recommendation.reasons),
         notes=list(sim.notes),
         payg=comparison_document(sim.payg),
+        comparison=None,  # set under --compare-to (views/compare.py)
     )
 
 

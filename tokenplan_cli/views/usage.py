@@ -62,6 +62,7 @@ def usage_report_document(
         notes=report_notes(report, default_model, scan.skips.bare_totals),
         daily=[{"day": str(row.key), **_credit_split(row)} for row in (daily or report).rows],
         plan=None if cycle is None else cycle_fields(cycle),
+        comparison=None,  # set under --compare-to (views/compare.py)
     )
 
 
