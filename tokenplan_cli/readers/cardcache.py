@@ -10,8 +10,9 @@ the contents it had before. An entry holds the key it was written under, and one
 key it is looked up by (damaged, truncated, renamed, or not written by tokenplan) is passed over. A
 card that fails validation is never cached: its error is reported on every run.
 
-The cache lives in `$TOKENPLAN_CACHE_DIR`, else `$XDG_CACHE_HOME/tokenplan`, else `~/.cache/tokenplan`;
-`TOKENPLAN_NO_CACHE=1` turns it off. It is only ever a shortcut: a cache that cannot be read or written
+The cache lives in the user's cache folder (`folders.user_cache_folder`: `$TOKENPLAN_CACHE_DIR`, else
+the platform's, `~/.cache/tokenplan` under the XDG rules); `TOKENPLAN_NO_CACHE=1` turns it off. It is
+only ever a shortcut: a cache that cannot be read or written
 is passed over silently, and entries are written atomically (a reader sees a whole entry or none).
 """
 
@@ -71,10 +72,9 @@ def cache_folder(env: Mapping[str, str]) -> Path | None:
     """Where cached cards live, or None when caching is off."""
     if env.get("TOKENPLAN_NO_CACHE"):
         return None
-    if env.get("TOKENPLAN_CACHE_DIR"):
-        return Path(env["TOKENPLAN_CACHE_DIR"])
-    base = env.get("XDG_CACHE_HOME") or (os.path.join(env["HOME"], ".cache") if env.get("HOME") else "")
-    return Path(base) / "tokenplan" if base else None
+    from tokenplan_cli.folders import user_cache_folder
+
+    return user_cache_folder(env)
 
 
 def _parse(data: bytes, path: Path) -> RateCard:
