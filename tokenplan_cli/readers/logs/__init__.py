@@ -1,9 +1,11 @@
 """Readers of AI coding tools' logs, one module per tool, all yielding `core.records.UsageRecord`s.
 
-Every reader module defines the same four names (the contract the scanner relies on):
+Every reader module defines the same names (the contract the scanner and the log index rely on):
 
 ```python
 TOOL: str                       # the --from name, e.g. "claude-code"
+VERSION: int                    # bump it whenever the same bytes would give other records or skips:
+                                # the log index then reads that reader's files again
 
 def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
     "Where the tool keeps its logs on this machine, from its own environment variables (may not exist)."
@@ -11,8 +13,14 @@ def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
 def find_files(root: Path, skips: Skips) -> Iterator[Path]:
     "The log files under `root` (or `root` itself when it is a file), in a stable order."
 
-def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
-    "Stream the records of one file."
+def read_file(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[UsageRecord]:
+    "Stream the records of one file (from where `resume` says, for a file read in LINES mode)."
+
+def index_mode(path: Path) -> str:
+    "How the log index may read the file again once it changed: LINES or WHOLE (below)."
+
+def companions(path: Path) -> tuple[Path, ...]:     # optional
+    "Other files whose change changes what `path` holds (a SQLite store's `-wal`)."
 ```
 
 Rules for `read_file`, which runs in a worker process for many files:
@@ -32,6 +40,18 @@ Rules for `read_file`, which runs in a worker process for many files:
   the scanner keeps one copy per key: a `preferred` one, else the one with the most tokens, else the
   first read (`core.records.UsageRecord`). `readers.logs.lines` has the shared helpers (numbered byte
   lines, JSON parsing, skip reasons); `readers.logs.scanner` runs the readers.
+
+How a file can be read again (`index_mode`; docs/log-index.md):
+
+- `LINES`: the file only ever grows by whole lines, and each line's records depend on the lines before
+  it only through a small state. `read_file` then takes a `readers.logs.resume.Resume`: it starts at its
+  offset and line with the state it holds, and hands `line_records` (or `numbered_lines`) the object
+  that carries the state (`Carry`: its `checkpoint()` is plain JSON values), so that the index can
+  resume from the last complete line. The records of a file read in pieces must be those of the file
+  read whole; `tests/test_log_index_laws.py` checks it for every reader.
+- `WHOLE`: anything else (a reader that settles copies within the file itself, a JSON document, a SQLite
+  store whose rows change in place): the index reads the file again from the start whenever its size,
+  times or companions change.
 """
 
 from __future__ import annotations
@@ -58,6 +78,10 @@ LOG_READERS = {
     "csv": "tokenplan_cli.readers.logs.generic",
     "jsonl": "tokenplan_cli.readers.logs.generic",
 }
+
+# `index_mode` values: how the log index may read a file again (see the docstring above).
+LINES = "lines"
+WHOLE = "whole"
 
 # How many line numbers of skipped lines a summary keeps per file (the count is always exact).
 KEPT_LINE_NUMBERS = 5

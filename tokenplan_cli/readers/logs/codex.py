@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs import LINES, Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     EPOCH,
     UNKNOWN_MODEL,
@@ -43,8 +43,10 @@ from tokenplan_cli.readers.logs.fields import (
     model_name,
 )
 from tokenplan_cli.readers.logs.jsonlines import line_records
+from tokenplan_cli.readers.logs.resume import Resume
 
 TOOL = "codex"
+VERSION = 1  # of the records read from the same lines: bump on any change
 KEY_PREFIX = b"cx"
 # A quoted name can only be a JSON key or a whole string value (quotes inside strings are escaped), so
 # these tests pick out the kinds of line that matter, however the writer spaced its JSON.
@@ -108,6 +110,16 @@ class RunningTotal:
     def __init__(self) -> None:
         self.mark: Totals | None = None
         self.zeroed = False
+
+    def checkpoint(self) -> list[Any]:
+        return [None if self.mark is None else list(self.mark), self.zeroed]
+
+    @classmethod
+    def restored(cls, state: list[Any]) -> RunningTotal:
+        total = cls()
+        mark, total.zeroed = state
+        total.mark = None if mark is None else Totals(*mark)
+        return total
 
     def advance(self, total: Totals, last: Totals | None) -> Totals | None:
         """The usage this snapshot adds (None for none), moving the mark."""
@@ -174,8 +186,21 @@ def _is_rollout(path: Path) -> bool:
     return path.name.startswith("rollout-") and path.suffix == ".jsonl"
 
 
-def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
-    yield from line_records(path, skips, MARKERS, _Rollout(path).record)
+def read_file(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[UsageRecord]:
+    rollout = _Rollout(path)
+    if resume is not None and resume.state is not None:
+        rollout.restore(resume.state)
+    yield from line_records(path, skips, MARKERS, rollout.record, resume=resume, carry=rollout)
+
+
+def index_mode(path: Path) -> str:
+    """A rollout only grows; what a line adds depends on the lines before through `_Rollout` alone
+    (but exec output dated by the file's time: `_Rollout.resumable`)."""
+    return LINES
+
+
+# _Rollout's fields, every one in its checkpoint (but the path, which the reading is given).
+CARRIED = ["path", "session", "inheritance", "model", "total", "threads", "thread", "resumable"]
 
 
 class _Rollout:
@@ -189,6 +214,30 @@ class _Rollout:
         self.total = RunningTotal()
         self.threads: dict[str, RunningTotal] = {}  # codex exec output: a running total per thread
         self.thread: tuple[str, datetime | None] | None = None  # its current thread and start
+        self.resumable = True  # false once a record is dated by the file's modification time
+
+    def checkpoint(self) -> list[Any]:
+        """Everything carried, as plain values (`readers.logs.resume.Carry`)."""
+        assert list(vars(self)) == CARRIED, "a field added to _Rollout must be checkpointed and restored"
+        until = self.inheritance.until if self.inheritance is not None else None
+        thread = None if self.thread is None else [self.thread[0], _iso(self.thread[1])]
+        return [
+            self.session,
+            None if self.inheritance is None else [_iso(until)],
+            self.model,
+            self.total.checkpoint(),
+            {name: total.checkpoint() for name, total in self.threads.items()},
+            thread,
+        ]
+
+    def restore(self, state: list[Any]) -> None:
+        self.session, inheritance, self.model, total, threads, thread = state
+        if inheritance is not None:
+            self.inheritance = Inheritance(EPOCH)
+            self.inheritance.until = _from_iso(inheritance[0])
+        self.total = RunningTotal.restored(total)
+        self.threads = {name: RunningTotal.restored(saved) for name, saved in threads.items()}
+        self.thread = None if thread is None else (thread[0], _from_iso(thread[1]))
 
     def record(self, line: dict[str, Any]) -> UsageRecord | None:
         """The request a line adds; the other lines update the state and yield nothing."""
@@ -244,6 +293,8 @@ class _Rollout:
         gained = self.threads.setdefault(thread, RunningTotal()).advance(total, None)
         if gained is None:
             return None
+        if started is None:  # dated by the file's time, which a cold read takes afresh: read it whole
+            self.resumable = False
         moment = started or _modified(self.path)
         # The rollout's request that ends this turn has the same key, and wins (it is preferred).
         key = dedupe_key(KEY_PREFIX, thread, *_key(total))
@@ -273,6 +324,14 @@ def _instant_or_none(value: dict[str, Any]) -> datetime | None:
         return instant(value.get("timestamp"))
     except BadRecord:
         return None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _from_iso(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
 
 
 def _modified(path: Path) -> datetime:

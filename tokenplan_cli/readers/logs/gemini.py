@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs import WHOLE, Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     BadRecord,
     booked,
@@ -37,6 +37,7 @@ from tokenplan_cli.readers.logs.fields import (
 from tokenplan_cli.readers.logs.jsonlines import is_utf8, line_records, parse_object, small_file
 
 TOOL = "gemini"
+VERSION = 1  # of the records read from the same file: bump on any change
 KEY_PREFIX = b"gm"
 MARKERS = (b'"tokens"',)
 # Metadata updates can repeat every message of the chat; they add no usage of their own.
@@ -110,6 +111,9 @@ def _legacy_messages(data: bytes, path: Path, skips: Skips) -> Iterator[dict[str
             yield message
         else:
             skips.add(path, 1, "not a JSON object")
+def index_mode(path: Path) -> str:
+    """The last copy of a message in the file wins: a file that changed is read again whole."""
+    return WHOLE
 
 
 def _record(message: dict[str, Any]) -> UsageRecord | None:

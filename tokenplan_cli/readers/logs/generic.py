@@ -37,7 +37,7 @@ from typing import Any
 from tokenplan_cli.core.amounts import parse_amount
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs import LINES, Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     MAX_COUNT,
     BadRecord,
@@ -49,8 +49,10 @@ from tokenplan_cli.readers.logs.fields import (
     report_bare_total,
 )
 from tokenplan_cli.readers.logs.jsonlines import line_records, numbered_lines
+from tokenplan_cli.readers.logs.resume import Resume
 
 TOOL = "jsonl"
+VERSION = 1  # of the records read from the same lines: bump on any change
 CSV_TOOL = "csv"
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
 COUNT_COLUMNS = ("cache_hit", "cache_miss", "cache_write", "output", "reasoning")
@@ -67,24 +69,48 @@ def find_files(root: Path, skips: Skips) -> Iterator[Path]:
     return walk_files(root, lambda path: path.suffix.lower() in SUFFIXES, skips)
 
 
-def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
-    if path.suffix.lower() != ".csv":
-        yield from line_records(path, skips, (), lambda row: _record(row, TOOL))  # every line is a row
+def read_file(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[UsageRecord]:
+    if path.suffix.lower() != ".csv":  # every line is a row
+        yield from line_records(path, skips, (), lambda row: _record(row, TOOL), resume=resume)
         return
-    for number, row in _csv_rows(path, skips):
+    sink = resume.routed(skips) if resume is not None else skips  # a cut-short last line's apart
+    for number, row in _csv_rows(path, skips, resume):
         try:
             record = _record(row, CSV_TOOL)
         except BadRecord as bad:
-            skips.add(path, number, bad.reason)
+            sink.add(path, number, bad.reason)
             continue
-        report_bare_total(record, skips, path, number)
+        report_bare_total(record, sink, path, number)
         yield record
 
 
-def _csv_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
+def index_mode(path: Path) -> str:
+    """Exports are appended to row by row; a CSV row depends on the lines before only by the header."""
+    return LINES
+
+
+class _Header:
+    """What carries from one line of a CSV file to the next: its columns, once read (or that the header
+    was bad, which ends the reading)."""
+
+    def __init__(self, state: Any = None) -> None:
+        self.columns: list[str] | None = None
+        self.bad = False
+        if state is not None:
+            self.columns, self.bad = state
+
+    def checkpoint(self) -> list[Any]:
+        return [self.columns, self.bad]
+
+
+def _csv_rows(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Rows as dicts by (lower-case) column, empty cells left out, whole numbers as ints."""
-    header: list[str] | None = None
-    for number, line in numbered_lines(path, skips):
+    header = _Header(resume.state if resume is not None else None)
+    if resume is not None:
+        skips = resume.routed(skips)
+    for number, line in numbered_lines(path, skips, resume, header):
+        if header.bad:  # read on to the end (so that a resumed reading starts there), using nothing
+            continue
         if not line.strip():
             continue
         try:
@@ -97,18 +123,21 @@ def _csv_rows(path: Path, skips: Skips) -> Iterator[tuple[int, dict[str, Any]]]:
         except csv.Error as error:  # a field over the module's size limit, a NUL byte
             skips.add(path, number, "CSV field too large" if "limit" in str(error) else "malformed CSV")
             continue
-        if header is None:
-            header = [cell.strip().lower() for cell in cells]
-            if "timestamp" not in header or "model" not in header:
+        if header.columns is None:
+            header.columns = [cell.strip().lower() for cell in cells]
+            if "timestamp" not in header.columns or "model" not in header.columns:
                 skips.add(path, number, "no timestamp and model columns in the header")
-                return
+                header.bad = True
             continue
-        if len(cells) != len(header):
+        if len(cells) != len(header.columns):
             skips.add(
                 path, number, "wrong number of fields" if line.endswith(b"\n") else "truncated last line"
             )
             continue
-        yield number, {key: _cell(value) for key, value in zip(header, cells, strict=True) if value.strip()}
+        yield (
+            number,
+            {key: _cell(value) for key, value in zip(header.columns, cells, strict=True) if value.strip()},
+        )
 
 
 def _cell(text: str) -> str | int:

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs.fields import BadRecord, cannot_read, report_bare_total
+from tokenplan_cli.readers.logs.resume import Carry, Resume
 
 # What a reader's `fast` hook returns for a line it does not vouch for: the line then takes the generic
 # path (parsed into plain objects, then `convert`), which reports every fault.
@@ -54,16 +55,24 @@ def parse_object(data: bytes) -> dict[str, Any] | str:
     return value
 
 
-def numbered_lines(path: Path, skips: Skips) -> Iterator[tuple[int, bytes]]:
+def numbered_lines(
+    path: Path, skips: Skips, resume: Resume | None = None, carry: Carry | None = None
+) -> Iterator[tuple[int, bytes]]:
     """The lines of `path` as bytes (newline kept), numbered from 1.
 
     A file that cannot be opened is reported in `skips` as "cannot read: …" on line 0; one that fails
-    while read, on the line it failed at.
+    while read, on the line it failed at. With `resume`, reading starts at its offset (numbered on from
+    its line) and `resume` is kept up to date with `carry`'s state (see `readers.logs.resume`).
     """
     try:
         handle = open(path, "rb", buffering=READ_BUFFER_BYTES)
     except OSError as exc:
         skips.add(path, 0, cannot_read(exc))
+        if resume is not None:
+            resume.failed = True
+        return
+    if resume is not None:
+        yield from _resumed_lines(handle, path, skips, resume, carry)
         return
     line_number = 0
     with handle:
@@ -107,6 +116,25 @@ def _read_at_most(handle: BinaryIO, most: int) -> bytes:
         parts.append(part)
         total += len(part)
     return b"".join(parts)
+def _resumed_lines(
+    handle: BinaryIO, path: Path, skips: Skips, resume: Resume, carry: Carry | None
+) -> Iterator[tuple[int, bytes]]:
+    """`numbered_lines` from `resume`'s offset, keeping `resume` up to date."""
+    offset, line_number = resume.offset, resume.line
+    with handle:
+        try:
+            handle.seek(offset)
+            for line in handle:
+                line_number += 1
+                if line[-1:] != b"\n":  # only a last line can lack it: a tool is still writing it
+                    resume.cut_short(offset, line_number - 1, carry)
+                yield line_number, line
+                offset += len(line)
+        except OSError as exc:
+            skips.add(path, line_number + 1, cannot_read(exc))
+            resume.failed = True
+            return
+    resume.reached_end(offset, line_number, carry)
 
 
 def is_utf8(data: bytes) -> bool:
@@ -124,6 +152,8 @@ def line_records(
     convert: Callable[[dict[str, Any]], UsageRecord | None],
     skip_prefixes: tuple[bytes, ...] = (),
     fast: Callable[[bytes], UsageRecord | None] | None = None,
+    resume: Resume | None = None,
+    carry: Carry | None = None,
 ) -> Iterator[UsageRecord]:
     """The records `convert` makes of the lines of `path` that hold one of `markers`, in order.
 
@@ -138,10 +168,15 @@ def line_records(
     being written) as "truncated last line", a file that cannot be opened or read as "cannot read: …"
     (line 0 when it cannot be opened at all). This loop runs for every line of gigabytes of logs: the
     test for a single marker is written out, not called.
+
+    With `resume`, reading starts where it says and keeps it up to date (`readers.logs.resume`); `carry`
+    is the object whose state `convert` changes (None for a reader without state).
     """
     marker = markers[0] if len(markers) == 1 and not skip_prefixes else None
     wants = None if marker is not None else _wanted_lines(markers, skip_prefixes)
-    for line_number, line in numbered_lines(path, skips):
+    if resume is not None:
+        skips = resume.routed(skips)
+    for line_number, line in numbered_lines(path, skips, resume, carry):
         wanted = marker in line if marker is not None else wants(line)  # type: ignore[misc, operator]
         if not wanted and (line[-1:] == b"\n" or not line.strip()):
             continue  # a last line still being written may be cut before its marker: it is tried

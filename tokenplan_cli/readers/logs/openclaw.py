@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs import LINES, WHOLE, Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     UNKNOWN_MODEL,
     BadRecord,
@@ -36,9 +36,11 @@ from tokenplan_cli.readers.logs.fields import (
     report_bare_total,
 )
 from tokenplan_cli.readers.logs.jsonlines import line_records, parse_object
-from tokenplan_cli.readers.logs.sqlite import open_store, rows
+from tokenplan_cli.readers.logs.resume import Resume
+from tokenplan_cli.readers.logs.sqlite import open_store, rows, store_companions
 
 TOOL = "openclaw"
+VERSION = 1  # of the records read from the same lines or rows: bump on any change
 KEY_PREFIX = b"ocl"
 STORE_NAME = "openclaw-agent.sqlite"
 # <session>.jsonl, its reset and deleted archives, and `openclaw doctor`'s imported copies.
@@ -89,6 +91,10 @@ class _Session:
 
     def __init__(self) -> None:
         self.model = UNKNOWN_MODEL
+
+    def checkpoint(self) -> str:
+        """The model last announced: all a transcript carries from line to line."""
+        return self.model
 
     def record(self, event: dict[str, Any], fallback: Any = None) -> UsageRecord | None:
         """The usage of one event; model announcements update the session and yield nothing."""
@@ -154,11 +160,23 @@ def _instant(message_ms: Any, event_iso: Any, fallback: Any) -> datetime:
     raise BadRecord("no timestamp")
 
 
-def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
+def read_file(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[UsageRecord]:
     if path.name.endswith(".sqlite"):
         yield from _read_store(path, skips)
         return
-    yield from line_records(path, skips, MARKERS, _Session().record)
+    session = _Session()
+    if resume is not None and resume.state is not None:
+        session.model = resume.state
+    yield from line_records(path, skips, MARKERS, session.record, resume=resume, carry=session)
+
+
+def index_mode(path: Path) -> str:
+    """Transcripts only grow (a reset or deletion renames the file); the store's rows may change."""
+    return WHOLE if path.name.endswith(".sqlite") else LINES
+
+
+def companions(path: Path) -> tuple[Path, ...]:
+    return store_companions(path) if path.name.endswith(".sqlite") else ()
 
 
 def _read_store(path: Path, skips: Skips) -> Iterator[UsageRecord]:

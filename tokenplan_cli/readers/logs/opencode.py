@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs import WHOLE, Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     BadRecord,
     booked,
@@ -31,9 +31,10 @@ from tokenplan_cli.readers.logs.fields import (
     report_bare_total,
 )
 from tokenplan_cli.readers.logs.jsonlines import parse_object, small_file
-from tokenplan_cli.readers.logs.sqlite import open_store, rows
+from tokenplan_cli.readers.logs.sqlite import open_store, rows, store_companions
 
 TOOL = "opencode"
+VERSION = 1  # of the records read from the same files and rows: bump on any change
 KEY_PREFIX = b"oc"
 # Data directories under $XDG_DATA_HOME of OpenCode and of the forks that keep its layout.
 DATA_DIRS = ("opencode", "kilo", "mimocode")
@@ -90,6 +91,24 @@ def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
         yield from _read_store(path, skips)
 
 
+def index_mode(path: Path) -> str:
+    """Messages are rewritten in place at every step, as files and as rows: read again whole."""
+    return WHOLE
+
+
+def companions(path: Path) -> tuple[Path, ...]:
+    """A store's write-ahead log and journal; a message file's folder of parts (a step-finish part
+    added there changes the message's usage)."""
+    if path.suffix == ".json":
+        return (_parts_folder(path),)
+    return store_companions(path)
+
+
+def _parts_folder(path: Path) -> Path:
+    """storage/message/<session>/<message>.json has its parts in storage/part/<message>/"""
+    return path.parent.parent.parent / "part" / path.stem
+
+
 def _read_message_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
     data = small_file(path, MAX_JSON_BYTES, skips)
     if data is None or b'"tokens"' not in data:
@@ -98,10 +117,8 @@ def _read_message_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
     if isinstance(info, str):
         skips.add(path, 1, info)
         return
-    # storage/message/<session>/<message>.json has its parts in storage/part/<message>/
-    parts_folder = path.parent.parent.parent / "part" / path.stem
     try:
-        record = _message_record(info, _step_parts_in(parts_folder))
+        record = _message_record(info, _step_parts_in(_parts_folder(path)))
     except BadRecord as bad:
         skips.add(path, 1, bad.reason)
         return

@@ -25,6 +25,12 @@ FETCH_ROWS = 512
 FAILURES = (sqlite3.Error, UnicodeDecodeError)
 
 
+def store_companions(path: Path) -> tuple[Path, ...]:
+    """The files beside a store whose change changes what it holds: its write-ahead log (the rows a tool
+    committed but did not yet copy into the database) and its rollback journal."""
+    return (path.with_name(path.name + "-wal"), path.with_name(path.name + "-journal"))
+
+
 def _is_live(path: Path) -> bool:
     """Whether a tool has the database open for writing (or left a transaction to recover)."""
     sibling = path.with_name
