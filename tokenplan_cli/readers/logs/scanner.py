@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISFIFO, S_ISSOCK
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
 from tokenplan_cli.core.ratecard import OffPeakWindow
@@ -42,6 +42,16 @@ class LogFile(NamedTuple):
     module: str  # the reader module
     path: Path
     size: int
+    search: int = 0  # of the `Search` that found it, in `log_searches`' list
+    stat: os.stat_result | None = None  # as the walk found it (None: it could not be stat'ed)
+
+
+class Search(NamedTuple):
+    """What one tool's part of a walk looks in: its roots (the PATHs named, else its default folders)."""
+
+    tool: str
+    module: str
+    roots: tuple[Path, ...]
 
 
 class ToolFiles(NamedTuple):
@@ -89,7 +99,7 @@ def iter_log_files(
     before any file is found; the folders are walked as the files are taken, so that reading can start
     while the walk goes on (`scan_files`).
     """
-    return _walk(log_searches(tools, paths, env, home, skips), bool(paths), skips)
+    return walk_searches(log_searches(tools, paths, env, home, skips), bool(paths), skips)
 
 
 def log_searches(
@@ -98,21 +108,22 @@ def log_searches(
     env: Mapping[str, str],
     home: Path | None,
     skips: Skips | None = None,
-) -> list[tuple[str, str, list[Path]]]:
-    """(tool, reader module, the folders or files to look in) for each tool asked for (every tool when
-    none is named): the paths given, else the tool's default roots on this machine (without a home
-    directory, those outside it; the others are reported in `skips` when it is given)."""
+) -> list[Search]:
+    """What `iter_log_files` walks, one `Search` (tool, reader module, the folders or files to look in)
+    for each tool asked for (every tool when none is named): the paths given, else the tool's default
+    roots on this machine (without a home directory, those outside it; the others are reported in
+    `skips` when it is given). A bad request is refused here."""
     if paths and len(tools) != 1:
         raise BadInputError(
             "paths belong to one log source: name it with --from (e.g. --from claude-code PATH)"
         )
-    searches: list[tuple[str, str, list[Path]]] = []
+    searches: list[Search] = []
     for tool in tools or tuple(LOG_READERS):
         module_name = LOG_READERS[tool]
         roots = list(paths) if paths else _default_roots(module_name, env, home, skips)
         if not roots and tool in ("csv", "jsonl") and tools:
             raise BadInputError(f"--from {tool} reads the files you name: add a PATH")
-        searches.append((tool, module_name, roots))
+        searches.append(Search(tool, module_name, tuple(roots)))
     return searches
 
 
@@ -137,9 +148,10 @@ def _default_roots(
     return [root for root in roots if root not in homeless]
 
 
-def _walk(searches: list[tuple[str, str, list[Path]]], explicit: bool, skips: Skips) -> Iterator[LogFile]:
+def walk_searches(searches: Sequence[Search], explicit: bool, skips: Skips) -> Iterator[LogFile]:
+    """The files of each search in turn, each stat'ed once; `explicit`: the roots are the user's PATHs."""
     seen: set[tuple[int, int]] = set()  # (device, inode): a file reached twice (a linked folder) counts once
-    for tool, module_name, roots in searches:
+    for number, (tool, module_name, roots) in enumerate(searches):
         reader = importlib.import_module(module_name)
         for root in roots:
             found, skipped = 0, skips.total
@@ -150,12 +162,16 @@ def _walk(searches: list[tuple[str, str, list[Path]]], explicit: bool, skips: Sk
                 continue
             for path in reader.find_files(root, skips):
                 found += 1
-                identity, size = _identity(path)
-                if identity is not None and identity in seen:
+                try:
+                    stat = path.stat()
+                except OSError:  # reading it will say why
+                    yield LogFile(tool, module_name, path, 0, number)
                     continue
-                if identity is not None:
-                    seen.add(identity)
-                yield LogFile(tool, module_name, path, size)
+                identity = (stat.st_dev, stat.st_ino)
+                if identity in seen:
+                    continue
+                seen.add(identity)
+                yield LogFile(tool, module_name, path, stat.st_size, number, stat)
             if explicit and not found and skips.total == skipped and root.is_dir():
                 skips.add(root, 0, "no log files found")
 
@@ -179,15 +195,6 @@ def _unusable_root(root: Path) -> str | None:
         if test(mode):
             return f"not a file or folder: {kind}"
     return None
-
-
-def _identity(path: Path) -> tuple[tuple[int, int] | None, int]:
-    """((device, inode), size) of a file; (None, 0) when it cannot be stat'ed (reading it will say why)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None, 0
-    return (stat.st_dev, stat.st_ino), stat.st_size
 
 
 # -- reading one file (in a worker) --------------------------------------------------------------
@@ -364,53 +371,78 @@ def scan_files(
     the workers start reading while the rest are found. `skips` may grow meanwhile. `on_file(size)`
     is called as each file is done (for a progress bar).
     """
-    count = workers if workers is not None else available_cores()
-    # Workers are forked: where fork is not safe (macOS, Windows), the files are read in this process.
-    can_pool = FORK_SAFE and count > 1
     found: list[LogFile] = []
-    source = iter(files)
-    pooled, total = False, 0
-    for log_file in source:  # until there is enough to read to be worth the workers
-        found.append(log_file)
-        total += log_file.size
-        if can_pool and len(found) > 1 and total >= pool_from_bytes:
-            pooled = True
-            break
+
+    def jobs() -> Iterator[Job]:
+        for index, log_file in enumerate(files):
+            found.append(log_file)
+            yield Job(log_file.size, _task(index, log_file, offpeak))
+
     merger = _Merger()
-    results = (
-        _pooled(found, source, offpeak, count)
-        if pooled
-        else (read_one(_task(index, f, offpeak)) for index, f in enumerate(found))
-    )
-    for result in results:
+    for result in read_jobs(jobs(), read_one, workers=workers, pool_from_bytes=pool_from_bytes):
         merger.merge(result)
         if on_file is not None:
             on_file(found[result.index].size)
-    tools: dict[str, tuple[int, int]] = {}
-    for f in found:
-        files_so_far, bytes_so_far = tools.get(f.tool, (0, 0))
-        tools[f.tool] = (files_so_far + 1, bytes_so_far + f.size)
     all_skips = Skips()
     for part in (skips, merger.skips):  # those met while finding files first
         all_skips.merge(part)
     return ScanResult(
         tally=merger.tally,
         skips=all_skips,
-        tools=tuple(ToolFiles(tool, *tools[tool]) for tool in LOG_READERS if tool in tools),
+        tools=tools_read(found),
         records=sum(counts[0] for counts in merger.tally.counts.values()),
         duplicates=merger.duplicates,
         bytes=sum(f.size for f in found),
     )
 
 
+def tools_read(found: Iterable[LogFile]) -> tuple[ToolFiles, ...]:
+    """Files and bytes by tool, in LOG_READERS order."""
+    tools: dict[str, tuple[int, int]] = {}
+    for f in found:
+        files_so_far, bytes_so_far = tools.get(f.tool, (0, 0))
+        tools[f.tool] = (files_so_far + 1, bytes_so_far + f.size)
+    return tuple(ToolFiles(tool, *tools[tool]) for tool in LOG_READERS if tool in tools)
+
+
 def _task(index: int, log_file: LogFile, offpeak: OffPeakWindow) -> Task:
     return index, log_file.module, str(log_file.path), offpeak
 
 
+class Job(NamedTuple):
+    """One file to read: its size (to share the work out) and the request a worker serves."""
+
+    size: int
+    task: Any  # its first item is the index its result carries
+
+
+def read_jobs(
+    jobs: Iterable[Job],
+    serve: Callable[[Any], Any],
+    *,
+    workers: int | None = None,
+    pool_from_bytes: int = POOL_FROM_BYTES,
+) -> Iterator[Any]:
+    """`serve(job.task)` for every job, in `workers` processes once `pool_from_bytes` are known to read
+    (`jobs` may still be being found: the workers start while the rest are found), else here."""
+    count = workers if workers is not None else available_cores()
+    # Workers are forked: where fork is not safe (macOS, Windows), the files are read in this process.
+    can_pool = FORK_SAFE and count > 1
+    found: list[Job] = []
+    source = iter(jobs)
+    total = 0
+    for job in source:  # until there is enough to read to be worth the workers
+        found.append(job)
+        total += job.size
+        if can_pool and len(found) > 1 and total >= pool_from_bytes:
+            return _pooled(found, source, serve, count)
+    return (serve(job.task) for job in found)
+
+
 def _pooled(
-    found: list[LogFile], source: Iterator[LogFile], offpeak: OffPeakWindow, workers: int
-) -> Iterator[FileResult]:
-    """Results of `read_one` over `found` and the files `source` still finds (appended to `found`), from
+    found: list[Job], source: Iterator[Job], serve: Callable[[Any], Any], workers: int
+) -> Iterator[Any]:
+    """Replies of `serve` over `found` and the jobs `source` still finds (appended to `found`), from
     `workers` forked processes (`tokenplan_cli.workers`).
 
     Files are handed out one at a time, each to the worker that just returned a result, with `AHEAD`
@@ -426,7 +458,7 @@ def _pooled(
     by_pipe: dict[int, Worker] = {}
     waiting: dict[int, int] = {}  # pipe -> files sent to its worker and not yet answered
     for _ in range(workers):
-        worker = Worker(read_one, siblings=by_pipe.values())
+        worker = Worker(serve, siblings=by_pipe.values())
         by_pipe[worker.replies] = worker  # type: ignore[index]
         waiting[worker.replies] = 0  # type: ignore[index]
     poller = select.poll()
@@ -444,7 +476,7 @@ def _pooled(
                         worker.end_requests()
                     break
                 try:
-                    worker.send(_task(index, found[index], offpeak))
+                    worker.send(found[index].task)
                 except BrokenPipeError:  # the worker has exited: its replies say why (`Failure`)
                     worker.end_requests()
                     break
@@ -454,12 +486,12 @@ def _pooled(
         feed()
         while by_pipe:
             if finding:
-                log_file = next(source, None)
-                if log_file is None:
+                job = next(source, None)
+                if job is None:
                     finding = False
                     queue.largest_first()
                 else:
-                    found.append(log_file)
+                    found.append(job)
                     queue.push(len(found) - 1)
                 feed()
             for pipe, _ in poller.poll(0 if finding else None):
@@ -490,7 +522,7 @@ AHEAD = 2  # files queued for each worker beyond the one it reads
 class _Queue:
     """Indices of files not yet handed out: in the order found, then (`largest_first`) by size."""
 
-    def __init__(self, found: list[LogFile]) -> None:
+    def __init__(self, found: list[Job]) -> None:
         self.found = found
         self.items = list(range(len(found)))
         self.next = 0
