@@ -26,6 +26,7 @@ MODULES = [
     "tokenplan_cli.views.simulate",
     "tokenplan_cli.render.jsonout",
     "tokenplan_cli.render.numbers",
+    "tokenplan_cli.readers.logs.index.plan",
 ]
 
 

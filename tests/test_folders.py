@@ -12,7 +12,9 @@ from tokenplan_cli.folders import user_cache_folder
 
 
 def test_tokenplan_cache_dir_wins() -> None:
-    assert user_cache_folder({"TOKENPLAN_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x", "HOME": "/h"}) == Path("/c")
+    assert user_cache_folder({"TOKENPLAN_CACHE_DIR": "/c", "XDG_CACHE_HOME": "/x", "HOME": "/h"}) == Path(
+        "/c"
+    )
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rules are spelt out on Linux")

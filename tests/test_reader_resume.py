@@ -12,14 +12,16 @@ from hypothesis import strategies as st
 from readerkit import FIXTURES, SECRET
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import LINES, LOG_READERS, Skips
+from tokenplan_cli.readers.logs import LINES, LOG_READERS, WHOLE, Skips
 from tokenplan_cli.readers.logs.resume import Resume
 
 BAD = b'{"type": "assistant", "output_tokens": 1, "x": "' + SECRET.encode() + b'"\n'
 NOT_UTF8 = b'{"output_tokens": "\xff\xfe", "usage": 1, "tokens": 2}\n'
 CASES = {
     "claude-code": sorted((FIXTURES / "claude").rglob("*.jsonl")),
-    "codex": sorted((FIXTURES / "codex").rglob("*.jsonl")),
+    "codex": sorted([*(FIXTURES / "codex").rglob("*.jsonl"), *(FIXTURES / "codex-lineage").rglob("*.jsonl")])
+    + [FIXTURES / "codex-exec" / "exec-output.jsonl"],
+    "qwen-code": sorted((FIXTURES / "qwen").rglob("*.jsonl")),
     "openclaw": sorted((FIXTURES / "openclaw").rglob("*.jsonl*")),
     "jsonl": [FIXTURES / "generic" / "exports.jsonl"],
     "csv": [FIXTURES / "generic" / "gateway.csv"],
@@ -43,7 +45,10 @@ def in_pieces(reader: object, source: bytes, path: Path, cuts: list[int]) -> tup
     resume = Resume()
     for cut in [*cuts, len(source)]:
         path.write_bytes(source[:cut])
-        resume = Resume(resume.offset, resume.line, resume.state)
+        if resume.resumable:
+            resume = Resume(resume.offset, resume.line, resume.state)
+        else:  # what it gave depends on more than its lines (a file time): it is read again whole
+            resume, indexed, skips = Resume(), [], Skips()
         part_skips = Skips()
         tail: list[UsageRecord] = []
         for record in reader.read_file(path, part_skips, resume):  # type: ignore[attr-defined]
@@ -68,10 +73,23 @@ def test_a_file_read_in_pieces_is_the_file_read_whole(
         middle = source.index(b"\n") + 1 if b"\n" in source else 0
         source = source[:middle] + BAD + NOT_UTF8 + source[middle:] + source[: len(source) // 3]
     path = folder / fixture.name
-    path.write_bytes(source)
-    expected = whole(reader, path)
     cuts = sorted(data.draw(st.lists(st.integers(0, len(source)), max_size=6), label="cuts"))
     records, skips = in_pieces(reader, source, path, cuts)
+    expected = whole(reader, path)
     assert records == expected[0]
     assert skips.by_file() == expected[1].by_file()
     assert skips.bare_totals_by_file() == expected[1].bare_totals_by_file()
+
+
+@pytest.mark.parametrize("tool", sorted(LOG_READERS))
+def test_every_reader_says_how_its_files_can_be_read_again(tool: str) -> None:
+    """The log index keys what a reader read by its VERSION and reads its files as `index_mode` says."""
+    import inspect
+
+    reader = importlib.import_module(LOG_READERS[tool])
+    assert isinstance(reader.VERSION, int)
+    assert reader.index_mode(Path("some.jsonl")) in (LINES, WHOLE)
+    if LINES in {
+        reader.index_mode(Path(name)) for name in ("a.jsonl", "a.csv", "a.json", "a.sqlite", "a.db")
+    }:
+        assert "resume" in inspect.signature(reader.read_file).parameters

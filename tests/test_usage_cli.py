@@ -324,16 +324,21 @@ def test_profile_to_stdout_is_the_toml(cli: Cli) -> None:
     assert out.startswith("# Written by tokenplan usage profile") and "schema_version = 1" in out
 
 
-def test_the_progress_bar_draws_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, card: object) -> None:
-    """Rich is imported, and the bar drawn on stderr, only when stderr is a terminal and a person reads."""
+def test_the_progress_bar_draws_only_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, card: object, tmp_path: Path
+) -> None:
+    """Rich is imported, and the bar drawn on stderr, only when stderr is a terminal and a person reads;
+    through the index, only for what there is to read."""
     import sys
 
     from tokenplan_cli.app import logs
     from tokenplan_cli.readers.logs import Skips
-    from tokenplan_cli.readers.logs.scanner import iter_log_files
+    from tokenplan_cli.readers.logs.scanner import iter_log_files, log_searches
 
+    searches = log_searches(("claude-code",), [Path(CLAUDE)], {}, Path("/nowhere"))
     files = list(iter_log_files(("claude-code",), [Path(CLAUDE)], {}, Path("/nowhere"), Skips()))
     monkeypatch.setattr("tokenplan_cli.readers.logs.scanner.POOL_FROM_BYTES", 0)
+    monkeypatch.setenv("TOKENPLAN_CACHE_DIR", str(tmp_path))
     drawn: list[int] = []
 
     class FakeProgress:
@@ -347,14 +352,23 @@ def test_the_progress_bar_draws_only_on_a_terminal(monkeypatch: pytest.MonkeyPat
             return None
 
     monkeypatch.setattr("tokenplan_cli.render.progress.file_progress", FakeProgress)
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
-    logs._scan(files, card, Skips(), progress=True)  # type: ignore[arg-type]
-    assert drawn == []
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
-    logs._scan(files, card, Skips(), progress=False)  # type: ignore[arg-type]
-    assert drawn == []
-    result = logs._scan(files, card, Skips(), progress=True)  # type: ignore[arg-type]
-    assert drawn[0] == 3 and sum(drawn[1:]) == sum(f.size for f in files) and result.records == 4
+    for scan in (logs._scan, logs._indexed_scan):
+        drawn.clear()
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+        scan(searches, True, card, Skips(), False)  # type: ignore[arg-type]
+        scan(searches, True, card, Skips(), True)  # type: ignore[arg-type]
+        assert drawn == []
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+        scan(searches, True, card, Skips(), False)  # type: ignore[arg-type]
+        assert drawn == []
+        (tmp_path / "log-index.sqlite").unlink(missing_ok=True)  # the index reads the files again
+        result = scan(searches, True, card, Skips(), True)  # type: ignore[arg-type]
+        assert result is not None
+        assert drawn[0] == 3 and sum(drawn[1:]) == sum(f.size for f in files) and result.records == 4
+        drawn.clear()
+        if scan is logs._indexed_scan:  # nothing new: nothing to read, no bar
+            again = scan(searches, True, card, Skips(), True)  # type: ignore[arg-type]
+            assert again is not None and again.records == 4 and drawn == []
 
 
 def test_file_progress_draws_files_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -20,7 +21,7 @@ from tokenplan_cli.readers.logs import Skips
 if TYPE_CHECKING:  # the scanner and the aggregation load only when logs are read
     from tokenplan_cli.core.ratecard import RateCard
     from tokenplan_cli.core.usagelog import DayRange, FutureRecords, ModelMap
-    from tokenplan_cli.readers.logs.scanner import LogFile, ScanResult
+    from tokenplan_cli.readers.logs.scanner import ScanResult, Search
 
 
 class LogRequest(NamedTuple):
@@ -33,6 +34,7 @@ class LogRequest(NamedTuple):
     until: str | None = None
     tz: str | None = None
     strict: bool = False
+    no_index: bool = False  # read every file from its first byte, without the log index
 
 
 class ObservedLogs(NamedTuple):
@@ -67,7 +69,7 @@ def read_logs(card: RateCard, request: LogRequest, *, now: datetime, progress: b
     """
     from tokenplan_cli.app.settings import checked, maps_setting, tools_setting, zone_setting
     from tokenplan_cli.core.usagelog import DayRange, future_limit, parse_mapping
-    from tokenplan_cli.readers.logs.scanner import iter_log_files, log_searches, tool_names
+    from tokenplan_cli.readers.logs.scanner import log_searches, tool_names
     from tokenplan_cli.readers.zones import load_zone
 
     zone_choice = zone_setting(card, request.tz)
@@ -82,13 +84,16 @@ def read_logs(card: RateCard, request: LogRequest, *, now: datetime, progress: b
     tools = checked(tools_setting(request.tools), "tools", tool_names)
     paths = list(request.paths or ())
     home = _home()
-    searches = log_searches(tools, paths, os.environ, home)
+    skips = Skips()  # what finding the roots meets (a home directory there is none of)
+    searches = log_searches(tools, paths, os.environ, home, skips)
     for path in paths:  # a path typed that is not there is a typo, not "no logs"
         if not os.path.lexists(path):
             raise BadInputError(f"{path}: no such file or folder")
-    skips = Skips()
-    files = iter_log_files(tools, paths, os.environ, home, skips)
-    scan = _scan(files, card, skips, progress)
+    scan = None
+    if not (request.no_index or os.environ.get("TOKENPLAN_NO_INDEX")):
+        scan = _indexed_scan(searches, bool(paths), card, skips, progress)
+    if scan is None:
+        scan = _scan(searches, bool(paths), card, skips, progress)
     future = scan.tally.drop_after(future_limit(now, card))
     if request.strict and (scan.skips or future.records):
         raise BadInputError(strict_message(scan.skips, future))
@@ -104,21 +109,47 @@ def _home() -> Path | None:
         return None
 
 
-def _scan(files: Iterable[LogFile], card: RateCard, skips: Skips, progress: bool) -> ScanResult:
-    """Read the files as they are found; with a progress bar (on a terminal), find them all first: the
-    bar needs their total."""
-    from tokenplan_cli.readers.logs.scanner import POOL_FROM_BYTES, scan_files
+def _indexed_scan(
+    searches: Sequence[Search], explicit: bool, card: RateCard, skips: Skips, progress: bool
+) -> ScanResult | None:
+    """The scan through the log index, or None (after one note on stderr) when the index cannot serve."""
+    from tokenplan_cli.readers.logs.index import IndexUnavailable, scan_with_index
 
-    if not (progress and sys.stderr.isatty()):
-        return scan_files(files, card.offpeak, skips)
+    try:
+        return scan_with_index(searches, explicit, card.offpeak, skips, progress=_progress(progress))
+    except IndexUnavailable as exc:
+        sys.stderr.write(f"tokenplan: note: {exc.note}\n")
+        return None
+
+
+def _progress(wanted: bool) -> Callable[[int, int], AbstractContextManager[Callable[[int], None]]] | None:
+    """A progress bar's maker (files, bytes) when a person watches stderr, else None."""
+    if not (wanted and sys.stderr.isatty()):
+        return None
+    from tokenplan_cli.render.progress import file_progress
+
+    return file_progress
+
+
+def _scan(
+    searches: Sequence[Search], explicit: bool, card: RateCard, skips: Skips, progress: bool
+) -> ScanResult:
+    """Read every file from its first byte as the walk finds it; with a progress bar (on a terminal),
+    find them all first: the bar needs their total."""
+    from tokenplan_cli.readers.logs.scanner import POOL_FROM_BYTES, scan_files, walk_searches
+
+    walk_skips = Skips()
+    walk_skips.merge(skips)  # what finding the roots met (the index's attempt leaves `skips` as it was)
+    files = walk_searches(searches, explicit, walk_skips)
+    bar = _progress(progress)
+    if bar is None:
+        return scan_files(files, card.offpeak, walk_skips)
     found = list(files)
     total = sum(f.size for f in found)
     if total < POOL_FROM_BYTES:
-        return scan_files(found, card.offpeak, skips)
-    from tokenplan_cli.render.progress import file_progress
-
-    with file_progress(len(found), total) as advance:
-        return scan_files(found, card.offpeak, skips, on_file=advance)
+        return scan_files(found, card.offpeak, walk_skips)
+    with bar(len(found), total) as advance:
+        return scan_files(found, card.offpeak, walk_skips, on_file=advance)
 
 
 def strict_message(skips: Skips, future: FutureRecords) -> str:

@@ -69,6 +69,13 @@ StrictOption = Annotated[
         "--strict", help="Exit 2 if any log line or file could not be read (default: skip and count)."
     ),
 ]
+NoIndexOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-index",
+        help="Read every log file from its first byte, without the log index (also TOKENPLAN_NO_INDEX=1).",
+    ),
+]
 
 
 LOG_OPTIONS = Group(
@@ -80,6 +87,7 @@ LOG_OPTIONS = Group(
         "until": (UntilOption, None),
         "tz": (TzOption, None),
         "strict": (StrictOption, False),
+        "no_index": (NoIndexOption, False),
     },
     LogRequest,
 )

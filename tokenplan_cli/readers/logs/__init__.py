@@ -49,6 +49,9 @@ How a file can be read again (`index_mode`; docs/log-index.md):
   that carries the state (`Carry`: its `checkpoint()` is plain JSON values), so that the index can
   resume from the last complete line. The records of a file read in pieces must be those of the file
   read whole; `tests/test_log_index_laws.py` checks it for every reader.
+- Either way, the records and skips of a file depend only on its bytes, its path and its companions:
+  never on the clock, the environment or another file (the index would keep a stale answer). A rule
+  such as "a record dated in the future is not counted yet" belongs where the report is made.
 - `WHOLE`: anything else (a reader that settles copies within the file itself, a JSON document, a SQLite
   store whose rows change in place): the index reads the file again from the start whenever its size,
   times or companions change.
@@ -57,7 +60,7 @@ How a file can be read again (`index_mode`; docs/log-index.md):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -133,14 +136,24 @@ class Skips:
     def merge(self, other: Skips) -> None:
         """Fold in what a worker process found."""
         for path, (count, lines, reasons) in other._files.items():
-            mine_count, mine_lines, mine_reasons = self._files.get(path, (0, [], []))
-            mine_lines.extend(lines[: KEPT_LINE_NUMBERS - len(mine_lines)])
-            mine_reasons.extend(r for r in reasons if r not in mine_reasons)
-            self._files[path] = (mine_count + count, mine_lines, mine_reasons)
+            self.merge_file(path, count, lines, reasons)
         for path, (count, lines) in other._bare_totals.items():
-            mine_count, mine_lines = self._bare_totals.get(path, (0, []))
-            mine_lines.extend(lines[: KEPT_LINE_NUMBERS - len(mine_lines)])
-            self._bare_totals[path] = (mine_count + count, mine_lines)
+            self.merge_bare_totals(path, count, lines)
+
+    def merge_file(self, path: Path | str, count: int, lines: Sequence[int], reasons: Sequence[str]) -> None:
+        """Fold in one file's skips (as `SkippedFile` holds them), read after what is already here."""
+        key = str(path)
+        mine_count, mine_lines, mine_reasons = self._files.get(key, (0, [], []))
+        mine_lines.extend(lines[: KEPT_LINE_NUMBERS - len(mine_lines)])
+        mine_reasons.extend(r for r in reasons if r not in mine_reasons)
+        self._files[key] = (mine_count + count, mine_lines, mine_reasons)
+
+    def merge_bare_totals(self, path: Path | str, count: int, lines: Sequence[int]) -> None:
+        """Fold in one file's lines booked from a bare total, read after what is already here."""
+        key = str(path)
+        mine_count, mine_lines = self._bare_totals.get(key, (0, []))
+        mine_lines.extend(lines[: KEPT_LINE_NUMBERS - len(mine_lines)])
+        self._bare_totals[key] = (mine_count + count, mine_lines)
 
     @property
     def total(self) -> int:

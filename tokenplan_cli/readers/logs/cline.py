@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips
+from tokenplan_cli.readers.logs import WHOLE, Skips
 from tokenplan_cli.readers.logs.editor_storage import global_storage_roots
 from tokenplan_cli.readers.logs.fields import BadRecord, count, dedupe_key, lookup, model_name, split_input
 from tokenplan_cli.readers.logs.jsonlines import is_utf8, whole_file
@@ -50,6 +50,7 @@ from tokenplan_cli.readers.logs.vscode_tasks import (
 )
 
 TOOL = "cline"
+VERSION = 1  # of the records read from the same files: bump on any change
 KEY_PREFIX = b"cl"
 EXTENSION = "saoudrizwan.claude-dev"
 KINDS = ("api_req_started", "deleted_api_reqs", "subagent_usage")
@@ -90,6 +91,11 @@ def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
 
 
 # -- classic tasks -------------------------------------------------------------------------------
+
+
+def index_mode(path: Path) -> str:
+    """A task's messages and a session's are one document, rewritten whole: read again whole."""
+    return WHOLE
 
 
 def _task_records(path: Path, skips: Skips) -> Iterator[UsageRecord]:

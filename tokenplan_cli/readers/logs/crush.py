@@ -21,12 +21,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs import WHOLE, Skips, walk_files
 from tokenplan_cli.readers.logs.fields import lookup
 from tokenplan_cli.readers.logs.jsonlines import json_document
-from tokenplan_cli.readers.logs.sqlite import open_store, rows
+from tokenplan_cli.readers.logs.sqlite import open_store, rows, store_companions
 
 TOOL = "crush"
+VERSION = 1  # of the records read from the same rows: bump on any change
 STORE_NAME = "crush.db"
 PROJECTS = "projects.json"
 MAX_PROJECTS_BYTES = 16 << 20
@@ -77,3 +78,12 @@ def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
         for (rowid,) in rows(connection, path, skips, USED_SESSIONS):
             skips.add(path, rowid if isinstance(rowid, int) else 0, NO_TOKENS)
     yield from ()
+
+
+def index_mode(path: Path) -> str:
+    """A SQLite store whose rows change in place: read again whole when it changes."""
+    return WHOLE
+
+
+def companions(path: Path) -> tuple[Path, ...]:
+    return store_companions(path)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs import WHOLE, Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     EPOCH,
     BadRecord,
@@ -42,6 +42,7 @@ from tokenplan_cli.readers.logs.fields import (
 from tokenplan_cli.readers.logs.jsonlines import json_document
 
 TOOL = "droid"
+VERSION = 1  # of the records read from the same files: bump on any change
 KEY_PREFIX = b"fd"
 SUFFIX = ".settings.json"
 MAX_SETTINGS_BYTES = 16 << 20
@@ -68,6 +69,11 @@ def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
         return
     if record is not None:
         yield record
+
+
+def index_mode(path: Path) -> str:
+    """The settings file is rewritten whole, and its record dated by its modification time."""
+    return WHOLE
 
 
 def _record(path: Path, settings: dict[str, Any]) -> UsageRecord | None:

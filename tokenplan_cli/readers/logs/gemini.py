@@ -111,6 +111,8 @@ def _legacy_messages(data: bytes, path: Path, skips: Skips) -> Iterator[dict[str
             yield message
         else:
             skips.add(path, 1, "not a JSON object")
+
+
 def index_mode(path: Path) -> str:
     """The last copy of a message in the file wins: a file that changed is read again whole."""
     return WHOLE

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs import WHOLE, Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     BadRecord,
     dedupe_key,
@@ -42,9 +42,10 @@ from tokenplan_cli.readers.logs.fields import (
     split_input,
 )
 from tokenplan_cli.readers.logs.jsonlines import parse_object
-from tokenplan_cli.readers.logs.sqlite import open_store, rows
+from tokenplan_cli.readers.logs.sqlite import open_store, rows, store_companions
 
 TOOL = "goose"
+VERSION = 1  # of the records read from the same rows: bump on any change
 KEY_PREFIX = b"gs"
 STORE_NAME = "sessions.db"
 COUNTS = ("input_tokens", "output_tokens", "total_tokens", "cache_read_tokens", "cache_write_tokens")
@@ -89,6 +90,15 @@ def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
             yield from _ledger_records(connection, path, skips, ledger, sessions, booked)
         if sessions:
             yield from _session_remainders(connection, path, skips, sessions, booked)
+
+
+def index_mode(path: Path) -> str:
+    """A SQLite store whose rows change in place: read again whole when it changes."""
+    return WHOLE
+
+
+def companions(path: Path) -> tuple[Path, ...]:
+    return store_companions(path)
 
 
 def _columns(connection: sqlite3.Connection, path: Path, skips: Skips, table: str) -> frozenset[str]:

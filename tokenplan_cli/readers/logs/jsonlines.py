@@ -116,6 +116,8 @@ def _read_at_most(handle: BinaryIO, most: int) -> bytes:
         parts.append(part)
         total += len(part)
     return b"".join(parts)
+
+
 def _resumed_lines(
     handle: BinaryIO, path: Path, skips: Skips, resume: Resume, carry: Carry | None
 ) -> Iterator[tuple[int, bytes]]:

@@ -17,10 +17,13 @@ from pathlib import Path
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs.editor_storage import global_storage_roots
+from tokenplan_cli.readers.logs.roo_code import companions as companions  # Roo's task files: the same
+from tokenplan_cli.readers.logs.roo_code import index_mode as index_mode
 from tokenplan_cli.readers.logs.roo_code import read_task
 from tokenplan_cli.readers.logs.vscode_tasks import task_files
 
 TOOL = "kilo-code"
+VERSION = 1  # of the records read from the same files (and roo_code.VERSION): bump on any change
 KEY_PREFIX = b"kilo"
 EXTENSION = "kilocode.kilo-code"
 

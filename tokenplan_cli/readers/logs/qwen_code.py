@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips, walk_files
+from tokenplan_cli.readers.logs import LINES, Skips, walk_files
 from tokenplan_cli.readers.logs.fields import (
     BadRecord,
     count,
@@ -40,8 +40,10 @@ from tokenplan_cli.readers.logs.fields import (
     split_input,
 )
 from tokenplan_cli.readers.logs.jsonlines import line_records
+from tokenplan_cli.readers.logs.resume import Resume
 
 TOOL = "qwen-code"
+VERSION = 1  # of the records read from the same lines: bump on any change
 KEY_PREFIX = b"qw"
 MARKERS = (b'"usageMetadata"',)
 # Before it took the API's own shape, Qwen Code wrote Gemini CLI's summary: input, output, cached, ….
@@ -71,8 +73,13 @@ def _is_chat(path: Path) -> bool:
     return path.suffix == ".jsonl" and "chats" in path.parts
 
 
-def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
-    return line_records(path, skips, MARKERS, _record)
+def read_file(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[UsageRecord]:
+    return line_records(path, skips, MARKERS, _record, resume=resume)
+
+
+def index_mode(path: Path) -> str:
+    """Records are appended, never rewritten, each read on its own: read on from the last line read."""
+    return LINES
 
 
 def _record(line: dict[str, Any]) -> UsageRecord | None:

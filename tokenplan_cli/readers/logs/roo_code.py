@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import Skips
+from tokenplan_cli.readers.logs import WHOLE, Skips
 from tokenplan_cli.readers.logs.editor_storage import global_storage_roots
 from tokenplan_cli.readers.logs.fields import BadRecord, dedupe_key, lookup, model_name, split_input
 from tokenplan_cli.readers.logs.vscode_tasks import (
+    API_HISTORY,
     UiRequest,
     instant,
     model_timeline,
@@ -42,6 +43,7 @@ from tokenplan_cli.readers.logs.vscode_tasks import (
 )
 
 TOOL = "roo-code"
+VERSION = 1  # of the records read from the same files: bump on any change
 KEY_PREFIX = b"roo"
 EXTENSION = "rooveterinaryinc.roo-cline"
 KINDS = ("api_req_started", "condense_context")
@@ -59,6 +61,16 @@ def find_files(root: Path, skips: Skips) -> Iterator[Path]:
 
 def read_file(path: Path, skips: Skips) -> Iterator[UsageRecord]:
     return read_task(path, skips, TOOL, KEY_PREFIX)
+
+
+def index_mode(path: Path) -> str:
+    """`ui_messages.json` is one document, rewritten whole: read again whole."""
+    return WHOLE
+
+
+def companions(path: Path) -> tuple[Path, ...]:
+    """The task's conversation history beside it, where the requests' model is read."""
+    return (path.with_name(API_HISTORY),)
 
 
 def read_task(path: Path, skips: Skips, tool: str, prefix: bytes) -> Iterator[UsageRecord]:

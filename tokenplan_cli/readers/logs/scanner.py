@@ -228,57 +228,73 @@ def _rank(record: UsageRecord) -> tuple[bool, int]:
     return preferred, hit + miss + write + output + reasoning
 
 
+class FileRequests:
+    """The requests of one file (or part of one) as they are read: those without a dedupe key summed by
+    bucket at once, the best copy of each keyed one kept (in first-seen order) until `keyed()`."""
+
+    def __init__(self, offpeak: OffPeakWindow) -> None:
+        self.bucketer = bucketer_for(offpeak)
+        self.table: dict[BucketKey, int] = {}
+        self.sums: dict[int, list[int]] = {}
+        self.audio: dict[int, Fraction] = {}
+        self.best: dict[bytes, UsageRecord] = {}  # key -> the best copy so far, in first-seen order
+        self.duplicates = 0
+
+    def bucket(self, record: UsageRecord) -> int:
+        key = self.bucketer.bucket(record)
+        found = self.table.get(key)
+        if found is None:
+            found = self.table[key] = len(self.table)
+        return found
+
+    def add(self, record: UsageRecord) -> None:
+        key = record.dedupe_key
+        if key is None:
+            _add(self.sums, self.audio, self.bucket(record), record)
+            return
+        kept = self.best.get(key)
+        if kept is None:
+            self.best[key] = record
+            return
+        self.duplicates += 1
+        if _rank(record) > _rank(kept):
+            self.best[key] = record
+
+    def buckets(self) -> list[tuple[str, str, int, str]]:
+        """The bucket table as plain tuples (they unpickle several times faster than NamedTuples)."""
+        return [tuple(key) for key in self.table]  # type: ignore[misc]
+
+    def digests(self) -> bytes:
+        return b"".join(blake2b(key, digest_size=DIGEST).digest() for key in self.best)
+
+
 def read_one(task: Task) -> FileResult:
     """Read one file into a compact `FileResult`, its own copies of a request already deduped."""
     index, module_name, path, offpeak = task
     reader = importlib.import_module(module_name)
     skips = Skips()
-    bucketer = bucketer_for(offpeak)
-    table: dict[BucketKey, int] = {}
-    sums: dict[int, list[int]] = {}
-    audio: dict[int, Fraction] = {}
-    best: dict[bytes, UsageRecord] = {}  # key -> the best copy so far, in first-seen order
-    duplicates = 0
-
-    def bucket(record: UsageRecord) -> int:
-        key = bucketer.bucket(record)
-        found = table.get(key)
-        if found is None:
-            found = table[key] = len(table)
-        return found
-
+    requests = FileRequests(offpeak)
+    add = requests.add
     for record in reader.read_file(Path(path), skips):
-        key = record.dedupe_key
-        if key is not None:
-            kept = best.get(key)
-            if kept is None:
-                best[key] = record
-                continue
-            duplicates += 1
-            if _rank(record) > _rank(kept):
-                best[key] = record
-            continue
-        _add(sums, audio, bucket(record), record)
+        add(record)
     kept_slots = array("q")
     keyed_audio: dict[int, Fraction] = {}
-    for position, record in enumerate(best.values()):
-        local = bucket(record)
-        _add(sums, audio, local, record)
+    for position, record in enumerate(requests.best.values()):
+        local = requests.bucket(record)
+        _add(requests.sums, requests.audio, local, record)
         kept_slots.extend(_slot(index, local, record))
         if record.audio_seconds:
             keyed_audio[position] = record.audio_seconds
-    digests = b"".join(blake2b(key, digest_size=DIGEST).digest() for key in best)
-    buckets = [tuple(key) for key in table]  # plain tuples unpickle several times faster than NamedTuples
     return FileResult(
         index,
-        buckets,
-        sums,
-        audio,
-        digests,
+        requests.buckets(),
+        requests.sums,
+        requests.audio,
+        requests.digests(),
         kept_slots,
         keyed_audio,
         skips if skips.any() else None,
-        duplicates,  # type: ignore[arg-type]
+        requests.duplicates,  # type: ignore[arg-type]
     )
 
 

@@ -1,0 +1,428 @@
+"""The log index's law: after any sequence of changes to the log files, a report from the index equals a
+cold read of the same files, to the token, for every reader.
+
+Random sequences of appends (cut anywhere, mid-line included), truncations, rewrites (same size, other
+content), renames, deletions, copies of a file to another (duplicates across files) and touches are
+applied to a folder of each reader's files; after each step the indexed scan is compared with a cold
+scan (`scanner.scan_files`): every bucket's counts, audio seconds, records, duplicates, skips (paths,
+counts, first lines and reasons), tools and bytes. The files' sources are the readers' fixtures, a copy
+whose digits are changed (same size, other requests) and one whose counts are swapped within a line
+(the same total: copies that tie on tokens but differ).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from readerkit import FIXTURES
+
+from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.readers.logs import Skips
+from tokenplan_cli.readers.logs.index import scan_with_index
+from tokenplan_cli.readers.logs.scanner import ScanResult, Search, log_searches, scan_files, walk_searches
+from tokenplan_cli.readers.ratecard import load_rate_card
+
+CARD = load_rate_card()  # (not the fixture: hypothesis would print the whole card with a failure)
+PAST = 1_700_000_000 * 10**9  # the files' modification times: long before any walk (never racy)
+
+
+class Case(NamedTuple):
+    tool: str
+    names: tuple[str, ...]  # file slots under the root (some may not be logs: parts of a message)
+    fixtures: tuple[Path, ...]
+    swap: tuple[bytes, bytes] = (b"", b"")  # two count fields whose values a source swaps
+
+
+CLAUDE = FIXTURES / "claude" / "projects" / "-home-dev-shop"
+CODEX_NAME = "rollout-2026-03-02T15-40-12-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl"
+CASES = {
+    "claude-code": Case(
+        "claude-code",
+        (
+            "projects/a/s1.jsonl",
+            "projects/a/s2.jsonl",
+            "projects/a/s1/subagents/agent-1.jsonl",
+            "projects/b/s3.jsonl",
+        ),
+        tuple(sorted(CLAUDE.rglob("*.jsonl"))),
+        (b'"input_tokens"', b'"cache_read_input_tokens"'),
+    ),
+    "codex": Case(
+        "codex",
+        (
+            f"sessions/{CODEX_NAME}",
+            f"archived_sessions/{CODEX_NAME}",
+            "sessions/rollout-2026-03-03T09-12-00-x.jsonl",
+        ),
+        (
+            *sorted((FIXTURES / "codex").rglob("*.jsonl")),
+            *sorted((FIXTURES / "codex-lineage").rglob("*.jsonl")),
+        ),
+        (b'"cached_input_tokens"', b'"reasoning_output_tokens"'),
+    ),
+    "codex-exec": Case(  # saved `codex exec --json` output: its turns dated by the file's time
+        "codex",
+        ("rollout-exec-a.jsonl", "rollout-exec-b.jsonl"),
+        (FIXTURES / "codex-exec" / "exec-output.jsonl", *sorted((FIXTURES / "codex").rglob("*.jsonl"))[:1]),
+        (b'"cached_input_tokens"', b'"output_tokens"'),
+    ),
+    "qwen-code": Case(
+        "qwen-code",
+        ("p/chats/a.jsonl", "p/chats/b.jsonl", "q/chats/c.jsonl"),
+        tuple(sorted((FIXTURES / "qwen").rglob("*.jsonl"))),
+        (b'"cachedContentTokenCount"', b'"candidatesTokenCount"'),
+    ),
+    "cline": Case(
+        "cline",
+        ("tasks/1/ui_messages.json", "tasks/2/ui_messages.json", "sessions/s1/s1.messages.json"),
+        tuple(sorted((FIXTURES / "cline").rglob("*messages.json"))),
+        (b'\\"tokensIn\\"', b'\\"tokensOut\\"'),
+    ),
+    "roo-code": Case(  # a task's model is read from the history beside it (a companion)
+        "roo-code",
+        ("tasks/1/ui_messages.json", "tasks/1/api_conversation_history.json", "tasks/2/ui_messages.json"),
+        tuple(sorted((FIXTURES / "roo").rglob("*.json"))),
+        (b'\\"tokensIn\\"', b'\\"tokensOut\\"'),
+    ),
+    "kilo-code": Case(
+        "kilo-code",
+        ("tasks/1/ui_messages.json", "tasks/1/api_conversation_history.json"),
+        tuple(sorted((FIXTURES / "kilo").rglob("*.json"))),
+    ),
+    "droid": Case(
+        "droid",
+        ("p/a.settings.json", "p/b.settings.json", "q/a.settings.json"),
+        tuple(sorted((FIXTURES / "droid").rglob("*.settings.json"))),
+        (b'"inputTokens"', b'"outputTokens"'),
+    ),
+    "openclaw": Case(
+        "openclaw",
+        (
+            "main/sessions/a.jsonl",
+            "main/sessions/a.jsonl.reset.2026-03-02T10-00-00.000Z",
+            "other/sessions/b.jsonl",
+        ),
+        tuple(sorted((FIXTURES / "openclaw").rglob("*.jsonl*"))),
+        (b'"cacheRead"', b'"input"'),
+    ),
+    "gemini": Case(
+        "gemini",
+        ("p/chats/session-1.jsonl", "p/chats/session-2.jsonl", "q/chats/s/c.jsonl", "p/chats/session-3.json"),
+        tuple(
+            sorted([*(FIXTURES / "gemini").rglob("*.jsonl"), *(FIXTURES / "gemini-legacy").rglob("*.json*")])
+        ),
+        (b'"cached"', b'"output"'),
+    ),
+    "opencode": Case(
+        "opencode",
+        (
+            "storage/message/ses_1/msg_a.json",
+            "storage/message/ses_1/msg_b.json",
+            "storage/message/ses_2/msg_c.json",
+            "storage/part/msg_a/prt_1.json",
+        ),
+        tuple(sorted((FIXTURES / "opencode" / "storage").rglob("*.json"))),
+        (b'"read"', b'"output"'),
+    ),
+    "jsonl": Case(
+        "jsonl",
+        ("a.jsonl", "b/c.jsonl", "b/d.ndjson"),
+        (FIXTURES / "generic" / "exports.jsonl",),
+        (b'"prompt_tokens"', b'"completion_tokens"'),
+    ),
+    "csv": Case("csv", ("a.csv", "b/c.csv", "b/d.csv"), (FIXTURES / "generic" / "gateway.csv",)),
+}
+
+
+def sources(case: Case) -> list[bytes]:
+    """What the case's files grow into: each fixture, a copy with other digits, a copy with swapped counts."""
+    found = []
+    for fixture in case.fixtures:
+        data = fixture.read_bytes()
+        found += [data, data.translate(bytes.maketrans(b"1379", b"2468")), _swapped(data, *case.swap)]
+    return found
+
+
+def _swapped(data: bytes, first: bytes, second: bytes) -> bytes:
+    if not first:
+        return data
+    pattern = re.compile(re.escape(first) + rb"\s*:\s*(\d+)(.*?)" + re.escape(second) + rb"\s*:\s*(\d+)")
+    return pattern.sub(lambda m: first + b":" + m[3] + m[2] + second + b":" + m[1], data)
+
+
+class Folder:
+    """A case's files on disk, each growing from one source after another (a file holds concatenations
+    of sources, so copies of one request meet within a file, across appends)."""
+
+    def __init__(self, root: Path, case: Case) -> None:
+        self.root = root
+        self.case = case
+        self.sources = sources(case)
+        self.files: dict[int, tuple[int, int]] = {}  # slot -> where it grows from: (source, position)
+        self.clock = PAST
+
+    def path(self, slot: int) -> Path:
+        return self.root / self.case.names[slot]
+
+    def apply(self, op: tuple[str, int, int, int]) -> None:
+        kind, slot, other, amount = op
+        slot %= len(self.case.names)
+        other %= len(self.case.names)
+        path = self.path(slot)
+        if kind == "concat":  # a whole source appended (a resumed session repeats what came before)
+            source = amount % len(self.sources)
+            self._append(slot, self.sources[source])
+            self.files[slot] = (source, len(self.sources[source]))
+        elif kind == "grow" or slot not in self.files:
+            self._grow(slot, amount)
+            return
+        elif kind == "line":  # on to the end of a line, without its newline: a whole record as a tail
+            source, position = self.files[slot]
+            data = self.sources[source]
+            end = data.find(b"\n", position)
+            self._append(slot, data[position:end] if end >= 0 else data[position:])
+            self.files[slot] = (source, end if end >= 0 else len(data))
+        elif kind == "truncate":
+            os.truncate(path, amount % (path.stat().st_size + 1))
+        elif kind == "rewrite":  # the same size, other content
+            size = path.stat().st_size
+            source = (self.files[slot][0] + 1 + amount % (len(self.sources) - 1)) % len(self.sources)
+            data = self.sources[source]
+            path.write_bytes((data * (size // max(1, len(data)) + 1))[:size])
+            self.files[slot] = (source, size % max(1, len(data)))
+        elif kind in ("rename", "copy") and other not in self.files:
+            target = self.path(other)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if kind == "rename":
+                os.replace(path, target)
+                self.files[other] = self.files.pop(slot)
+                return
+            shutil.copyfile(path, target)
+            self.files[other] = self.files[slot]
+            path = target
+        elif kind == "delete":
+            path.unlink()
+            del self.files[slot]
+            return
+        self._touch(path)
+
+    def _grow(self, slot: int, amount: int) -> None:
+        """Append the next bytes of the slot's source (cut anywhere); an exhausted source is followed
+        by another, from its start."""
+        source, position = self.files.get(slot, (amount % len(self.sources), 0))
+        data = self.sources[source]
+        if position >= len(data):
+            source, position = (source + 1 + amount) % len(self.sources), 0
+            data = self.sources[source]
+        upto = min(len(data), position + 1 + amount % max(1, len(data) // 2))
+        self._append(slot, data[position:upto])
+        self.files[slot] = (source, upto)
+        self._touch(self.path(slot))
+
+    def _append(self, slot: int, data: bytes) -> None:
+        path = self.path(slot)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as handle:
+            handle.write(data)
+
+    def _touch(self, path: Path) -> None:
+        self.clock += 3601 * 10**9  # another hour: what a reader dates by a file's time moves bucket
+        os.utime(path, ns=(self.clock, self.clock))
+
+
+OPS = st.tuples(
+    st.sampled_from(
+        ["grow", "grow", "grow", "concat", "truncate", "rewrite", "rename", "delete", "copy", "touch"]
+    ),
+    st.integers(0, 7),
+    st.integers(0, 7),
+    st.integers(0, 10**6),
+)
+
+
+def comparable(scan: ScanResult) -> dict[str, Any]:
+    """What a report can show of a scan (a bucket a dedupe emptied may be absent or zero)."""
+    tally = scan.tally
+    return {
+        "buckets": {
+            key: (tuple(counts), tally.audio.get(key, 0))
+            for key, counts in tally.counts.items()
+            if any(counts)
+        },
+        "records": scan.records,
+        "duplicates": scan.duplicates,
+        "skips": scan.skips.by_file(),
+        "bare_totals": scan.skips.bare_totals_by_file(),
+        "tools": scan.tools,
+        "bytes": scan.bytes,
+    }
+
+
+def cold(searches: list[Search], card: RateCard) -> ScanResult:
+    skips = Skips()
+    return scan_files(walk_searches(searches, True, skips), card.offpeak, skips, workers=1)
+
+
+def indexed(searches: list[Search], card: RateCard, cache: Path, **options: Any) -> ScanResult:
+    env = {"TOKENPLAN_CACHE_DIR": str(cache)}
+    return scan_with_index(searches, True, card.offpeak, Skips(), env=env, **{"workers": 1, **options})
+
+
+def check_steps(case: Case, ops: list[tuple[str, int, int, int]], card: RateCard, **options: Any) -> None:
+    with tempfile.TemporaryDirectory() as temporary:
+        root, cache = Path(temporary) / "logs", Path(temporary) / "cache"
+        root.mkdir()
+        folder = Folder(root, case)
+        searches = log_searches((case.tool,), [root], {}, Path("/nowhere"))
+        for step, op in enumerate(ops):
+            folder.apply(op)
+            expected = comparable(cold(searches, card))
+            assert comparable(indexed(searches, card, cache, **options)) == expected, (step, op)
+            assert comparable(indexed(searches, card, cache, **options)) == expected, ("again", step, op)
+
+
+# Copies that tie on tokens but differ (a source and its swapped copy): within a file, across appends,
+# and across files, where the files' order decides; then the order changed by a rename.
+TIES = [("concat", 0, 0, 0), ("concat", 0, 0, 2), ("concat", 1, 0, 2), ("rename", 0, 3, 0)]
+# A companion changed: Roo's task (slot 0) takes its model from the history beside it (slot 1).
+COMPANIONS = [("concat", 1, 0, 0), ("concat", 0, 0, 3), ("rewrite", 1, 0, 5), ("delete", 1, 0, 0)]
+# Whole records as the tail, one line at a time: new requests, and copies of those the index holds.
+TAILS = [
+    ("grow", 1, 0, 0),
+    *[("line", 1, 0, 0), ("grow", 1, 0, 0)] * 4,
+    ("concat", 2, 0, 0),
+    ("line", 2, 0, 0),
+]
+
+
+# A fraction of the profile's examples (HYPOTHESIS_PROFILE=explore runs ten times more): each example
+# is several scans, and the suite runs on a loaded two-core machine.
+EXAMPLES = max(8, settings.default.max_examples // 8)
+
+
+@pytest.mark.parametrize("tool", list(CASES))
+@settings(max_examples=EXAMPLES)
+@example(ops=TIES)
+@example(ops=TAILS)
+@example(ops=COMPANIONS)
+@given(ops=st.lists(OPS, min_size=1, max_size=8))
+def test_the_index_answers_as_a_cold_read(tool: str, ops: list[tuple[str, int, int, int]]) -> None:
+    check_steps(CASES[tool], ops, CARD)
+
+
+@settings(max_examples=EXAMPLES // 2)
+@given(ops=st.lists(OPS, min_size=1, max_size=6))
+def test_the_index_answers_as_a_cold_read_with_workers(ops: list[tuple[str, int, int, int]]) -> None:
+    check_steps(CASES["claude-code"], ops, CARD, workers=2, pool_from_bytes=0)
+
+
+# -- SQLite stores: rows added, changed and deleted in place, the store copied ----------------------
+
+
+class Store(NamedTuple):
+    tool: str
+    script: Path  # the fixture's SQL
+    name: str  # the store's file name
+    table: str  # the table whose rows change
+    column: str  # its JSON column
+
+
+STORES = {
+    "opencode": Store("opencode", FIXTURES / "opencode" / "opencode.sql", "opencode.db", "message", "data"),
+    "goose": Store(
+        "goose", FIXTURES / "goose" / "sessions.sql", "sessions/sessions.db", "usage_ledger", "model"
+    ),
+    "crush": Store("crush", FIXTURES / "crush" / "crush.sql", ".crush/crush.db", "sessions", "title"),
+    "openclaw": Store(
+        "openclaw",
+        FIXTURES / "openclaw" / "openclaw-agent.sql",
+        "main/agent/openclaw-agent.sqlite",
+        "transcript_events",
+        "event_json",
+    ),
+}
+STORE_OPS = st.tuples(st.sampled_from(["change", "delete", "copy", "wal", "remove"]), st.integers(0, 50))
+
+
+def change_store(path: Path, store: Store, op: tuple[str, int], copies: list[Path]) -> None:
+    kind, amount = op
+    if kind == "copy":
+        target = path.parent.parent / f"copy{len(copies)}" / path.parent.name / path.name
+        if store.tool == "opencode":
+            target = path.with_name(f"opencode-copy{len(copies)}.db")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        copies.append(target)
+        return
+    if kind == "remove" and copies:
+        copies.pop().unlink()
+        return
+    with closing(sqlite3.connect(path)) as connection:
+        if kind == "wal":
+            connection.execute("PRAGMA journal_mode = WAL")
+        rows = connection.execute(f"SELECT rowid FROM {store.table} ORDER BY rowid").fetchall()
+        if not rows:
+            return
+        (rowid,) = rows[amount % len(rows)]
+        if kind == "delete":
+            connection.execute(f"DELETE FROM {store.table} WHERE rowid = ?", (rowid,))
+        else:
+            digits = str(amount % 9 + 1)
+            connection.execute(
+                f"UPDATE {store.table} SET {store.column} = replace({store.column}, '1', ?) WHERE rowid = ?",
+                (digits, rowid),
+            )
+        connection.commit()
+
+
+@pytest.mark.parametrize("tool", list(STORES))
+@settings(max_examples=EXAMPLES)
+@given(ops=st.lists(STORE_OPS, min_size=1, max_size=6))
+def test_a_store_changed_in_place_answers_as_a_cold_read(tool: str, ops: list[tuple[str, int]]) -> None:
+    store, card = STORES[tool], CARD
+    with tempfile.TemporaryDirectory() as temporary:
+        root, cache = Path(temporary) / "logs", Path(temporary) / "cache"
+        path = root / store.name
+        path.parent.mkdir(parents=True)
+        with closing(sqlite3.connect(path)) as connection:
+            connection.executescript(store.script.read_text(encoding="utf-8"))
+        searches = log_searches((tool,), [root], {}, Path("/nowhere"))
+        copies: list[Path] = []
+        for step, op in enumerate(ops):
+            change_store(path, store, op, copies)
+            expected = comparable(cold(searches, card))
+            assert comparable(indexed(searches, card, cache)) == expected, (step, op)
+            assert comparable(indexed(searches, card, cache)) == expected, ("again", step, op)
+
+
+def test_unchanged_files_are_not_read_again(
+    card: RateCard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm run reads no log byte: no reader runs at all."""
+    root = tmp_path / "logs"
+    shutil.copytree(FIXTURES / "claude", root)
+    for path in root.rglob("*.jsonl"):
+        os.utime(path, ns=(PAST, PAST))
+    searches = log_searches(("claude-code",), [root], {}, Path("/nowhere"))
+    first = comparable(indexed(searches, card, tmp_path / "cache"))
+    read: list[str] = []
+    from tokenplan_cli.readers.logs.index import reading
+
+    original: Callable[..., Any] = reading.read_part
+    monkeypatch.setattr(reading, "read_part", lambda task: read.append(task[2]) or original(task))
+    import tokenplan_cli.readers.logs.index as index
+
+    monkeypatch.setattr(index, "read_part", reading.read_part)
+    assert comparable(indexed(searches, card, tmp_path / "cache")) == first
+    assert read == []

@@ -1,0 +1,239 @@
+"""What a run must read: each walked file against what the index holds for its search, and the files'
+ranks (their order in the walk, which breaks ties between copies of a request in two files).
+
+A walked file is matched to an indexed one by identity (device and inode), so a renamed file keeps its
+entry and a replaced one (a new inode at the same path) is a new file, its predecessor gone. Then it is
+unchanged (size, mtime, ctime and companions as indexed: nothing is read), to resume (a LINES file that
+changed: read on from its offset, once the worker has checked its blocks), or to read again (a WHOLE
+file that changed). Nothing here reads a log file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from tokenplan_cli import __version__
+from tokenplan_cli.core.ratecard import OffPeakWindow
+from tokenplan_cli.readers.digests import blake2b
+from tokenplan_cli.readers.logs import LINES, WHOLE
+from tokenplan_cli.readers.logs.scanner import LogFile, Search
+
+# Bump when code shared by every reader changes what a search's index holds (the records' fields, the
+# buckets, the dedupe digests); a reader's own changes bump its VERSION.
+LOG_INDEX_FORMAT = 1
+GAP = 1 << 20  # between the ranks of files found one after the other, so a new one fits between
+# A file modified this close to the walk that indexed it may be modified again within the same tick of
+# the file system's clock, size and times unchanged (git's "racy clean" entries): its stat proves
+# nothing, and it is read on from its offset next time (usually nothing) until its stat is older.
+RACY_NS = 2_000_000_000
+
+
+class FileRow(NamedTuple):
+    """A file as the index holds it."""
+
+    id: int
+    path: bytes  # a digest of the path the file was found at
+    dev: int
+    ino: int
+    size: int
+    mtime: int
+    ctime: int
+    seen: int  # when the walk that indexed it began (ns since the epoch)
+    companions: str | None
+    offset: int
+    line: int
+    state: str | None  # JSON
+    head: bytes | None
+    last: bytes | None
+    rank: int
+    within: int
+    skips: str | None  # JSON: [count, lines, reasons]
+    tail: str | None  # JSON: the cut-short last line's records and skips
+    version: int
+
+
+ROW_COLUMNS = ", ".join(FileRow._fields)
+
+UNCHANGED = "unchanged"
+RESUME = "resume"  # a LINES file: read on from the offset (the worker may find it rewritten)
+READ = "read"  # from the start (a new file, or a WHOLE file that changed)
+
+
+class Member(NamedTuple):
+    """A walked file of a search, what the index holds for it and what must be done."""
+
+    log_file: LogFile
+    row: FileRow | None
+    action: str
+    mode: str
+    companions: str | None
+    path: bytes  # `path_digest` of where it was found
+
+    def stat_is(self, row: FileRow) -> bool:
+        """Whether `row` was indexed from the file as this run found it (path, size, times, companions)."""
+        stat = self.log_file.stat
+        return stat is not None and (row.path, row.size, row.mtime, row.ctime, row.companions) == (
+            self.path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, self.companions,
+        )  # fmt: skip
+
+
+def search_key(search: Search, offpeak: OffPeakWindow) -> bytes:
+    """What a search's index depends on: the tool, its reader and that reader's version, the roots, the
+    off-peak window (buckets hold windows), this tokenplan and the shared format."""
+    reader = importlib.import_module(search.module)
+    parts = [
+        f"{LOG_INDEX_FORMAT}:{__version__}:{search.tool}:{search.module}:{getattr(reader, 'VERSION', 0)}",
+        f"{offpeak.start_minute}-{offpeak.end_minute}",
+        *(os.path.abspath(root) for root in search.roots),
+    ]
+    return blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class SearchPlan:
+    """One search's files as the index holds them, matched against the walk as it goes."""
+
+    def __init__(self, search: Search, key: bytes, search_id: int | None, rows: Sequence[FileRow]) -> None:
+        self.search = search
+        self.key = key
+        self.search_id = search_id
+        self.rows = {row.id: row for row in rows}
+        self.by_identity = {(row.dev, row.ino): row for row in rows}
+        self.members: list[Member] = []
+        self.matched: set[int] = set()
+        reader = importlib.import_module(search.module)
+        # A reader that does not say how its files can be read again is read whole when they change.
+        self.index_mode = getattr(reader, "index_mode", _whole)
+        self.companions_of = getattr(reader, "companions", None)
+
+    def classify(self, log_file: LogFile) -> Member:
+        """What to do with a walked file (recorded in `members`, in walk order)."""
+        mode = self.index_mode(log_file.path)
+        companions = self._companions(log_file)
+        stat = log_file.stat
+        path = path_digest(log_file.path)
+        row = self.by_identity.get((stat.st_dev, stat.st_ino)) if stat is not None else None
+        if row is not None and row.id in self.matched:
+            row = None  # (two files cannot share an identity: only an index from another machine)
+        member = Member(log_file, row, READ, mode, companions, path)
+        if row is not None:
+            self.matched.add(row.id)
+            if member.stat_is(row) and row.mtime + RACY_NS < row.seen:
+                member = member._replace(action=UNCHANGED)
+            elif mode == LINES and row.path == path:  # a renamed file is read again: a reader may
+                member = member._replace(action=RESUME)  # read a name (Codex's session, a CSV suffix)
+        self.members.append(member)
+        return member
+
+    def gone(self) -> list[FileRow]:
+        """Indexed files the walk did not find (deleted, moved away, replaced by another inode)."""
+        return [row for row in self.rows.values() if row.id not in self.matched]
+
+    def _companions(self, log_file: LogFile) -> str | None:
+        if self.companions_of is None:
+            return None
+        return companion_stats(self.companions_of(log_file.path))
+
+
+def _whole(path: Path) -> str:
+    return WHOLE
+
+
+def path_digest(path: os.PathLike[str] | str) -> bytes:
+    return blake2b(os.fsencode(path), digest_size=16).digest()
+
+
+def companion_stats(paths: Sequence[os.PathLike[str] | str]) -> str:
+    """The stat of each companion file that exists, as text ("-" for one that does not)."""
+    parts = []
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            parts.append("-")
+            continue
+        parts.append(f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}")
+    return ",".join(parts)
+
+
+def load_rows(connection: sqlite3.Connection, search_id: int) -> list[FileRow]:
+    query = f"SELECT {ROW_COLUMNS} FROM files WHERE search = ?"
+    return [FileRow(*row) for row in connection.execute(query, (search_id,))]
+
+
+def assign_ranks(current: Sequence[int | None]) -> list[int]:
+    """Ranks for files in walk order: strictly increasing, keeping as many of the `current` ones (None:
+    a file without one) as a longest increasing run allows. The others take ranks between their kept
+    neighbours; when there is no room, every file is numbered afresh.
+
+    >>> assign_ranks([None, None])
+    [1048576, 2097152]
+    >>> assign_ranks([10, None, 30, 20])  # 30 is out of order (a renamed file): it moves
+    [10, 13, 16, 20]
+    >>> assign_ranks([5, 6, None, 7])  # no room between 6 and 7: all afresh
+    [1048576, 2097152, 3145728, 4194304]
+    """
+    kept = _longest_increasing(current)
+    ranks: list[int | None] = [current[i] if i in kept else None for i in range(len(current))]
+    start = 0
+    while start < len(ranks):
+        if ranks[start] is not None:
+            start += 1
+            continue
+        end = start
+        while end < len(ranks) and ranks[end] is None:
+            end += 1
+        low = ranks[start - 1] if start > 0 else None
+        high = ranks[end] if end < len(ranks) else None
+        filled = _between(low, high, end - start)
+        if filled is None:
+            return [(position + 1) * GAP for position in range(len(current))]
+        ranks[start:end] = filled
+        start = end
+    return [rank for rank in ranks if rank is not None]
+
+
+def _between(low: int | None, high: int | None, count: int) -> list[int | None] | None:
+    """`count` increasing integers strictly between `low` and `high` (None: unbounded), or None."""
+    if low is None and high is None:
+        return [(k + 1) * GAP for k in range(count)]
+    if high is None:
+        assert low is not None
+        return [low + (k + 1) * GAP for k in range(count)]
+    if low is None:
+        return [high - (count - k) * GAP for k in range(count)]
+    room = high - low
+    if room <= count:
+        return None
+    return [low + room * (k + 1) // (count + 1) for k in range(count)]
+
+
+def _longest_increasing(values: Sequence[int | None]) -> set[int]:
+    """Positions of a longest strictly increasing subsequence of the values that are not None."""
+    from bisect import bisect_left
+
+    tails: list[int] = []  # tails[k]: the smallest last value of an increasing run of length k + 1
+    tail_at: list[int] = []  # the position of that value
+    previous: dict[int, int] = {}
+    for position, value in enumerate(values):
+        if value is None:
+            continue
+        k = bisect_left(tails, value)
+        if k > 0:
+            previous[position] = tail_at[k - 1]
+        if k == len(tails):
+            tails.append(value)
+            tail_at.append(position)
+        else:
+            tails[k] = value
+            tail_at[k] = position
+    kept: set[int] = set()
+    position: Any = tail_at[-1] if tail_at else None
+    while position is not None:
+        kept.add(position)
+        position = previous.get(position)
+    return kept

@@ -1,0 +1,191 @@
+"""The log index's database: where it lives, its schema, and every way it can fail.
+
+One SQLite file in the user's cache folder, in WAL mode (a reader never waits for a writer) with
+`synchronous=NORMAL` (a power cut may lose the last transactions, never the database's consistency).
+`PRAGMA user_version` holds the schema: an older one is dropped and rebuilt, a newer one (a newer
+tokenplan's) is left alone. Every failure becomes `IndexUnavailable`, whose note says in one line why
+the logs are read without the index this time; a damaged database is deleted, so the next run builds
+it again. See docs/log-index.md for the tables.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+
+from tokenplan_cli.folders import user_cache_folder
+
+SCHEMA = 1
+FILE_NAME = "log-index.sqlite"
+# The longest a run waits for another's write to end: writes are short batches, so this is rarely met.
+BUSY_SECONDS = 2.0
+
+TABLES = """
+CREATE TABLE searches (
+    id INTEGER PRIMARY KEY,
+    key BLOB NOT NULL UNIQUE,
+    tool TEXT NOT NULL,
+    used INTEGER NOT NULL,
+    crossed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    search INTEGER NOT NULL,
+    path BLOB NOT NULL,
+    dev INTEGER NOT NULL,
+    ino INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL,
+    ctime INTEGER NOT NULL,
+    seen INTEGER NOT NULL,
+    companions TEXT,
+    offset INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    state TEXT,
+    head BLOB,
+    last BLOB,
+    rank INTEGER NOT NULL,
+    within INTEGER NOT NULL,
+    skips TEXT,
+    tail TEXT,
+    version INTEGER NOT NULL
+);
+CREATE INDEX files_by_search ON files (search);
+CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    tool TEXT NOT NULL,
+    model TEXT NOT NULL,
+    UNIQUE (tool, model)
+);
+CREATE TABLE loose (
+    file INTEGER NOT NULL,
+    series INTEGER NOT NULL,
+    quarter INTEGER NOT NULL,
+    n INTEGER NOT NULL, hit INTEGER NOT NULL, miss INTEGER NOT NULL, write INTEGER NOT NULL,
+    output INTEGER NOT NULL, reasoning INTEGER NOT NULL,
+    audio TEXT,
+    PRIMARY KEY (file, series, quarter)
+) WITHOUT ROWID;
+CREATE TABLE requests (
+    search INTEGER NOT NULL,
+    digest BLOB NOT NULL,
+    file INTEGER NOT NULL,
+    series INTEGER NOT NULL,
+    quarter INTEGER NOT NULL,
+    preferred INTEGER NOT NULL,
+    hit INTEGER NOT NULL, miss INTEGER NOT NULL, write INTEGER NOT NULL,
+    output INTEGER NOT NULL, reasoning INTEGER NOT NULL,
+    audio TEXT,
+    counted INTEGER NOT NULL,
+    PRIMARY KEY (search, digest, file)
+) WITHOUT ROWID;
+CREATE INDEX requests_by_file ON requests (file);
+CREATE TABLE tally (
+    search INTEGER NOT NULL,
+    series INTEGER NOT NULL,
+    quarter INTEGER NOT NULL,
+    n INTEGER NOT NULL, hit INTEGER NOT NULL, miss INTEGER NOT NULL, write INTEGER NOT NULL,
+    output INTEGER NOT NULL, reasoning INTEGER NOT NULL,
+    audio TEXT,
+    PRIMARY KEY (search, series, quarter)
+) WITHOUT ROWID;
+"""
+UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL")
+NAMES = ("searches", "files", "series", "loose", "requests", "tally")
+
+
+class IndexUnavailable(Exception):
+    """The index cannot serve this run; `note` is the one line saying why (the logs are read cold)."""
+
+    def __init__(self, note: str) -> None:
+        super().__init__(note)
+        self.note = note
+
+
+def index_path(env: Mapping[str, str] = os.environ) -> Path:
+    return user_cache_folder(env) / FILE_NAME
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection to the index at `path`, created or rebuilt as need be (a damaged one is replaced)."""
+    try:
+        return _connect(path)
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise unavailable(exc) from None
+    delete(path)  # damaged: start again, once
+    try:
+        return _connect(path)
+    except sqlite3.DatabaseError as exc:
+        raise unavailable(exc) from None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexUnavailable(f"the log index's folder cannot be made ({exc.strerror})") from None
+    connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA:
+            return connection
+        if version > SCHEMA:
+            raise IndexUnavailable("the log index was written by a newer tokenplan; logs read without it")
+        _create(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _create(connection: sqlite3.Connection) -> None:
+    """The schema, in place of whatever older one the file holds (under the write lock)."""
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # another run may have built it meanwhile
+        if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchall():
+                connection.execute(f'DROP TABLE "{name}"')
+            for statement in TABLES.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {SCHEMA}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def delete(path: Path) -> None:
+    """Remove the database and its write-ahead log (what is left is only ever rebuilt)."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        try:
+            (path.parent / name).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # the next open reports what is wrong
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def unavailable(exc: sqlite3.Error) -> IndexUnavailable:
+    """The note for an error of SQLite's: damaged, busy (another run holds it), or cannot be written."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if is_damage(exc):
+        why = "was damaged (it will be rebuilt)"
+    elif name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        why = "is busy (another tokenplan is writing it)"
+    elif name.startswith(UNWRITABLE):
+        why = "cannot be written"
+    else:
+        why = f"failed ({name or 'SQLite error'})"
+    return IndexUnavailable(f"the log index {why}; logs read without it")
