@@ -27,12 +27,14 @@ BENCH = Path(__file__).parent.parent / "bench"
 SUMMARY = """
 import io, json, sys, contextlib
 from pathlib import Path
-from tokenplan_cli.commands.logsource import LogRequest, read_logs
+from datetime import UTC, datetime
+from tokenplan_cli.app.logs import LogRequest, read_logs
 from tokenplan_cli.readers.ratecard import load_rate_card
 root, no_index = sys.argv[1], sys.argv[2] == "cold"
 errors = io.StringIO()
+request = LogRequest(tools=["claude-code"], paths=[Path(root)], no_index=no_index)
 with contextlib.redirect_stderr(errors):
-    scan = read_logs(load_rate_card(), LogRequest(tools=["claude-code"], paths=[Path(root)], no_index=no_index)).scan
+    scan = read_logs(load_rate_card(), request, now=datetime.now(UTC)).scan
 buckets = sorted([*key, *counts] for key, counts in scan.tally.counts.items() if any(counts))
 skips = [list(entry) for entry in scan.skips.by_file()]
 print(json.dumps({"answer": [buckets, scan.records, scan.duplicates, skips], "note": errors.getvalue()}))
@@ -94,10 +96,11 @@ def test_processes_updating_at_once_agree_with_a_cold_read(tmp_path: Path) -> No
 BUILD = """
 import sys
 from pathlib import Path
-from tokenplan_cli.commands.logsource import LogRequest, read_logs
+from datetime import UTC, datetime
+from tokenplan_cli.app.logs import LogRequest, read_logs
 from tokenplan_cli.readers.ratecard import load_rate_card
 print("reading", flush=True)
-read_logs(load_rate_card(), LogRequest(tools=["claude-code"], paths=[Path(sys.argv[1])]))
+read_logs(load_rate_card(), LogRequest(tools=["claude-code"], paths=[Path(sys.argv[1])]), now=datetime.now(UTC))
 """
 
 
@@ -218,3 +221,67 @@ def test_a_lock_held_forever_delays_a_writer_a_moment_and_never_a_reader(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+# -- `usage index`, --no-index and TOKENPLAN_NO_INDEX ---------------------------------------------
+
+
+def index_doc(cli: Cli, cache: Path, *args: str) -> dict[str, Any]:
+    return cli.json(["usage", "index", *args], env={"TOKENPLAN_CACHE_DIR": str(cache)})  # type: ignore[no-any-return]
+
+
+def test_usage_index_shows_rebuilds_and_clears(cli: Cli, tmp_path: Path) -> None:
+    empty = index_doc(cli, tmp_path)
+    assert (empty["action"], empty["searches"], empty["size_bytes"]) == ("shown", [], 0)
+    claude = str(FIXTURES / "claude")
+    built = index_doc(cli, tmp_path, "--rebuild", "--from", "claude-code", claude)
+    assert built["action"] == "rebuilt" and built["note"] is None
+    ((search,),) = [built["searches"]]
+    assert (search["tool"], search["files"], search["requests"]) == ("claude-code", 3, 4)
+    assert search["bytes"] == sum(p.stat().st_size for p in (FIXTURES / "claude").rglob("*.jsonl"))
+    assert built["totals"] == {"searches": 1, "files": 3, "bytes": search["bytes"], "requests": 4}
+    assert built["size_bytes"] > 0
+    report(cli, tmp_path)  # the same search: still one
+    assert index_doc(cli, tmp_path)["totals"]["searches"] == 1
+    cleared = index_doc(cli, tmp_path, "--clear")
+    assert (cleared["action"], cleared["searches"], cleared["size_bytes"]) == ("cleared", [], 0)
+    assert not (tmp_path / store.FILE_NAME).exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        pytest.param(["--rebuild", "--clear"], {}, "--rebuild or --clear, not both", id="both"),
+        pytest.param(["--from", "codex"], {}, "--from and PATHs say what --rebuild reads: add --rebuild", id="from"),
+        pytest.param(
+            ["--rebuild"], {"TOKENPLAN_NO_INDEX": "1"},
+            "TOKENPLAN_NO_INDEX is set: unset it to rebuild the log index", id="no-index",
+        ),
+        pytest.param(["--rebuild", "--from", "nope"], {}, "unknown log source 'nope'", id="unknown-tool"),
+    ],
+)  # fmt: skip
+def test_usage_index_refuses_bad_requests(
+    cli: Cli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: dict[str, str],
+    message: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cli.error(["usage", "index", *args]).startswith(message)
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_no_index_reads_cold_and_leaves_the_index_alone(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    monkeypatch.setenv("TOKENPLAN_CACHE_DIR", str(tmp_path))
+    if how == "environment":
+        monkeypatch.setenv("TOKENPLAN_NO_INDEX", "1")
+    document = cli.json([*REPORT[:-1], *(["--no-index"] if how == "flag" else [])])
+    assert not (tmp_path / store.FILE_NAME).exists()
+    monkeypatch.delenv("TOKENPLAN_NO_INDEX", raising=False)
+    assert cli.json(REPORT[:-1]) == document  # and the index gives the same
+    assert (tmp_path / store.FILE_NAME).exists()

@@ -16,7 +16,14 @@ from tokenplan_cli.commands.common import (
     resolve_now,
 )
 from tokenplan_cli.commands.groups import option_group
-from tokenplan_cli.commands.logsource import LOG_OPTIONS, LogRequest, no_usage_found, read_logs
+from tokenplan_cli.commands.logsource import (
+    LOG_OPTIONS,
+    FromOption,
+    LogRequest,
+    PathsArgument,
+    no_usage_found,
+    read_logs,
+)
 from tokenplan_cli.commands.output_options import AS_GIVEN, OutputRequest, report_output
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.render import OutputFormat, emit
@@ -113,3 +120,44 @@ def profile(
             fmt,
             human="usage_profile",
         )
+
+
+@app.command()
+def index(
+    paths: PathsArgument = None,
+    tools: FromOption = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Delete the index and read the logs into it again (every tool found, or --from).",
+        ),
+    ] = False,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Delete the index (the next command that reads logs rebuilds it).")
+    ] = False,
+    rates: RatesOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """What the log index holds (files, bytes, requests, size on disk); --rebuild or --clear it."""
+    import os
+
+    from tokenplan_cli.readers.logs.index import clear_index, index_info
+    from tokenplan_cli.views.usage import index_document
+
+    fmt = output_format(json_output)
+    if rebuild and clear:
+        raise BadInputError("--rebuild or --clear, not both")
+    if (tools or paths) and not rebuild:
+        raise BadInputError("--from and PATHs say what --rebuild reads: add --rebuild")
+    if rebuild and os.environ.get("TOKENPLAN_NO_INDEX"):
+        raise BadInputError("TOKENPLAN_NO_INDEX is set: unset it to rebuild the log index")
+    if rebuild or clear:
+        clear_index()
+    if rebuild:
+        card = load_card(rates)
+        read_logs(
+            card, LogRequest(tools=tools, paths=paths), now=now_utc(), progress=fmt is OutputFormat.HUMAN
+        )
+    action = "rebuilt" if rebuild else "cleared" if clear else "shown"
+    emit(index_document(index_info(), action), fmt, human="usage_index")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokenplan_cli.app.report import CycleUse
 from tokenplan_cli.core.dates import iso_utc
@@ -19,6 +19,9 @@ from tokenplan_cli.core.usagelog import (
 )
 from tokenplan_cli.readers.logs import SkippedFile, Skips
 from tokenplan_cli.readers.logs.scanner import ScanResult
+
+if TYPE_CHECKING:
+    from tokenplan_cli.readers.logs.index import IndexInfo
 from tokenplan_cli.views import credits, envelope, quantity, ratio
 
 
@@ -183,6 +186,37 @@ def profile_written_document(
         bare_total_lines=profile_observed.get("bare_total_lines", 0),
         assumed_models=list(profile_observed.get("assumed_models", ())),
         credits_per_month=credits(credits_per_month),
+    )
+
+
+def index_document(info: IndexInfo, action: str) -> dict[str, Any]:
+    """`usage index`: what the log index holds, by search (a tool's folders), and its size on disk."""
+    from datetime import UTC, timedelta
+
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    searches = [
+        {
+            "tool": search.tool,
+            "files": search.files,
+            "bytes": search.bytes,
+            "requests": search.requests,
+            "last_used": iso_utc(epoch + timedelta(microseconds=search.used_ns // 1000)),
+        }
+        for search in info.searches
+    ]
+    return envelope(
+        "usage index",
+        action=action,
+        path=str(info.path),
+        size_bytes=info.size,
+        note=info.note,
+        searches=searches,
+        totals={
+            "searches": len(searches),
+            "files": sum(s.files for s in info.searches),
+            "bytes": sum(s.bytes for s in info.searches),
+            "requests": sum(s.requests for s in info.searches),
+        },
     )
 
 

@@ -15,6 +15,8 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import NamedTuple
 
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.core.usage import ZERO
@@ -50,7 +52,7 @@ from tokenplan_cli.readers.logs.scanner import (
     walk_searches,
 )
 
-__all__ = ["IndexUnavailable", "index_path", "scan_with_index"]
+__all__ = ["IndexInfo", "IndexUnavailable", "clear_index", "index_info", "index_path", "scan_with_index"]
 
 ATTEMPTS = 3  # runs of the whole update when another process changed the same files meanwhile
 BATCH_REQUESTS = 1 << 16  # keyed requests written per transaction (the parent holds one batch)
@@ -58,6 +60,59 @@ BATCH_FILES = 1024
 
 
 Progress = Callable[[int, int], AbstractContextManager[Callable[[int], None]]]
+
+
+class SearchInfo(NamedTuple):
+    """What the index holds of one search (a tool's roots; they are stored as a digest only)."""
+
+    tool: str
+    files: int
+    bytes: int  # of its files, as last indexed
+    requests: int  # counted, each once
+    used_ns: int  # the last run that read it (ns since the epoch)
+
+
+class IndexInfo(NamedTuple):
+    path: Path
+    size: int  # bytes on disk: the database and its write-ahead log
+    searches: tuple[SearchInfo, ...]  # most recently used first
+    note: str | None  # why the index cannot be read, when it cannot
+
+
+def index_info(env: Mapping[str, str] = os.environ) -> IndexInfo:
+    """What is indexed, without reading any log (nor making an index where there is none)."""
+    path = index_path(env)
+    size = sum(_size(path.with_name(path.name + suffix)) for suffix in ("", "-wal", "-shm"))
+    if not path.exists():
+        return IndexInfo(path, size, (), None)
+    try:
+        connection = connect(path)
+    except IndexUnavailable as exc:
+        return IndexInfo(path, size, (), exc.note)
+    try:
+        rows = connection.execute(
+            "SELECT s.tool, (SELECT count(*) FROM files f WHERE f.search = s.id),"
+            " (SELECT coalesce(sum(f.size), 0) FROM files f WHERE f.search = s.id),"
+            " (SELECT coalesce(sum(t.n), 0) FROM tally t WHERE t.search = s.id), s.used"
+            " FROM searches s ORDER BY s.used DESC"
+        ).fetchall()
+    except sqlite3.Error as exc:
+        return IndexInfo(path, size, (), unavailable(exc).note)
+    finally:
+        connection.close()
+    return IndexInfo(path, size, tuple(SearchInfo(*row) for row in rows), None)
+
+
+def clear_index(env: Mapping[str, str] = os.environ) -> None:
+    """Delete the index (the next run that reads logs builds it again)."""
+    delete(index_path(env))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 class _Stale(Exception):
