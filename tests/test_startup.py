@@ -117,3 +117,20 @@ def test_python_m_runs_the_same_cli() -> None:
         [sys.executable, "-m", "tokenplan_cli", "--version"], capture_output=True, text=True
     )
     assert result.returncode == 0 and result.stdout == f"tokenplan {tokenplan_cli.__version__}\n"
+
+
+def test_a_warm_report_imports_no_parser_and_forks_no_worker(tmp_path: object) -> None:
+    """Nothing new in the logs: the answer comes from the index, without msgspec, workers or Rich."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    logs = Path(str(tmp_path)) / "logs"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "logs" / "claude", logs)
+    for path in logs.rglob("*.jsonl"):
+        os.utime(path, ns=(1_700_000_000 * 10**9,) * 2)  # long before the walk: its stat can be trusted
+    args = ["usage", "report", "--from", "claude-code", str(logs), "--json"]
+    assert "msgspec" in run_and_list_modules(args)  # the first run reads the files
+    warm = run_and_list_modules(args)
+    assert not {"msgspec", "tokenplan_cli.workers", "rich", "pydantic", "numpy"} & warm
+    assert "tokenplan_cli.readers.logs.claude_fast" not in warm

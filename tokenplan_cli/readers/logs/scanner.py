@@ -28,7 +28,6 @@ from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import BucketKey, LogTally, bucketer_for
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LOG_READERS, Skips, cannot_read
-from tokenplan_cli.workers import FORK_SAFE
 
 # Below this many bytes in all, files are read in this process: starting workers would cost more.
 POOL_FROM_BYTES = 16 * 1024 * 1024
@@ -441,17 +440,21 @@ def read_jobs(
 ) -> Iterator[Any]:
     """`serve(job.task)` for every job, in `workers` processes once `pool_from_bytes` are known to read
     (`jobs` may still be being found: the workers start while the rest are found), else here."""
-    count = workers if workers is not None else available_cores()
-    # Workers are forked: where fork is not safe (macOS, Windows), the files are read in this process.
-    can_pool = FORK_SAFE and count > 1
     found: list[Job] = []
     source = iter(jobs)
     total = 0
     for job in source:  # until there is enough to read to be worth the workers
         found.append(job)
         total += job.size
-        if can_pool and len(found) > 1 and total >= pool_from_bytes:
-            return _pooled(found, source, serve, count)
+        if len(found) > 1 and total >= pool_from_bytes:
+            from tokenplan_cli.workers import FORK_SAFE  # (not imported where nothing is read)
+
+            count = workers if workers is not None else available_cores()
+            # Workers are forked: where fork is not safe (macOS, Windows), files are read in this process.
+            if FORK_SAFE and count > 1:
+                return _pooled(found, source, serve, count)
+            found.extend(source)
+            break
     return (serve(job.task) for job in found)
 
 
