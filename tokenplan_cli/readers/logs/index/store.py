@@ -22,7 +22,10 @@ FILE_NAME = "log-index.sqlite"
 # The longest a run waits for another's write to end: writes are short batches, so this is rarely met.
 BUSY_SECONDS = 2.0
 
-TABLES = """
+# The five token kinds and the audio seconds (an exact fraction as text) of a request or a sum of them.
+KINDS = """hit INTEGER NOT NULL, miss INTEGER NOT NULL, write INTEGER NOT NULL,
+    output INTEGER NOT NULL, reasoning INTEGER NOT NULL, audio TEXT,"""
+TABLES = f"""
 CREATE TABLE searches (
     id INTEGER PRIMARY KEY,
     key BLOB NOT NULL UNIQUE,
@@ -63,9 +66,7 @@ CREATE TABLE loose (
     file INTEGER NOT NULL,
     series INTEGER NOT NULL,
     quarter INTEGER NOT NULL,
-    n INTEGER NOT NULL, hit INTEGER NOT NULL, miss INTEGER NOT NULL, write INTEGER NOT NULL,
-    output INTEGER NOT NULL, reasoning INTEGER NOT NULL,
-    audio TEXT,
+    n INTEGER NOT NULL, {KINDS}
     PRIMARY KEY (file, series, quarter)
 ) WITHOUT ROWID;
 CREATE TABLE requests (
@@ -75,9 +76,7 @@ CREATE TABLE requests (
     series INTEGER NOT NULL,
     quarter INTEGER NOT NULL,
     preferred INTEGER NOT NULL,
-    hit INTEGER NOT NULL, miss INTEGER NOT NULL, write INTEGER NOT NULL,
-    output INTEGER NOT NULL, reasoning INTEGER NOT NULL,
-    audio TEXT,
+    {KINDS}
     counted INTEGER NOT NULL,
     PRIMARY KEY (search, digest, file)
 ) WITHOUT ROWID;
@@ -86,14 +85,11 @@ CREATE TABLE tally (
     search INTEGER NOT NULL,
     series INTEGER NOT NULL,
     quarter INTEGER NOT NULL,
-    n INTEGER NOT NULL, hit INTEGER NOT NULL, miss INTEGER NOT NULL, write INTEGER NOT NULL,
-    output INTEGER NOT NULL, reasoning INTEGER NOT NULL,
-    audio TEXT,
+    n INTEGER NOT NULL, {KINDS}
     PRIMARY KEY (search, series, quarter)
 ) WITHOUT ROWID;
 """
 UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL")
-NAMES = ("searches", "files", "series", "loose", "requests", "tally")
 
 
 class IndexUnavailable(Exception):
