@@ -42,6 +42,7 @@ class Case(NamedTuple):
     names: tuple[str, ...]  # file slots under the root (some may not be logs: parts of a message)
     fixtures: tuple[Path, ...]
     swap: tuple[bytes, bytes] = (b"", b"")  # two count fields whose values a source swaps
+    extra: tuple[bytes, ...] = ()  # sources written out here
 
 
 CLAUDE = FIXTURES / "claude" / "projects" / "-home-dev-shop"
@@ -140,6 +141,11 @@ CASES = {
         ("a.jsonl", "b/c.jsonl", "b/d.ndjson"),
         (FIXTURES / "generic" / "exports.jsonl",),
         (b'"prompt_tokens"', b'"completion_tokens"'),
+        (  # lines with only a total (booked as output, each reported)
+            b'{"timestamp": "2026-10-01T10:00:00Z", "model": "m", "id": "t1", "total_tokens": 900}\n'
+            b'{"timestamp": "2026-10-01T17:00:00Z", "model": "m", "total_tokens": 40}\n'
+            b'{"timestamp": "2026-10-01T10:00:00Z", "model": "m", "id": "t1", "total_tokens": 950}\n',
+        ),
     ),
     "csv": Case("csv", ("a.csv", "b/c.csv", "b/d.csv"), (FIXTURES / "generic" / "gateway.csv",)),
 }
@@ -151,7 +157,7 @@ def sources(case: Case) -> list[bytes]:
     for fixture in case.fixtures:
         data = fixture.read_bytes()
         found += [data, data.translate(bytes.maketrans(b"1379", b"2468")), _swapped(data, *case.swap)]
-    return found
+    return found + list(case.extra)
 
 
 def _swapped(data: bytes, first: bytes, second: bytes) -> bytes:
