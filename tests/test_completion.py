@@ -19,7 +19,7 @@ def complete_bash(cli: Cli, line: str) -> list[str]:
     ("line", "offered"),
     [
         pytest.param("tokenplan est", ["estimate"], id="command"),
-        pytest.param("tokenplan usage ", ["report", "profile"], id="subcommand"),
+        pytest.param("tokenplan usage ", ["report", "profile", "index"], id="subcommand"),
         pytest.param("tokenplan check --ti", ["--tier"], id="option"),
         pytest.param("tokenplan check --tier ", ["Lite", "Standard", "Pro", "Max"], id="tiers-from-the-card"),
         pytest.param("tokenplan quote ", ["Lite", "Standard", "Pro", "Max"], id="tier-argument"),

@@ -73,6 +73,11 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         Example("Print the profile of one month",
                 "tokenplan usage profile --since 2026-10-01 --until 2026-10-31 --map 'claude-*=mimo-v2.5'"),
     ),
+    "usage index": (
+        Example("What the log index holds, and its size on disk", "tokenplan usage index"),
+        Example("Read Claude Code's logs into it afresh", "tokenplan usage index --rebuild --from claude-code"),
+        Example("Delete it (the next command that reads logs builds it again)", "tokenplan usage index --clear"),
+    ),
     "simulate": (
         Example("A usage with a day-to-day spread of 40 %", "tokenplan simulate -m mimo-v2.5 --cache-miss 38M --spread 40%"),
         Example("The observed days of a profile, at a 1 % risk", "tokenplan simulate --profile usage.toml --risk 1%"),

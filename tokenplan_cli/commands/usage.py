@@ -11,6 +11,7 @@ from tokenplan_cli.commands.common import (
     RatesOption,
     command_app,
     load_card,
+    now_utc,
     output_format,
     resolve_as_of,
     resolve_now,
