@@ -134,3 +134,17 @@ def test_a_warm_report_imports_no_parser_and_forks_no_worker(tmp_path: object) -
     warm = run_and_list_modules(args)
     assert not {"msgspec", "tokenplan_cli.workers", "rich", "pydantic", "numpy"} & warm
     assert "tokenplan_cli.readers.logs.claude_fast" not in warm
+
+
+def test_estimate_json_loads_no_plan_lifecycle_code() -> None:
+    # Pay-as-you-go rides in the estimate; quotes, discounts and their views are other commands' work.
+    modules = run_and_list_modules([*ESTIMATE_ARGS, "--json"])
+    assert "tokenplan_cli.core.payg" in modules
+    assert (
+        not {"tokenplan_cli.core.quotes", "tokenplan_cli.core.discounts", "tokenplan_cli.views.lifecycle"}
+        & modules
+    )
+    assert "tokenplan_cli.views.compare" not in modules  # only under --compare-to
+
+
+ESTIMATE_ARGS = ["estimate", "--model", "mimo-v2.5-pro", "--cache-miss", "10M"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tokenplan_cli.core.dates import iso_utc
 from tokenplan_cli.core.payg import PaygComparison, PaygCost, PaygSource, RestOfCycle
 from tokenplan_cli.core.ratecard import Currency
 from tokenplan_cli.views import credits, exact, money, ratio
-from tokenplan_cli.views.lifecycle import instant
 
 
 def comparison_document(comparison: PaygComparison | None) -> dict[str, Any] | None:
@@ -71,8 +71,8 @@ def rest_of_cycle_document(rest: RestOfCycle | None, currency: Currency) -> dict
         key: exact(value * 1_000_000) for key, value in (("low", rest.price.low), ("high", rest.price.high))
     }
     return {
-        "from": instant(rest.runs_out_at),
-        "until": instant(rest.until),
+        "from": iso_utc(rest.runs_out_at),  # never None: the moment the credits run out, and after it
+        "until": iso_utc(rest.until),
         "credits": credits(rest.credits),
         "cost_low": money(rest.cost_low, currency),
         "cost_high": money(rest.cost_high, currency),
