@@ -177,10 +177,31 @@ def no_usage_found(logs: ObservedLogs) -> BadInputError:
     )
 
 
+PLACES_NAMED = 4  # folders that exist named in a "no usage found" message; the rest are counted
+
+
 def _places(paths: Sequence[Path]) -> str:
-    """Paths as a person reads them: under the home folder as `~/…`."""
+    """Where the logs were looked for, in a line a person can read: the places that exist, under the
+    home folder as `~/…` (the first few), and how many others do not exist.
+
+    Every tool's default places come to some sixty folders (a dozen editors for each VS Code
+    extension); listing them all made the one-line error a screenful.
+    """
     home = str(_home() or "")
-    return ", ".join(dict.fromkeys(_tilde(str(path), home) for path in paths)) or "no folder"
+    places = list(dict.fromkeys(paths))
+    existing = [_tilde(str(path), home) for path in places if os.path.lexists(path)]  # a link named too
+    missing = len(places) - len(existing)
+    if not existing:
+        return f"{_count(missing, 'place')}, none of which exists" if missing else "no folder"
+    named = ", ".join(existing[:PLACES_NAMED])
+    more = len(existing) - PLACES_NAMED
+    if more > 0:
+        named += f" and {_count(more, 'other place')}"
+    return named + (f" ({_count(missing, 'other place')} not found)" if missing else "")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def _tilde(path: str, home: str) -> str:
