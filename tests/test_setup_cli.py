@@ -442,3 +442,12 @@ def test_readme_shows_setup_as_it_prints(cli: Cli, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("HOME", "/home/you")
     printed = cli.run(["setup", "codex", "--cluster", "sgp"], env={"COLUMNS": "100"}).stdout.splitlines()
     assert printed[: len(shown)] == shown
+
+
+def test_a_config_file_written_anew_gets_the_users_normal_permissions(cli: Cli, home: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        _write(cli, "codex")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((home / ".codex" / "config.toml").stat().st_mode) == 0o644
