@@ -164,3 +164,48 @@ def test_no_home_directory_says_where_it_could_not_look(
     (tmp_path / "a.jsonl").write_bytes(GOOD_JSONL)
     doc = cli.json([*REPORT, "--from", "jsonl", str(tmp_path / "a.jsonl")], env=unset)  # type: ignore[arg-type]
     assert doc["records"] == 1 and doc["skipped"]["total"] == 0
+
+
+def test_blank_lines_in_an_export_are_neither_records_nor_skips(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(GOOD_JSONL + b"\n   \n" + GOOD_JSONL.replace(b'"good"', b'"other"') + b"\n")
+    doc = cli.json([*REPORT, "--from", "jsonl", str(path), "--strict"])
+    assert doc["records"] == 2 and doc["skipped"]["total"] == 0
+
+
+def goose_store(tmp_path: Path, sql: str) -> Path:
+    store = build_database(FIXTURES / "goose" / "sessions.sql", tmp_path / "sessions.db")
+    with closing(sqlite3.connect(store)) as connection:
+        connection.execute(sql)
+        connection.commit()
+    return store
+
+
+@pytest.mark.parametrize(
+    ("sql", "reason"),
+    [
+        # SQLite keeps 2**63 as a REAL in an INTEGER column: a float count out of range
+        pytest.param("UPDATE sessions SET accumulated_input_tokens = 9223372036854775808 WHERE rowid = 1",
+                     "token count out of range", id="goose-count-2**63"),
+        pytest.param(f"UPDATE usage_ledger SET created_timestamp = CAST('{'9' * 5000}' AS BLOB) WHERE id = 1",
+                     "no timestamp", id="goose-5000-digit-instant"),
+    ],
+)  # fmt: skip
+def test_a_bad_cell_in_a_goose_store_is_skipped(cli: Cli, tmp_path: Path, sql: str, reason: str) -> None:
+    store = goose_store(tmp_path, sql)
+    doc = cli.json([*REPORT, "--from", "goose", str(store)])
+    assert doc["records"] > 0 and [f["reasons"] for f in doc["skipped"]["files"]] == [[reason]]
+
+
+def test_a_cline_model_info_of_another_shape_is_no_crash(cli: Cli, tmp_path: Path) -> None:
+    import json
+
+    seed = FIXTURES / "cline" / "home" / ".cline" / "data" / "tasks" / "1772466000000" / "ui_messages.json"
+    messages = json.loads(seed.read_text())
+    for message in messages:
+        if isinstance(message.get("modelInfo"), dict):
+            message["modelInfo"]["providerId"] = []  # a list where a name belongs: unhashable
+    path = tmp_path / "1772466000000" / "ui_messages.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(messages))
+    assert cli.json([*REPORT, "--from", "cline", str(path)])["records"] > 0

@@ -50,7 +50,7 @@ from tokenplan_cli.readers.logs.vscode_tasks import (
 )
 
 TOOL = "cline"
-VERSION = 1  # of the records read from the same files: bump on any change
+VERSION = 2  # of the records read from the same files: bump on any change
 KEY_PREFIX = b"cl"
 EXTENSION = "saoudrizwan.claude-dev"
 KINDS = ("api_req_started", "deleted_api_reqs", "subagent_usage")
@@ -118,7 +118,7 @@ def _task_record(request: UiRequest, model_info: Any, task: str) -> UsageRecord 
         return None
     tokens_in, output, reads, writes = counts
     provider = lookup(model_info, "providerId")
-    if provider in INPUT_INCLUDES_CACHE:
+    if isinstance(provider, str) and provider in INPUT_INCLUDES_CACHE:  # (a list would be unhashable)
         hit, miss, write = split_input(tokens_in, reads, writes)
     else:
         hit, miss, write = reads, tokens_in, writes

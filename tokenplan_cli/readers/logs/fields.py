@@ -82,6 +82,15 @@ def count(mapping: Any, key: str) -> int:
     raise BadRecord("bad token count")
 
 
+def whole_count(value: Any) -> int:
+    """A count held alone (a SQLite cell), by the rules of `count`.
+
+    >>> whole_count(None), whole_count(-4), whole_count(12.0)
+    (0, 0, 12)
+    """
+    return count({"count": value}, "count")
+
+
 def mapping(parent: Any, key: str) -> dict[str, Any]:
     """A nested object, or an empty one when it is absent or null."""
     value = parent.get(key) if isinstance(parent, dict) else None

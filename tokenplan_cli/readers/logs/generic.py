@@ -52,7 +52,7 @@ from tokenplan_cli.readers.logs.jsonlines import line_records, numbered_lines
 from tokenplan_cli.readers.logs.resume import Resume
 
 TOOL = "jsonl"
-VERSION = 1  # of the records read from the same lines: bump on any change
+VERSION = 2  # of the records read from the same lines: bump on any change
 CSV_TOOL = "csv"
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
 COUNT_COLUMNS = ("cache_hit", "cache_miss", "cache_write", "output", "reasoning")

@@ -40,12 +40,14 @@ from tokenplan_cli.readers.logs.fields import (
     lookup,
     model_name,
     split_input,
+    whole_count,
 )
 from tokenplan_cli.readers.logs.jsonlines import parse_object
 from tokenplan_cli.readers.logs.sqlite import open_store, rows, store_companions
 
 TOOL = "goose"
-VERSION = 1  # of the records read from the same rows: bump on any change
+VERSION = 2  # of the records read from the same rows: bump on any change
+MAX_DIGITS = 19  # an instant in text with more digits is out of range (and slow to convert)
 KEY_PREFIX = b"gs"
 STORE_NAME = "sessions.db"
 COUNTS = ("input_tokens", "output_tokens", "total_tokens", "cache_read_tokens", "cache_write_tokens")
@@ -128,7 +130,7 @@ def _ledger_records(
     """
     for rowid, session, created, model, config_json, *raw in rows(connection, path, skips, query):
         try:
-            counts = [_whole(value) for value in raw]
+            counts = [whole_count(value) for value in raw]
             record = _record(_epoch_instant(created), model or _configured_model(config_json), counts)
         except BadRecord as bad:
             skips.add(path, rowid if isinstance(rowid, int) else 0, bad.reason)
@@ -156,7 +158,9 @@ def _session_remainders(
     for rowid, session, updated, created, config_json, *totals in rows(connection, path, skips, query):
         done = booked.get(_text(session), [0] * len(COUNTS))
         try:
-            remainder = [max(_whole(total) - before, 0) for total, before in zip(totals, done, strict=True)]
+            remainder = [
+                max(whole_count(total) - before, 0) for total, before in zip(totals, done, strict=True)
+            ]
             if not any(remainder):
                 continue
             record = _record(_stored_instant(updated, created), _configured_model(config_json), remainder)
@@ -186,19 +190,8 @@ def _record(when: datetime, model: Any, counts: list[int]) -> UsageRecord | None
     )
 
 
-def _whole(value: Any) -> int:
-    """A count as SQLite holds it: NULL is 0, a negative count is 0, anything but an integer is bad."""
-    if value is None:
-        return 0
-    if type(value) is not int:
-        if isinstance(value, float) and value.is_integer():
-            return max(int(value), 0)
-        raise BadRecord("bad token count")
-    return max(value, 0)
-
-
 def _epoch_instant(value: Any) -> datetime:
-    if isinstance(value, bytes) and value.isdigit():
+    if isinstance(value, bytes) and value.isdigit() and len(value) <= MAX_DIGITS:
         value = int(value)
     if type(value) is not int:
         raise BadRecord("no timestamp")

@@ -206,10 +206,13 @@ def line_records(
 
 
 def _wanted_lines(markers: tuple[bytes, ...], skip_prefixes: tuple[bytes, ...]) -> Callable[[bytes], bool]:
-    """The test of a line for several markers (any of them) or none (every line), and skipped prefixes."""
+    """The test of a line for several markers (any of them) or none (every line that is not blank), and
+    skipped prefixes."""
     search = re.compile(b"|".join(re.escape(m) for m in markers)).search if markers else None
 
     def wanted(line: bytes) -> bool:
+        if search is None and not line.strip():
+            return False  # a blank line between records, or at the end, holds nothing to skip
         if search is not None and search(line) is None:
             return False
         return not (skip_prefixes and line.startswith(skip_prefixes))
