@@ -33,8 +33,7 @@ def test_an_internal_error_is_one_line_with_exit_3(cli: Cli, monkeypatch: pytest
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(estimate, "estimate_plans", broken)
-    monkeypatch.setattr("tokenplan_cli.commands.estimate.estimate_plans", broken)
+    monkeypatch.setattr(estimate, "estimate_plans", broken)  # the application layer imports it when called
     message = cli.error(["estimate", "-m", "mimo-v2.5", "--output", "1"], code=3)
     assert message == "internal error: ZeroDivisionError: boom (TOKENPLAN_DEBUG=1 shows the traceback)"
 

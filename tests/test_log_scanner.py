@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.records import normalise_model
 from tokenplan_cli.core.usagelog import slot_start
@@ -87,9 +88,10 @@ def test_workers_read_while_the_walk_goes_on(card: RateCard, tmp_path: Path, poo
 
 
 def test_a_bad_request_is_refused_before_any_file_is_found(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="paths belong to one log source"):
+    with pytest.raises(BadInputError, match="paths belong to one log source: name it with `tools`") as one:
         iter_log_files((), [tmp_path], {}, tmp_path, Skips())
-    with pytest.raises(Exception, match="--from csv reads the files you name"):
+    assert one.value.mentions == ("tools",)  # the CLI names it --from
+    with pytest.raises(BadInputError, match="`tools` csv reads the files you name"):
         iter_log_files(("csv",), [], {}, tmp_path, Skips())
 
 

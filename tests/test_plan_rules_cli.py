@@ -403,7 +403,9 @@ def test_the_readme_quote_example_runs_as_written(cli: Cli) -> None:
 def test_audio_hours_on_a_tts_model_are_refused(cli: Cli, command: str, model: str) -> None:
     extra = ["--tier", "Lite", "--max-utilization", "90%"] if command == "check" else []
     message = cli.error([command, "--model", model, "--audio-hours", "10", *extra])
-    assert message.startswith(f"audio hours: {model} is a speech synthesis model and charges no audio input")
+    assert message.startswith(
+        f"--audio-hours: {model} is a speech synthesis model and charges no audio input"
+    )
     assert "speech recognition is mimo-v2.5-asr" in message
 
 

@@ -223,9 +223,9 @@ BAD_INPUT = [
     pytest.param(["upgrade-quote", "--to", "Pro", "--used", "1B"], "missing option '--from'", id="upgrade-no-from"),
     pytest.param(["upgrade-quote", "--from", "Lite", "--to", "Pro"], "give --used or --remaining", id="upgrade-no-usage"),
     pytest.param(["upgrade-quote", "--from", "Lite", "--to", "Pro", "--used", "-1B"], "--used: -1B is negative", id="upgrade-negative"),
-    pytest.param(["upgrade-quote", "--from", "Lite", "--to", "Pro", "--used", "5B"], "--used: 5B is more than the plan's 4,100,000,000 credits", id="upgrade-over-quota"),
+    pytest.param(["upgrade-quote", "--from", "Lite", "--to", "Pro", "--used", "5B"], "--used: 5,000,000,000 is more than the plan's 4,100,000,000 credits", id="upgrade-over-quota"),
     pytest.param(["upgrade-quote", "--from", "Lite", "--to", "Pro", "--remaining", "120%"], "--remaining: 120% is outside 0–100 %", id="upgrade-share-over"),
-    pytest.param(["upgrade-quote", "--from", "Lite", "--to", "Pro", "--used", "1.2B", "--remaining", "3B"], "--used 1.2B and --remaining 3B disagree", id="upgrade-disagree"),
+    pytest.param(["upgrade-quote", "--from", "Lite", "--to", "Pro", "--used", "1.2B", "--remaining", "3B"], "--used 1,200,000,000 and --remaining 3,000,000,000 disagree", id="upgrade-disagree"),
     pytest.param(["upgrade-quote", "--from", "Pro", "--to", "Lite", "--used", "1B"], "Pro to Lite is a downgrade", id="upgrade-downgrade"),
     pytest.param(["upgrade-quote", "--from", "Pro", "--to", "pro", "--used", "1B"], "Pro is the tier you hold", id="upgrade-same-tier"),
     pytest.param(["upgrade-quote", "--from", "Max", "--to", "Max", "--used", "1B"], "Max is the highest package", id="upgrade-from-max"),
@@ -235,7 +235,7 @@ BAD_INPUT = [
     pytest.param(["upgrade-quote", "--from", "Lite", "--to", "Pro", "--used", "1B", "--now", "2026-13-01"], "--now: '2026-13-01' is not a valid date", id="upgrade-bad-now"),
     pytest.param(["renewal-quote", "--from", "Pro", "--used", "1B", "--auto-renew", "new-user"], "the new-user discount is for accounts that never subscribed", id="renewal-new-user"),
     pytest.param(["renewal-quote", "--from", "Pro", "--to", "Mx", "--used", "1B"], "unknown tier 'Mx'; did you mean 'Max'", id="renewal-unknown-tier"),
-    pytest.param(["renewal-quote", "--from", "Pro", "--used", "39B"], "--used: 39B is more than the plan's", id="renewal-over-quota"),
+    pytest.param(["renewal-quote", "--from", "Pro", "--used", "39B"], "--used: 39,000,000,000 is more than the plan's", id="renewal-over-quota"),
     pytest.param(["renewal-quote", "--from", "Pro", "--used", "1B", "--remaining", "1B"], "disagree", id="renewal-disagree"),
 ]  # fmt: skip
 

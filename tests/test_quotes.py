@@ -12,13 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import NOW
+from tokenplan_cli.core.amounts import Share, parse_money, parse_portion
 from tokenplan_cli.core.discounts import claimed_discounts
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.money import round_money
 from tokenplan_cli.core.quotes import (
     Consumption,
     HeldPlan,
-    hold,
     plan_price,
     quote_purchase,
     quote_renewal,
@@ -26,11 +26,33 @@ from tokenplan_cli.core.quotes import (
     renewal_claims,
     resolve_consumption,
 )
-from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.core.quotes import hold as core_hold
+from tokenplan_cli.core.ratecard import Currency, RateCard
 
 
 def cents(value: Fraction) -> str:
     return str(round_money(value, 2))
+
+
+def hold(
+    card: RateCard,
+    tier: str,
+    cycle: str,
+    currency: Currency,
+    *,
+    used: str | None,
+    remaining: str | None,
+    paid: str | None,
+) -> HeldPlan:
+    """The plan held, from what a person types (parsed as the CLI parses it)."""
+    return core_hold(
+        card, tier, cycle, currency, used=portion(used, "used"), remaining=portion(remaining, "remaining"),
+        paid=None if paid is None else parse_money(paid, field="paid"),
+    )  # fmt: skip
+
+
+def portion(text: str | None, field: str) -> Fraction | Share | None:
+    return None if text is None else parse_portion(text, field=field)
 
 
 def purchase(card: RateCard, tier: str, cycle: str, currency: str, first: bool, auto: str | None):  # type: ignore[no-untyped-def]
@@ -117,12 +139,12 @@ def test_on_a_tie_the_first_discount_on_the_card_is_taken(card: RateCard) -> Non
 
 
 def test_a_first_purchase_by_an_existing_user_is_a_contradiction() -> None:
-    with pytest.raises(BadInputError, match=r"--first-purchase and --auto-renew existing-user contradict"):
+    with pytest.raises(BadInputError, match=r"`first_purchase` and `auto_renew` existing-user contradict"):
         claimed_discounts(first_purchase=True, auto_renew="existing-user")
 
 
 def test_an_unknown_auto_renew_kind_is_refused() -> None:
-    with pytest.raises(BadInputError, match=r"--auto-renew: expected new-user or existing-user"):
+    with pytest.raises(BadInputError, match=r"auto_renew: expected new-user or existing-user"):
         claimed_discounts(first_purchase=False, auto_renew="returning")
 
 
@@ -216,23 +238,24 @@ def test_refused_upgrades_name_the_rule(card: RateCard, source: str, target: str
 @pytest.mark.parametrize(
     ("used", "remaining", "message"),
     [
-        pytest.param(None, None, "give --used or --remaining", id="neither"),
-        pytest.param("5B", None, "--used: 5B is more than the plan's 4,100,000,000 credits", id="used-over-quota"),
-        pytest.param(None, "4.2B", "--remaining: 4.2B is more than the plan's", id="remaining-over-quota"),
-        pytest.param("101%", None, "--used: 101% is outside 0–100 %", id="share-over-100"),
-        pytest.param("-1B", None, "--used: -1B is negative", id="negative"),
-        pytest.param("1.2B", "3B", "--used 1.2B and --remaining 3B disagree: they add up to 4,200,000,000 credits, the plan holds 4,100,000,000", id="disagree"),
-        pytest.param("lots", None, "--used: 'lots' is not a number", id="not-a-number"),
+        pytest.param(None, None, "give `used` or `remaining`", id="neither"),
+        pytest.param("5B", None, "used: 5,000,000,000 is more than the plan's 4,100,000,000 credits", id="used-over-quota"),
+        pytest.param(None, "4.2B", "remaining: 4,200,000,000 is more than the plan's", id="remaining-over-quota"),
+        pytest.param("101%", None, "used: 101% is outside 0–100 %", id="share-over-100"),
+        pytest.param("-1B", None, "used: -1B is negative", id="negative"),
+        pytest.param("1.2B", "3B", "`used` 1,200,000,000 and `remaining` 3,000,000,000 disagree: they add up to 4,200,000,000 credits, the plan holds 4,100,000,000", id="disagree"),
+        pytest.param("lots", None, "used: 'lots' is not a number", id="not-a-number"),
     ],
 )  # fmt: skip
 def test_consumption_bad_input(used: str | None, remaining: str | None, message: str) -> None:
     with pytest.raises(BadInputError, match=message):
-        resolve_consumption(Fraction(4_100_000_000), used=used, remaining=remaining, limit=Fraction(10**15))
+        given = {"used": portion(used, "used"), "remaining": portion(remaining, "remaining")}
+        resolve_consumption(Fraction(4_100_000_000), **given)
 
 
 def test_paid_above_the_list_price_is_refused(card: RateCard) -> None:
     with pytest.raises(
-        BadInputError, match=r"--paid: 17 is more than the list price of Standard monthly \(\$16.00\)"
+        BadInputError, match=r"paid: 17 is more than the list price of Standard monthly \(\$16.00\)"
     ):
         hold(card, "Standard", "monthly", card.currency("USD"), used="1B", remaining=None, paid="17")
 

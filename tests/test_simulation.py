@@ -14,7 +14,7 @@ from tokenplan_cli.core.estimate import estimate_plans
 from tokenplan_cli.core.profile import DayUsage, UsageProfile, profile_from_source
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.simulation import P10, P50, Simulation, SimulationSettings, simulate_plans
-from tokenplan_cli.core.usage import Period, Quantities, Usage, UsageLine, usage_from_flags
+from tokenplan_cli.core.usage import Period, Quantities, Usage, UsageLine, usage_from_amounts
 from tokenplan_cli.core.whatifs import BASELINE, Lever
 
 ZERO = Fraction(0)
@@ -34,7 +34,7 @@ def flag_profile(
     tokens = Quantities(
         cache_hit=Fraction(cache_hit), cache_miss=Fraction(cache_miss), output=Fraction(output)
     )
-    source = usage_from_flags(
+    source = usage_from_amounts(
         card, model=model, tokens=tokens, audio_hours=ZERO, offpeak_share=offpeak, period=period
     )
     return profile_from_source(source)
@@ -246,8 +246,8 @@ def test_a_shift_moves_hour_weights_into_the_window(card: RateCard, now: datetim
 
 
 def test_the_kernel_in_a_worker_process_gives_the_same_simulation(card: RateCard, now: datetime) -> None:
-    """`simulate` runs numpy's kernel in a forked worker (commands/simulation_options.kernel_beside)."""
-    from tokenplan_cli.commands.simulation_options import kernel_beside
+    """`simulate` runs numpy's kernel in a forked worker (app/simulation.kernel_beside)."""
+    from tokenplan_cli.app.simulation import kernel_beside
 
     profile = flag_profile(card, "mimo-v2.5", cache_miss=38_000_000)
     settings = SimulationSettings(runs=300, seed=7, risk=Fraction(1, 20), spread=Fraction(2, 5))

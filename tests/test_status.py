@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tokenplan_cli.core.amounts import parse_portion
 from tokenplan_cli.core.burn import DayCredits, Point, crossing, history_line, left_at, project
 from tokenplan_cli.core.dates import iso_utc, parse_instant
 from tokenplan_cli.core.errors import BadInputError
@@ -29,13 +30,19 @@ def status(
     **usage: object,
 ) -> PlanStatus:
     money = card.currency("USD")
+    typed = {  # counts or shares as a person types them, parsed as the CLI parses them
+        name: parse_portion(value, field=name)
+        if name in ("used", "remaining") and isinstance(value, str)
+        else value
+        for name, value in usage.items()
+    }
     return compute_status(
         card,
         plan_price(card, tier, cycle, money),
         parse_instant(start),
         parse_instant(now),
         money,
-        **usage,  # type: ignore[arg-type]
+        **typed,  # type: ignore[arg-type]
     )
 
 
@@ -127,7 +134,7 @@ def test_an_expired_plan_is_reported_not_projected(card: RateCard) -> None:
 
 
 def test_a_start_after_now_is_refused(card: RateCard) -> None:
-    with pytest.raises(BadInputError, match="is after --now"):
+    with pytest.raises(BadInputError, match="start: 2026-11-02 00:00:00 UTC is after `now`"):
         status(card, "Lite", "2026-11-02", "2026-11-01", used="0")
 
 
@@ -181,13 +188,13 @@ def test_history_days_outside_the_plan_are_left_out(card: RateCard) -> None:
 
 def test_a_history_over_the_quota_is_refused(card: RateCard) -> None:
     with pytest.raises(
-        BadInputError, match=r"--history: the days from 2026-11-01 add up to 5,000,000,000 credits"
+        BadInputError, match=r"history: the days from 2026-11-01 add up to 5,000,000,000 credits"
     ):
         status(card, "Lite", "2026-11-01", "2026-11-03", history=days(("2026-11-01", 5 * B)))
 
 
 def test_history_and_used_exclude_each_other(card: RateCard) -> None:
-    with pytest.raises(BadInputError, match="--history gives the credits used: drop --used"):
+    with pytest.raises(BadInputError, match="`history` gives the credits used: drop `used`"):
         status(card, "Lite", "2026-11-01", "2026-11-03", used="1B", history=[])
 
 

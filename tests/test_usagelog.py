@@ -59,8 +59,8 @@ def test_mapping(card: RateCard, rules: list[str], model: str, expected: tuple[s
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
-        pytest.param("claude-*", "--map: expected PATTERN=MODEL", id="no-equals"),
-        pytest.param("=mimo-v2.5", "--map: expected PATTERN=MODEL", id="no-pattern"),
+        pytest.param("claude-*", "maps: expected PATTERN=MODEL", id="no-equals"),
+        pytest.param("=mimo-v2.5", "maps: expected PATTERN=MODEL", id="no-pattern"),
         pytest.param("claude-*=mimo-v25", "unknown model 'mimo-v25'; did you mean 'mimo-v2.5'", id="typo"),
     ],
 )
@@ -186,7 +186,7 @@ def test_every_grouping_adds_up_to_the_records_priced_one_by_one(
 
 def test_unknown_grouping(card: RateCard) -> None:
     with pytest.raises(
-        BadInputError, match="--by: expected one of day, week, month, hour, model, tool, got 'year'"
+        BadInputError, match="by: expected one of day, week, month, hour, model, tool, got 'year'"
     ):
         report_usage(
             LogTally(), card, as_of=NOW, mapping=parse_mapping([], card), by="year", zone=UTC, zone_name="UTC"

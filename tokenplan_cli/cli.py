@@ -3,7 +3,8 @@
 Commands are imported only when invoked (`COMMANDS` maps a name to its module), so `tokenplan estimate
 --json` loads neither the other commands nor Rich. Every error a user can cause ends here as one line
 on stderr (`tokenplan: error: …`), plus a JSON error document on stdout under `--json`, and an exit code
-from `ExitCode`.
+from `ExitCode`. The core and the application layer name a bad input by its field (`used`); here it is
+named by the invoked command's flag (`--used`), from that command's own options (`field_flags`).
 """
 
 import atexit
@@ -12,7 +13,7 @@ import importlib
 import os
 import sys
 import typing
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -21,7 +22,7 @@ from typer import _click as click
 from typer.core import TyperGroup
 
 from tokenplan_cli import __version__
-from tokenplan_cli.core.errors import ExitCode, TokenplanError
+from tokenplan_cli.core.errors import BadInputError, ExitCode, TokenplanError
 
 # name -> module defining `app` (a typer.Typer); the order is the order of `tokenplan --help`.
 COMMANDS = {
@@ -196,8 +197,30 @@ class TokenplanGroup(TyperGroup):
                 args=argv, prog_name=prog_name or "tokenplan", standalone_mode=False, **extra
             ),
             wants_json=wants_json(argv),
+            flag_of=lambda field: field_flags(self, argv).get(field),
         )
         sys.exit(code)
+
+
+def field_flags(root: click.Command, argv: Sequence[str]) -> dict[str, str]:
+    """The flag of each field of the command `argv` invokes: its parameter's name (the field, as the
+    core and the API name it) to its long option (`cache_hit` -> `--cache-hit`, `tools` -> `--from`), or
+    to its argument's metavar (`tier` -> `TIER`)."""
+    command: click.Command = root
+    for word in argv:
+        if not isinstance(command, TyperGroup):
+            break
+        found = command.commands.get(word)
+        if found is None:
+            break
+        command = found
+    return {param.name: _flag(param) for param in command.params if param.name}
+
+
+def _flag(param: click.Parameter) -> str:
+    if isinstance(param, typer.core.TyperOption):
+        return max(param.opts, key=lambda opt: (opt.startswith("--"), len(opt)))
+    return (getattr(param, "metavar", None) or param.name or "").upper()
 
 
 def wants_json(argv: Sequence[str]) -> bool:
@@ -209,11 +232,15 @@ def wants_json(argv: Sequence[str]) -> bool:
     )
 
 
-def run_guarded(invoke: Any, *, wants_json: bool) -> int:
-    """Run `invoke`, mapping every outcome to an exit code; errors are reported, never raised."""
+def run_guarded(invoke: Any, *, wants_json: bool, flag_of: Callable[[str], str | None] | None = None) -> int:
+    """Run `invoke`, mapping every outcome to an exit code; errors are reported, never raised. A bad
+    input's fields are named as `flag_of` says (the invoked command's flags)."""
     try:
         result = invoke()
         return result if isinstance(result, int) else ExitCode.OK
+    except BadInputError as exc:
+        message = exc.named(flag_of) if flag_of is not None else exc.message
+        return report_error(message, exc.exit_code, wants_json)
     except TokenplanError as exc:
         return report_error(exc.message, exc.exit_code, wants_json)
     except click.exceptions.UsageError as exc:

@@ -1,8 +1,9 @@
 """Reading the tools' logs a command asks for: the request (values as given), and the scan of them.
 
-Every command that reads logs goes through `read_logs`: the tools, `--map` rules and zone come from the
-request, else the config file's defaults (app.settings); lines that cannot be read are counted (an error
-under `strict`).
+Every command that reads logs goes through `read_logs` (a scan, for reports) or `log_profile` (a
+`UsageProfile` with its days, for planning): the tools, `maps` rules and zone come from the request,
+else the config file's defaults (app.settings); lines that cannot be read are counted (an error under
+`strict`).
 """
 
 from __future__ import annotations
@@ -19,19 +20,27 @@ from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.readers.logs import Skips
 
 if TYPE_CHECKING:  # the scanner and the aggregation load only when logs are read
+    from tokenplan_cli.core.profile import UsageProfile
     from tokenplan_cli.core.ratecard import RateCard
     from tokenplan_cli.core.usagelog import DayRange, FutureRecords, ModelMap
     from tokenplan_cli.readers.logs.scanner import ScanResult, Search
 
 
 class LogRequest(NamedTuple):
-    """What the log options asked for, as given."""
+    """Which logs to read and how to count them.
+
+    `tools`: the tools' names (None: the config's default, else every tool found on this machine);
+    `paths`: log files or folders of the one tool named (default: where it keeps them); `maps`:
+    `PATTERN=MODEL` rules charging logged models as card models; `since`/`until`: the first and last day
+    counted, in `tz` (a zone name; default the config's, else UTC); `strict`: an unreadable line is an
+    error rather than skipped and counted; `no_index`: read every file from its first byte.
+    """
 
     tools: Sequence[str] | None = None
     paths: Sequence[Path] | None = None
     maps: Sequence[str] | None = None
-    since: str | None = None
-    until: str | None = None
+    since: date | None = None
+    until: date | None = None
     tz: str | None = None
     strict: bool = False
     no_index: bool = False  # read every file from its first byte, without the log index
@@ -62,10 +71,10 @@ class ObservedLogs(NamedTuple):
 
 
 def read_logs(card: RateCard, request: LogRequest, *, now: datetime, progress: bool = False) -> ObservedLogs:
-    """Find and read the logs asked for; unreadable lines are counted (an error under --strict).
+    """Find and read the logs asked for; unreadable lines are counted (an error under `strict`).
 
     A request dated after `now` (the clock) plus the card's allowance for clock skew is skipped and
-    counted; `--until` after today (in `--tz`) stops at today.
+    counted; `until` after today (in `tz`) stops at today.
     """
     from tokenplan_cli.app.settings import checked, maps_setting, tools_setting, zone_setting
     from tokenplan_cli.core.usagelog import DayRange, future_limit, parse_mapping
@@ -75,9 +84,9 @@ def read_logs(card: RateCard, request: LogRequest, *, now: datetime, progress: b
     zone_choice = zone_setting(card, request.tz)
     zone_name = zone_choice.value
     zone = checked(zone_choice, "timezone", load_zone)
-    days = DayRange(_day(request.since, "--since"), _day(request.until, "--until"))
+    days = DayRange(_day(request.since, "since"), _day(request.until, "until"))
     if days.first and days.last and days.first > days.last:
-        raise BadInputError(f"--since {days.first} is after --until {days.last}")
+        raise BadInputError(f"`since` {days.first} is after `until` {days.last}", mentions=("since", "until"))
     if days.last is not None:  # days to come hold no use: they would only dilute the average
         days = days._replace(last=min(days.last, now.astimezone(zone).date()))
     mapping = checked(maps_setting(request.maps), "map", lambda rules: parse_mapping(rules, card))
@@ -96,7 +105,7 @@ def read_logs(card: RateCard, request: LogRequest, *, now: datetime, progress: b
         scan = _scan(searches, bool(paths), card, skips, progress)
     future = scan.tally.drop_after(future_limit(now, card))
     if request.strict and (scan.skips or future.records):
-        raise BadInputError(strict_message(scan.skips, future))
+        raise BadInputError(strict_message(scan.skips, future), field="strict")
     looked_in = tuple(root for _, _, roots in searches for root in roots)
     return ObservedLogs(scan, tools, mapping, zone, zone_name, days, future, looked_in)
 
@@ -154,12 +163,12 @@ def _scan(
 
 def strict_message(skips: Skips, future: FutureRecords) -> str:
     if not skips:
-        return f"--strict: {future.records} log record(s) {future_reason(future)}"
+        return f"{future.records} log record(s) {future_reason(future)}"
     first = skips.by_file()[0]
     where = f"{first.path}:{first.lines[0]}" if first.lines and first.lines[0] else first.path
     files = len(skips.by_file())
     return (
-        f"--strict: {skips.total + future.records} log line(s) or file(s) could not be read, in {files} "
+        f"{skips.total + future.records} log line(s) or file(s) could not be read, in {files} "
         f"file(s); first: {where} ({first.reasons[0]})"
     )
 
@@ -223,10 +232,53 @@ def _skip_note(logs: ObservedLogs) -> str:
     return f" ({logs.skipped} line(s) or file(s) skipped: {', '.join(reasons)})"
 
 
-def _day(text: str | None, flag: str) -> date | None:
-    if text is None:
-        return None
+def parse_day(text: str, field: str) -> date:
+    """A day typed as `YYYY-MM-DD` (`--since`, `--until`)."""
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise BadInputError(f"{flag}: {text!r} is not a date (expected YYYY-MM-DD)") from None
+        raise BadInputError(f"{text!r} is not a date (expected YYYY-MM-DD)", field=field) from None
+
+
+def _day(value: date | None, field: str) -> date | None:
+    """A day given as a value: a `date` (a datetime is refused: a day has no hour)."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    raise BadInputError(f"expected a date, got {type(value).__name__} {value!r}", field=field)
+
+
+def log_profile(
+    card: RateCard, as_of: datetime, request: LogRequest, *, now: datetime, progress: bool = False
+) -> UsageProfile:
+    """The logs asked for as a usage profile of the observed days (with the days filled)."""
+    logs = read_logs(card, request, now=now, progress=progress)
+    return profile_of(logs, card, as_of)
+
+
+def profile_of(logs: ObservedLogs, card: RateCard, as_of: datetime) -> UsageProfile:
+    """The logs read as a usage profile; its `observed` table says where and how they were read."""
+    from tokenplan_cli.core.usagelog import profile_from_tally, report_usage
+
+    summary = report_usage(
+        logs.scan.tally, card, as_of=as_of, mapping=logs.mapping, by="tool", zone=logs.zone,
+        zone_name=logs.zone_name, days=logs.days,
+    )  # fmt: skip
+    if not summary.total.requests:
+        raise no_usage_found(logs)
+    observed = {
+        "sources": [tool.tool for tool in logs.scan.tools],
+        "start": summary.first_day,
+        "end": summary.last_day,
+        "days": summary.days,
+        "records": summary.total.requests,
+        "duplicates": logs.scan.duplicates,
+        "skipped_lines": logs.skipped,
+        "bare_total_lines": logs.scan.skips.bare_totals,
+        "assumed_models": list(summary.assumed_models),
+        "mapping": list(logs.mapping.texts()),
+    }
+    return profile_from_tally(
+        logs.scan.tally, card, as_of=as_of, mapping=logs.mapping, zone=logs.zone, zone_name=logs.zone_name,
+        days=logs.days, name=f"{logs.label}, {summary.first_day} to {summary.last_day}", source=logs.label,
+        observed=observed,
+    )  # fmt: skip

@@ -24,11 +24,12 @@ from tokenplan_cli.core.userconfig import UserConfig
 class NoPlanError(BadInputError):
     """No plan is held: `plan set` first (or give the plan with flags)."""
 
-    def __init__(self, file: ConfigFile, alternative: str = "") -> None:
+    def __init__(self, file: ConfigFile, alternative: str = "", mentions: tuple[str, ...] = ()) -> None:
         self.file = file
         super().__init__(
             f"no plan is held (config {file.where}): run 'tokenplan plan set TIER --start DATE' first"
-            + (f", {alternative}" if alternative else "")
+            + (f", {alternative}" if alternative else ""),
+            mentions=mentions,
         )
 
 

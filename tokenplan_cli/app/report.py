@@ -1,16 +1,20 @@
-"""What `usage report` adds when a plan is held: the current cycle's use so far, day by day, from the
-logs the report read (after the latest console reading, which it starts from)."""
+"""`usage report`: the logged requests' tokens and credits, grouped, and what it adds when a plan is
+held: the current cycle's use so far, day by day, from the logs the report read (after the latest
+console reading, which it starts from)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from fractions import Fraction
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from tokenplan_cli.app.logs import ObservedLogs
+from tokenplan_cli.app.logs import LogRequest, ObservedLogs
 from tokenplan_cli.app.plan import HeldState, NoPlanError, held_state
 from tokenplan_cli.app.status import LoggedCredits, logged_credits
 from tokenplan_cli.core.ratecard import RateCard
+
+if TYPE_CHECKING:
+    from tokenplan_cli.core.usagelog import UsageReport
 
 
 class CycleUse(NamedTuple):
@@ -40,3 +44,44 @@ def cycle_use(card: RateCard, logs: ObservedLogs, now: datetime) -> CycleUse | N
         return None
     logged = logged_credits(logs, card, held.counts_from, now)
     return CycleUse(held, logged, card.reminders.usage_thresholds)
+
+
+class LoggedReport(NamedTuple):
+    """What `usage report` shows: the logs read, grouped (`report`) and by day (`daily`, for the chart),
+    priced at `as_of` (None: each request at its own instant), and the held plan's current cycle."""
+
+    report: UsageReport
+    daily: UsageReport
+    logs: ObservedLogs
+    as_of: datetime | None
+    cycle: CycleUse | None
+
+
+def usage_report(
+    card: RateCard,
+    request: LogRequest,
+    *,
+    by: str = "day",
+    as_of: datetime | None = None,
+    now: datetime,
+    progress: bool = False,
+) -> LoggedReport:
+    """The logs asked for, grouped `by` day, week, month, hour (of day), model or tool; no request in
+    them is an error (exit 2) that says where it looked."""
+    from tokenplan_cli.app.logs import no_usage_found, read_logs
+    from tokenplan_cli.core.usagelog import check_grouping, report_usage
+
+    check_grouping(by)
+    logs = read_logs(card, request, now=now, progress=progress)
+
+    def grouped(key: str) -> UsageReport:
+        return report_usage(
+            logs.scan.tally, card, as_of=as_of, mapping=logs.mapping, by=key, zone=logs.zone,
+            zone_name=logs.zone_name, days=logs.days,
+        )  # fmt: skip
+
+    result = grouped(by)
+    if not result.total.requests:  # as estimate --from says it: exit 2, and where it looked
+        raise no_usage_found(logs)
+    daily = result if by == "day" else grouped("day")
+    return LoggedReport(result, daily, logs, as_of, cycle_use(card, logs, now))

@@ -99,7 +99,9 @@ def check_key(
         return KeyCheckResult(f"${variable}", check_key_form(key, endpoints))
     key = _read_key(stdin or sys.stdin)
     if not key:
-        raise BadInputError("no key on stdin: pipe it in, or name its variable with --key-env")
+        raise BadInputError(
+            "no key on stdin: pipe it in, or name its variable with `key_env`", mentions=("key_env",)
+        )
     return KeyCheckResult("stdin", check_key_form(key, endpoints))
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from tokenplan_cli.app.plan import HeldState, NoPlanError, held_state
+from tokenplan_cli.core.amounts import Share
 from tokenplan_cli.core.burn import ZERO, DayCredits
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.quotes import PlanPrice, plan_price
@@ -36,10 +37,11 @@ class PlanGiven(NamedTuple):
 
 
 class UseGiven(NamedTuple):
-    """The use as flags give it; all None: the tools' logs."""
+    """The use as given: credits used or left (a count, or a `Share` of the plan's), or a history file of
+    daily credits; all None: the tools' logs."""
 
-    used: str | None = None
-    remaining: str | None = None
+    used: Fraction | Share | None = None
+    remaining: Fraction | Share | None = None
     history: Path | None = None
 
     @property
@@ -91,13 +93,14 @@ def plan_status(
     *,
     plan: PlanGiven = HELD_PLAN,
     use: UseGiven = FROM_LOGS,
-    paid: str | None = None,
+    paid: Fraction | None = None,
     logs: LogRequest | None = None,
     progress: bool = False,
 ) -> StatusReport:
-    """The status at `now` of the plan given (or held), used as given (or as the logs show)."""
+    """The status at `now` of the plan given (or held), used as given (or as the logs show); `paid`:
+    what was paid for it (default: what the held plan records, else its list price)."""
     held, price, start = _plan(card, now, currency, plan)
-    paid_text = paid if paid is not None else _paid_text(held)
+    paid = paid if paid is not None or held is None else held.paid
     history_days, history_source = None, None
     if use.history is not None:
         from tokenplan_cli.readers.history import load_history
@@ -105,16 +108,20 @@ def plan_status(
         loaded = load_history(use.history, card, until=now)
         history_days, history_source = loaded.days, loaded.source
     if use.any and logs is not None and (logs.tools or logs.paths or logs.maps):
-        given = "--history" if use.history is not None else "--used/--remaining"
-        raise BadInputError(f"{given} gives the use: drop --from, --map and the log paths")
+        given = ("history",) if use.history is not None else ("used", "remaining")
+        raise BadInputError(
+            f"{'/'.join(f'`{name}`' for name in given)} gives the use: drop `tools`, `maps` and the log "
+            "`paths`",
+            mentions=(*given, "tools", "maps", "paths"),
+        )
     if use.any:
         status = compute_status(
             card, price, start, now, currency, used=use.used, remaining=use.remaining,
-            history=history_days, paid=paid_text, window=None if held is None else held.cycle.window,
+            history=history_days, paid=paid, window=None if held is None else held.cycle.window,
         )  # fmt: skip
         source: UsageSource = "history" if use.history is not None else "flags"
         return StatusReport(status, source, held, None, None, history_source, _held_notes(held))
-    return _from_logs(card, now, currency, held, price, start, paid_text, logs, progress)
+    return _from_logs(card, now, currency, held, price, start, paid, logs, progress)
 
 
 def _from_logs(
@@ -124,7 +131,7 @@ def _from_logs(
     held: HeldState | None,
     price: PlanPrice,
     start: datetime,
-    paid: str | None,
+    paid: Fraction | None,
     request: LogRequest | None,
     progress: bool,
 ) -> StatusReport:
@@ -165,14 +172,19 @@ def _plan(
     """The plan the flags give, else the held plan's current cycle."""
     if given.tier is not None or given.start is not None:
         if given.tier is None or given.start is None:
-            raise BadInputError("give both --tier and --start (or neither, for the plan you hold)")
+            raise BadInputError(
+                "give both `tier` and `start` (or neither, for the plan you hold)", mentions=("tier", "start")
+            )
         return None, plan_price(card, given.tier, given.cycle or "monthly", currency), given.start
     try:
         held = held_state(card, now, currency)
     except NoPlanError as exc:
-        raise NoPlanError(exc.file, "or give the plan with --tier and --start") from None
+        raise NoPlanError(exc.file, "or give the plan with `tier` and `start`", ("tier", "start")) from None
     if given.cycle is not None:
-        raise BadInputError("--cycle goes with --tier and --start; the held plan has its own cycle")
+        raise BadInputError(
+            "`cycle` goes with `tier` and `start`; the held plan has its own cycle",
+            mentions=("cycle", "tier", "start"),
+        )
     return held, held.price, held.cycle.window.start
 
 
@@ -184,14 +196,6 @@ def _counted_from(card: RateCard, price: PlanPrice, start: datetime, now: dateti
 
     window = validity_of(card, price, start)
     return reset_within(card, Cycle(window, 1, expired=window.has_ended(now)), now)
-
-
-def _paid_text(held: HeldState | None) -> str | None:
-    if held is None or held.paid is None:
-        return None
-    from tokenplan_cli.writers.config import decimal_text
-
-    return decimal_text(held.paid)
 
 
 def _held_notes(held: HeldState | None) -> tuple[str, ...]:

@@ -25,9 +25,9 @@ def parse_every(text: str) -> float:
     try:
         seconds = float(body) * factor
     except ValueError:
-        raise BadInputError(f"--every: {text!r} is not a duration (write e.g. 5s, 2m)") from None
+        raise BadInputError(f"{text!r} is not a duration (write e.g. 5s, 2m)", field="every") from None
     if not 1 <= seconds <= 24 * 3600:
-        raise BadInputError(f"--every: {text!r} is outside 1 second to 24 hours")
+        raise BadInputError(f"{text!r} is outside 1 second to 24 hours", field="every")
     return seconds
 
 

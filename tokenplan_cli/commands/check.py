@@ -4,34 +4,23 @@ from typing import Annotated
 
 import typer
 
+from tokenplan_cli.app.usage import UsageRequest
 from tokenplan_cli.commands.common import (
     AsOfOption,
     CurrencyOption,
     RatesOption,
     command_app,
     load_card,
+    now_utc,
+    optional_share,
     resolve_as_of,
     resolve_currency,
 )
 from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.commands.output_options import AS_GIVEN, OutputRequest, report_output
-from tokenplan_cli.commands.simulation_options import (
-    RunsOption,
-    SeedOption,
-    SpreadOption,
-    draws_at_random,
-    kernel_beside,
-    simulation_settings,
-)
-from tokenplan_cli.commands.usage_options import (
-    USAGE_OPTIONS,
-    UsageRequest,
-    read_usage,
-    usage_label,
-)
-from tokenplan_cli.core.amounts import parse_share
+from tokenplan_cli.commands.simulation_options import RunsOption, SeedOption, SpreadOption, parsed_settings
+from tokenplan_cli.commands.usage_options import USAGE_OPTIONS
 from tokenplan_cli.core.errors import ExitCode
-from tokenplan_cli.core.ratecard import CYCLES
 from tokenplan_cli.render import OutputFormat, emit
 
 app = command_app()
@@ -66,33 +55,21 @@ def check(
     output: OutputRequest = AS_GIVEN,
 ) -> int:
     """Check a usage against limits for one plan: exit 0 within them, 1 when one is broken, 2 on bad input."""
-    from tokenplan_cli.core.check import CheckLimits, check_plan
+    from tokenplan_cli.app.simulation import check as check_usage
+    from tokenplan_cli.core.check import CheckLimits
     from tokenplan_cli.views.check import check_document
 
     fmt, saves = output.fmt, output.saves()
     card = load_card(rates)
     instant = resolve_as_of(as_of)
     limits = CheckLimits(
-        max_utilization=None
-        if max_utilization is None
-        else parse_share(max_utilization, what="--max-utilization"),
-        max_risk=None if max_risk is None else parse_share(max_risk, what="--max-risk"),
+        max_utilization=optional_share(max_utilization, "max_utilization"),
+        max_risk=optional_share(max_risk, "max_risk"),
     )
-    settings = simulation_settings(card, runs=runs, seed=seed, risk=None, spread=spread)
-    randomness = limits.max_risk is not None and draws_at_random(settings, usage)
-    with kernel_beside(randomness, settings.runs * len(CYCLES)) as kernel:
-        profile = read_usage(card, usage, as_of=instant, progress=fmt is OutputFormat.HUMAN)
-        result = check_plan(
-            card,
-            profile,
-            source=usage_label(usage, profile),
-            tier=tier,
-            cycle=cycle,
-            limits=limits,
-            as_of=instant,
-            currency=resolve_currency(card, currency),
-            settings=settings,
-            kernel=kernel,
-        )
+    settings = parsed_settings(card, runs=runs, seed=seed, risk=None, spread=spread)
+    result = check_usage(
+        card, usage, tier=tier, cycle=cycle, limits=limits, as_of=instant, now=now_utc(),
+        currency=resolve_currency(card, currency), settings=settings, log_progress=fmt is OutputFormat.HUMAN,
+    )  # fmt: skip
     emit(check_document(result), fmt, human="check", saves=saves, force=output.force)
     return ExitCode.OK if result.ok else ExitCode.CHECK_FAILED

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+import functools
+from datetime import datetime, tzinfo
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from tokenplan_cli.app.quotes import HeldUse
+from tokenplan_cli.commands.groups import Group
 from tokenplan_cli.core.dates import parse_instant
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import Currency, RateCard
@@ -112,28 +115,36 @@ def command_app(**settings: object) -> typer.Typer:
 
 def load_card(path: Path | None) -> RateCard:
     """The card at `path`, or the built-in one (validated; from the card cache when it holds it)."""
-    from tokenplan_cli.readers.cardcache import load_card as load_cached_card
+    from tokenplan_cli.app.context import load_card as load
 
-    return load_cached_card(path)
+    return load(path)
 
 
 def now_utc() -> datetime:
-    """The clock, read once per command and only here."""
-    return datetime.now(UTC)
+    from tokenplan_cli.app.context import now_utc as now
+
+    return now()
 
 
 def resolve_as_of(text: str | None) -> datetime:
-    return resolve_now(text, "--as-of")
+    return resolve_now(text, "as_of")
 
 
-def resolve_now(text: str | None, what: str = "--now") -> datetime:
+def resolve_now(text: str | None, field: str = "now") -> datetime:
     """The instant `text` gives (a bare date is 00:00 UTC), or now."""
-    return parse_instant(text, what=what) if text else now_utc()
+    return parse_instant(text, field=field) if text else now_utc()
 
 
-def optional_instant(text: str | None, what: str) -> datetime | None:
+def optional_instant(text: str | None, field: str) -> datetime | None:
     """The instant `text` gives, or None when the option was not given."""
-    return None if text is None else parse_instant(text, what=what)
+    return None if text is None else parse_instant(text, field=field)
+
+
+def optional_share(text: str | None, field: str) -> Fraction | None:
+    """The share `text` gives (`30%` or `0.3`), or None when the option was not given."""
+    from tokenplan_cli.core.amounts import parse_share
+
+    return None if text is None else parse_share(text, field=field)
 
 
 def resolve_zone(card: RateCard, name: str | None) -> tzinfo:
@@ -158,7 +169,69 @@ def output_format(json_output: bool, csv_output: bool = False) -> OutputFormat:
     return OutputFormat.CSV if csv_output else OutputFormat.HUMAN
 
 
-def headroom_or_default(card: RateCard, text: str | None) -> Fraction:
-    from tokenplan_cli.core.amounts import parse_share
+class Context:
+    """The options that say what a command computes against, resolved when first asked for: the card
+    (`--rates`), the currency, the zone instants are shown in (`--tz`), the instant (`--now`, read from
+    the clock once) and the output format (`--json`)."""
 
-    return parse_share(text, what="--headroom") if text is not None else card.defaults.headroom
+    def __init__(
+        self,
+        *,
+        rates: Path | None = None,
+        currency: str | None = None,
+        tz: str | None = None,
+        now: str | None = None,
+        json_output: bool = False,
+    ) -> None:
+        self.fmt = output_format(json_output)
+        self.rates, self.currency_code, self.tz, self.now_text = rates, currency, tz, now
+
+    @functools.cached_property
+    def card(self) -> RateCard:
+        return load_card(self.rates)
+
+    @functools.cached_property
+    def currency(self) -> Currency:
+        return resolve_currency(self.card, self.currency_code)
+
+    @functools.cached_property
+    def zone(self) -> tzinfo:
+        return resolve_zone(self.card, self.tz)
+
+    @functools.cached_property
+    def now(self) -> datetime:
+        return resolve_now(self.now_text)
+
+
+CONTEXT_OPTIONS = {
+    "currency": (CurrencyOption, None),
+    "now": (NowOption, None),
+    "tz": (TzOption, None),
+    "rates": (RatesOption, None),
+    "json_output": (JsonOption, False),
+}
+
+
+def context_options(*names: str) -> Group:
+    """The options of `Context` a command takes (all of them by default), as one `Context`."""
+    return Group({name: CONTEXT_OPTIONS[name] for name in names or CONTEXT_OPTIONS}, Context)
+
+
+AS_GIVEN = Context()  # a command's default: the group puts the options given in its place
+
+
+def _held_use(used: str | None, remaining: str | None, paid: str | None) -> HeldUse:
+    from tokenplan_cli.core.amounts import parse_money, parse_portion
+
+    return HeldUse(
+        used=None if used is None else parse_portion(used, field="used"),
+        remaining=None if remaining is None else parse_portion(remaining, field="remaining"),
+        paid=None if paid is None else parse_money(paid, field="paid"),
+    )
+
+
+# How much of the plan held is used, and what was paid for it (upgrade-quote, renewal-quote, status).
+HELD_USE_OPTIONS = Group(
+    {"used": (UsedOption, None), "remaining": (RemainingOption, None), "paid": (PaidOption, None)}, _held_use
+)
+NO_USE = HeldUse()

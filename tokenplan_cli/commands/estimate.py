@@ -4,26 +4,22 @@ from typing import Annotated
 
 import typer
 
+from tokenplan_cli.app.usage import UsageRequest
 from tokenplan_cli.commands.common import (
     AsOfOption,
     CurrencyOption,
     RatesOption,
     command_app,
-    headroom_or_default,
     load_card,
+    now_utc,
+    optional_share,
     resolve_as_of,
     resolve_currency,
 )
 from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.commands.output_options import AS_GIVEN, OutputRequest, report_output
-from tokenplan_cli.commands.usage_options import (
-    USAGE_OPTIONS,
-    UsageRequest,
-    read_usage_source,
-)
-from tokenplan_cli.core.estimate import estimate_plans
+from tokenplan_cli.commands.usage_options import USAGE_OPTIONS
 from tokenplan_cli.render import OutputFormat, emit
-from tokenplan_cli.views.estimate import estimate_document, plan_rows
 
 app = command_app()
 
@@ -47,17 +43,16 @@ def estimate(
     output: OutputRequest = AS_GIVEN,
 ) -> None:
     """Price a usage in credits and show which tier and cycle carries it, cheapest first."""
+    from tokenplan_cli.app.estimate import estimate as estimate_usage
+    from tokenplan_cli.views.estimate import estimate_document, plan_rows
+
     fmt, saves = output.fmt, output.saves()
     baseline = output.baseline("estimate")
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    progress = fmt is OutputFormat.HUMAN
-    result = estimate_plans(
-        card,
-        read_usage_source(card, usage, as_of=instant, progress=progress),
-        as_of=instant,
-        currency=resolve_currency(card, currency),
-        headroom=headroom_or_default(card, headroom),
-    )
+    result = estimate_usage(
+        card, usage, as_of=instant, now=now_utc(), currency=resolve_currency(card, currency),
+        headroom=optional_share(headroom, "headroom"), progress=fmt is OutputFormat.HUMAN,
+    )  # fmt: skip
     document = output.compared(estimate_document(result), baseline)
     emit(document, fmt, human="estimate", csv_rows=plan_rows, saves=saves, force=output.force)

@@ -1,25 +1,20 @@
-"""The options of every command that reads tools' logs, and the one function that turns them into usage.
+"""The options of every command that reads tools' logs, gathered into one `app.logs.LogRequest`.
 
 `usage report` and `usage profile` take these options as one `LogRequest` (`option_group("logs",
-LOG_OPTIONS)`), and `estimate`, `simulate` and `check` as part of their usage options; they call
-`read_logs` (a scan, for reports) or `log_profile` (a `UsageProfile` with its days, for planning).
+LOG_OPTIONS)`), and `estimate`, `simulate` and `check` as part of their usage options; the application
+layer reads what they ask for (`app.logs.read_logs`, `app.logs.log_profile`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from tokenplan_cli.app.logs import LogRequest, ObservedLogs, no_usage_found, read_logs
+from tokenplan_cli.app.logs import LogRequest, parse_day
 from tokenplan_cli.commands.groups import Group
 from tokenplan_cli.readers.logs import LOG_READERS
-
-if TYPE_CHECKING:  # the scanner and the aggregation load only when logs are read (estimate stays fast)
-    from tokenplan_cli.core.profile import UsageProfile
-    from tokenplan_cli.core.ratecard import RateCard
 
 FromOption = Annotated[
     list[str] | None,
@@ -78,6 +73,30 @@ NoIndexOption = Annotated[
 ]
 
 
+def log_request(
+    *,
+    paths: list[Path] | None,
+    tools: list[str] | None,
+    maps: list[str] | None,
+    since: str | None,
+    until: str | None,
+    tz: str | None,
+    strict: bool,
+    no_index: bool,
+) -> LogRequest:
+    """The log options as one request, the days parsed."""
+    return LogRequest(
+        tools=tools,
+        paths=paths,
+        maps=maps,
+        since=None if since is None else parse_day(since, "since"),
+        until=None if until is None else parse_day(until, "until"),
+        tz=tz,
+        strict=strict,
+        no_index=no_index,
+    )
+
+
 LOG_OPTIONS = Group(
     {
         "paths": (PathsArgument, None),
@@ -89,42 +108,5 @@ LOG_OPTIONS = Group(
         "strict": (StrictOption, False),
         "no_index": (NoIndexOption, False),
     },
-    LogRequest,
+    log_request,
 )
-
-
-def log_profile(
-    card: RateCard, as_of: datetime, request: LogRequest, *, now: datetime, progress: bool = False
-) -> UsageProfile:
-    """The logs asked for as a usage profile of the observed days (with the days filled)."""
-    logs = read_logs(card, request, now=now, progress=progress)
-    return profile_of(logs, card, as_of)
-
-
-def profile_of(logs: ObservedLogs, card: RateCard, as_of: datetime) -> UsageProfile:
-    """The logs read as a usage profile; its `observed` table says where and how they were read."""
-    from tokenplan_cli.core.usagelog import profile_from_tally, report_usage
-
-    summary = report_usage(
-        logs.scan.tally, card, as_of=as_of, mapping=logs.mapping, by="tool", zone=logs.zone,
-        zone_name=logs.zone_name, days=logs.days,
-    )  # fmt: skip
-    if not summary.total.requests:
-        raise no_usage_found(logs)
-    observed = {
-        "sources": [tool.tool for tool in logs.scan.tools],
-        "start": summary.first_day,
-        "end": summary.last_day,
-        "days": summary.days,
-        "records": summary.total.requests,
-        "duplicates": logs.scan.duplicates,
-        "skipped_lines": logs.skipped,
-        "bare_total_lines": logs.scan.skips.bare_totals,
-        "assumed_models": list(summary.assumed_models),
-        "mapping": list(logs.mapping.texts()),
-    }
-    return profile_from_tally(
-        logs.scan.tally, card, as_of=as_of, mapping=logs.mapping, zone=logs.zone, zone_name=logs.zone_name,
-        days=logs.days, name=f"{logs.label}, {summary.first_day} to {summary.last_day}", source=logs.label,
-        observed=observed,
-    )  # fmt: skip

@@ -1,11 +1,12 @@
 """`tokenplan plan set|show|clear|calibrate|defaults`: the plan you hold and your defaults, remembered."""
 
-from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from tokenplan_cli.commands.common import (
+    AS_GIVEN,
+    Context,
     CurrencyOption,
     CycleOption,
     JsonOption,
@@ -14,16 +15,13 @@ from tokenplan_cli.commands.common import (
     RatesOption,
     TzOption,
     command_app,
-    load_card,
-    output_format,
-    resolve_currency,
-    resolve_now,
-    resolve_zone,
+    context_options,
 )
+from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.core.dates import parse_instant
 from tokenplan_cli.core.errors import BadInputError
-from tokenplan_cli.core.ratecard import RateCard
-from tokenplan_cli.render import OutputFormat, emit
+from tokenplan_cli.core.ratecard import Currency
+from tokenplan_cli.render import emit
 
 app = command_app(
     no_args_is_help=True,
@@ -49,66 +47,49 @@ RenewOption = Annotated[
 
 
 @app.command("set")
+@option_group("context", context_options())
 def set_(
     tier: Annotated[str, typer.Argument(help="The tier you hold: Lite, Standard, Pro or Max.")],
     start: PlanStartOption,
     cycle: CycleOption = "monthly",
     paid: PaidOption = None,
     auto_renew: RenewOption = "on",
-    currency: CurrencyOption = None,
-    now: NowOption = None,
-    tz: TzOption = None,
-    rates: RatesOption = None,
-    json_output: JsonOption = False,
+    context: Context = AS_GIVEN,
 ) -> None:
     """Remember the plan you hold, so status, watch and statusline need no plan flags."""
     from tokenplan_cli.app.plan import set_plan
     from tokenplan_cli.core.amounts import parse_money
 
-    fmt = output_format(json_output)
-    card = load_card(rates)
+    card = context.card
     if auto_renew.lower() not in SWITCH:
         raise BadInputError(f"--auto-renew: expected on or off, got {auto_renew!r}")
-    money = resolve_currency(card, currency)
-    instant = resolve_now(now)
     state = set_plan(
-        card, tier=tier, cycle=cycle, start=parse_instant(start, what="--start"), now=instant,
-        auto_renew=SWITCH[auto_renew.lower()], currency=money,
-        paid=None if paid is None else parse_money(paid, what="--paid"),
+        card, tier=tier, cycle=cycle, start=parse_instant(start, field="start"), now=context.now,
+        auto_renew=SWITCH[auto_renew.lower()], currency=context.currency,
+        paid=None if paid is None else parse_money(paid, field="paid"),
     )  # fmt: skip
-    _show(card, "plan set", f"holding {state.price.label}, bought {state.plan.start:%Y-%m-%d}",
-          instant, currency, tz, fmt)  # fmt: skip
+    _show(context, "plan set", f"holding {state.price.label}, bought {state.plan.start:%Y-%m-%d}")
 
 
 @app.command()
-def show(
-    now: NowOption = None,
-    currency: CurrencyOption = None,
-    tz: TzOption = None,
-    rates: RatesOption = None,
-    json_output: JsonOption = False,
-) -> None:
+@option_group("context", context_options())
+def show(context: Context = AS_GIVEN) -> None:
     """The plan you hold, its current cycle and latest reading, and each default with where it came from."""
-    fmt = output_format(json_output)
-    card = load_card(rates)
-    _show(card, "plan show", "", resolve_now(now), currency, tz, fmt)
+    _show(context, "plan show", "")
 
 
 @app.command()
-def clear(
-    rates: RatesOption = None,
-    json_output: JsonOption = False,
-) -> None:
+@option_group("context", context_options("rates", "json_output"))
+def clear(context: Context = AS_GIVEN) -> None:
     """Forget the plan you hold and its readings (your defaults stay)."""
     from tokenplan_cli.app.config import current_config
     from tokenplan_cli.app.plan import clear_plan
 
-    fmt = output_format(json_output)
-    card = load_card(rates)
+    context.card  # noqa: B018 - a bad card is refused before the plan is forgotten
     held = current_config().config.plan
     clear_plan()
     message = f"forgot {held.tier} {held.cycle}" if held else "no plan was held"
-    _show(card, "plan clear", message, resolve_now(None), None, None, fmt)
+    _show(context, "plan clear", message)
 
 
 @app.command()
@@ -133,13 +114,12 @@ def calibrate(
     from tokenplan_cli.app.plan import calibrate as record
     from tokenplan_cli.readers.config import parse_reading
 
-    fmt = output_format(json_output)
-    card = load_card(rates)
-    instant = resolve_now(now)
-    taken = parse_instant(at, what="--at") if at is not None else instant
-    state = record(card, parse_reading(taken, used, what="--used"), instant, resolve_currency(card, None))
-    _show(card, "plan calibrate", f"reading of {used.strip()} at {taken:%Y-%m-%d %H:%M:%S} UTC recorded",
-          instant, state.currency.code, None, fmt)  # fmt: skip
+    context = Context(rates=rates, now=now, json_output=json_output)
+    instant = context.now
+    taken = parse_instant(at, field="at") if at is not None else instant
+    state = record(context.card, parse_reading(taken, used, field="used"), instant, context.currency)
+    message = f"reading of {used.strip()} at {taken:%Y-%m-%d %H:%M:%S} UTC recorded"
+    _show(context, "plan calibrate", message, state.currency)
 
 
 @app.command()
@@ -171,8 +151,8 @@ def defaults(
     from tokenplan_cli.readers.logs.scanner import tool_names
     from tokenplan_cli.readers.zones import load_zone
 
-    fmt = output_format(json_output)
-    card = load_card(rates)
+    context = Context(rates=rates, json_output=json_output)
+    card = context.card
     values: dict[str, object] = {}
     for name in unset or ():
         key = {"tools": "tools", "map": "maps", "currency": "currency", "timezone": "timezone"}.get(name)
@@ -192,22 +172,17 @@ def defaults(
         raise BadInputError("give a default to set (--currency, --tz, --from, --map) or --unset NAME")
     file = current_config()
     save_config(file, set_defaults(file.config, **values))
-    _show(card, "plan defaults", "defaults saved", resolve_now(None), None, None, fmt)
+    _show(context, "plan defaults", "defaults saved")
 
 
-def _show(
-    card: RateCard,
-    command: str,
-    message: str,
-    now: datetime,
-    currency: str | None,
-    tz: str | None,
-    fmt: OutputFormat,
-) -> None:
+def _show(context: Context, command: str, message: str, money: Currency | None = None) -> None:
+    """What `plan show` shows (with `message` saying what the command did): in `money`, else the
+    currency of --currency when given, else each default's own."""
     from tokenplan_cli.app.plan import plan_overview
     from tokenplan_cli.views.plan import plan_document
 
-    money = resolve_currency(card, currency) if currency is not None else None
-    overview = plan_overview(card, now, money)
-    document = plan_document(command, overview, resolve_zone(card, tz), message)
-    emit(document, fmt, human="plan")
+    if money is None and context.currency_code is not None:
+        money = context.currency
+    overview = plan_overview(context.card, context.now, money)
+    document = plan_document(command, overview, context.zone, message)
+    emit(document, context.fmt, human="plan")

@@ -5,29 +5,23 @@ from typing import Annotated
 import typer
 
 from tokenplan_cli.commands.common import (
+    AS_GIVEN,
     AutoRenewOption,
-    CurrencyOption,
+    Context,
     CycleOption,
-    JsonOption,
-    RatesOption,
     StartOption,
-    TzOption,
     command_app,
-    load_card,
-    output_format,
-    resolve_currency,
+    context_options,
     resolve_now,
-    resolve_zone,
 )
-from tokenplan_cli.core.discounts import claimed_discounts
-from tokenplan_cli.core.quotes import plan_price, quote_purchase
+from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.render import emit
-from tokenplan_cli.views.quote import quote_document
 
 app = command_app()
 
 
 @app.command()
+@option_group("context", context_options("currency", "tz", "rates", "json_output"))
 def quote(
     tier: Annotated[str, typer.Argument(help="The tier to buy: {tiers}.", show_default=False)],
     cycle: CycleOption = "monthly",
@@ -36,17 +30,15 @@ def quote(
     ] = False,
     auto_renew: AutoRenewOption = None,
     start: StartOption = None,
-    currency: CurrencyOption = None,
-    tz: TzOption = None,
-    rates: RatesOption = None,
-    json_output: JsonOption = False,
+    context: Context = AS_GIVEN,
 ) -> None:
     """What a purchase costs: list price, the discount taken and why, credits, and the validity window."""
-    fmt = output_format(json_output)
-    card = load_card(rates)
-    money = resolve_currency(card, currency)
-    claims = claimed_discounts(first_purchase=first_purchase, auto_renew=auto_renew)
-    result = quote_purchase(
-        card, plan_price(card, tier, cycle, money), claims, resolve_now(start, "--start"), money
-    )
-    emit(quote_document(result, resolve_zone(card, tz)), fmt, human="quote")
+    from tokenplan_cli.app.quotes import purchase_quote
+    from tokenplan_cli.views.quote import quote_document
+
+    card = context.card
+    result = purchase_quote(
+        card, tier, cycle=cycle, first_purchase=first_purchase, auto_renew=auto_renew,
+        start=resolve_now(start, "start"), currency=context.currency,
+    )  # fmt: skip
+    emit(quote_document(result, context.zone), context.fmt, human="quote")

@@ -4,29 +4,21 @@ from typing import Annotated
 
 import typer
 
+from tokenplan_cli.app.quotes import HeldUse
 from tokenplan_cli.commands.common import (
-    CurrencyOption,
+    AS_GIVEN,
+    HELD_USE_OPTIONS,
+    NO_USE,
+    Context,
     CycleOption,
     HeldStartOption,
-    JsonOption,
-    NowOption,
-    PaidOption,
-    RatesOption,
-    RemainingOption,
     ToCycleOption,
-    TzOption,
-    UsedOption,
     command_app,
-    load_card,
+    context_options,
     optional_instant,
-    output_format,
-    resolve_currency,
-    resolve_now,
-    resolve_zone,
 )
-from tokenplan_cli.core.quotes import auto_renewal_on, hold, plan_price, quote_renewal, renewal_claims
+from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.render import emit
-from tokenplan_cli.views.renewal_quote import renewal_document
 
 app = command_app()
 
@@ -42,34 +34,25 @@ RenewalAutoRenewOption = Annotated[
 
 
 @app.command()
+@option_group("use", HELD_USE_OPTIONS)
+@option_group("context", context_options())
 def renewal_quote(
     from_tier: Annotated[str, typer.Option("--from", help="The tier you hold: {tiers}.", show_default=False)],
     to_tier: Annotated[
         str | None,
         typer.Option("--to", help="The tier to renew as, any tier (default: the same).", show_default=False),
     ] = None,
-    used: UsedOption = None,
-    remaining: RemainingOption = None,
+    use: HeldUse = NO_USE,
     cycle: CycleOption = "monthly",
     to_cycle: ToCycleOption = None,
-    paid: PaidOption = None,
     start: HeldStartOption = None,
     auto_renew: RenewalAutoRenewOption = None,
-    currency: CurrencyOption = None,
-    now: NowOption = None,
-    tz: TzOption = None,
-    rates: RatesOption = None,
-    json_output: JsonOption = False,
+    context: Context = AS_GIVEN,
 ) -> None:
     """Renew or buy again while the old plan holds value: its remaining value offsets the new price."""
-    fmt = output_format(json_output)
-    card = load_card(rates)
-    money = resolve_currency(card, currency)
-    bought = optional_instant(start, "--start")
-    held = hold(card, from_tier, cycle, money, used=used, remaining=remaining, paid=paid, start=bought)
-    target = plan_price(card, to_tier or from_tier, to_cycle or cycle, money)
-    claims = renewal_claims(auto_renew)
-    result = quote_renewal(
-        card, held, target, claims, resolve_now(now), money, auto_renewal=auto_renewal_on(auto_renew)
-    )
-    emit(renewal_document(result, resolve_zone(card, tz)), fmt, human="renewal_quote")
+    from tokenplan_cli.app.quotes import HeldGiven, renewal_quote
+    from tokenplan_cli.views.renewal_quote import renewal_document
+
+    held = HeldGiven(from_tier, cycle, use, optional_instant(start, "start"))
+    result = renewal_quote(context.card, held, to_tier, to_cycle, auto_renew, context.now, context.currency)
+    emit(renewal_document(result, context.zone), context.fmt, human="renewal_quote")

@@ -4,12 +4,15 @@ from typing import Annotated
 
 import typer
 
+from tokenplan_cli.app.usage import UsageRequest
 from tokenplan_cli.commands.common import (
     AsOfOption,
     CurrencyOption,
     RatesOption,
     command_app,
     load_card,
+    now_utc,
+    optional_share,
     resolve_as_of,
     resolve_currency,
 )
@@ -20,19 +23,10 @@ from tokenplan_cli.commands.simulation_options import (
     RunsOption,
     SeedOption,
     SpreadOption,
-    draws_at_random,
-    kernel_beside,
-    simulation_settings,
-    work_progress,
+    parsed_settings,
+    progress_for,
 )
-from tokenplan_cli.commands.usage_options import (
-    USAGE_OPTIONS,
-    UsageRequest,
-    read_usage,
-    usage_label,
-)
-from tokenplan_cli.core.amounts import parse_share
-from tokenplan_cli.core.ratecard import CYCLES
+from tokenplan_cli.commands.usage_options import USAGE_OPTIONS
 from tokenplan_cli.core.whatifs import Lever, parse_mix
 from tokenplan_cli.render import OutputFormat, emit
 
@@ -70,38 +64,30 @@ def simulate(
     output: OutputRequest = AS_GIVEN,
 ) -> None:
     """Simulate billing cycles day by day: each plan's risk of running out, and the cheapest safe plan."""
+    from tokenplan_cli.app.simulation import simulate as simulate_usage
+    from tokenplan_cli.views.simulate import simulate_document
+
     fmt, saves = output.fmt, output.saves()
     baseline = output.baseline("simulate")
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    settings = simulation_settings(card, runs=runs, seed=seed, risk=risk, spread=spread)
+    settings = parsed_settings(card, runs=runs, seed=seed, risk=risk, spread=spread)
     lever = Lever(
-        shift_offpeak=None if shift_offpeak is None else parse_share(shift_offpeak, what="--shift-offpeak"),
-        growth=None if growth is None else parse_share(growth, what="--growth"),
+        shift_offpeak=optional_share(shift_offpeak, "shift_offpeak"),
+        growth=optional_share(growth, "growth"),
         mix=parse_mix(mix or [], card),
         active_days=active_days,
     )
-    from tokenplan_cli.core.simulation import scenario_levers, simulate_plans
-    from tokenplan_cli.views.simulate import simulate_document
-
-    work = settings.runs * len(CYCLES) * len(scenario_levers(lever))
-    with (
-        kernel_beside(draws_at_random(settings, usage), work) as kernel,
-        work_progress(fmt, work) as progress,
-    ):
-        profile = read_usage(card, usage, as_of=instant, progress=fmt is OutputFormat.HUMAN)
-        if fmt is OutputFormat.HUMAN and kernel is not None:
-            import tokenplan_cli.render.human_simulate  # noqa: F401 - Rich loads here while numpy does there
-        result = simulate_plans(
-            card,
-            profile,
-            source=usage_label(usage, profile),
-            as_of=instant,
-            currency=resolve_currency(card, currency),
-            settings=settings,
-            lever=lever,
-            progress=progress,
-            kernel=kernel,
-        )
+    human = fmt is OutputFormat.HUMAN
+    result = simulate_usage(
+        card, usage, as_of=instant, now=now_utc(), currency=resolve_currency(card, currency),
+        settings=settings, lever=lever, progress=progress_for(fmt), log_progress=human,
+        meanwhile=_import_renderer if human else None,
+    )  # fmt: skip
     document = output.compared(simulate_document(result), baseline)
     emit(document, fmt, human="simulate", saves=saves, force=output.force)
+
+
+def _import_renderer() -> None:
+    """Rich loads here while numpy does in the kernel's worker."""
+    import tokenplan_cli.render.human_simulate  # noqa: F401 - the import is the point

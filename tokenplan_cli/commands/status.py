@@ -9,25 +9,21 @@ from typing import Annotated
 
 import typer
 
+from tokenplan_cli.app.quotes import HeldUse
 from tokenplan_cli.commands.common import (
-    CurrencyOption,
-    NowOption,
-    PaidOption,
-    RatesOption,
-    RemainingOption,
+    AS_GIVEN,
+    HELD_USE_OPTIONS,
+    NO_USE,
+    Context,
     StartOption,
-    TzOption,
-    UsedOption,
     command_app,
-    load_card,
-    resolve_currency,
-    resolve_now,
-    resolve_zone,
+    context_options,
+    optional_instant,
 )
 from tokenplan_cli.commands.groups import Group, option_group
 from tokenplan_cli.commands.logsource import LOG_OPTIONS, LogRequest
-from tokenplan_cli.commands.output_options import AS_GIVEN, OutputRequest, report_output
-from tokenplan_cli.core.dates import parse_instant
+from tokenplan_cli.commands.output_options import AS_GIVEN as AS_SHOWN
+from tokenplan_cli.commands.output_options import OutputRequest, report_output
 from tokenplan_cli.core.errors import ExitCode
 from tokenplan_cli.render import OutputFormat, emit
 
@@ -42,6 +38,8 @@ STATUS_LOG_OPTIONS = Group(
 
 @app.command()
 @option_group("logs", STATUS_LOG_OPTIONS)
+@option_group("use", HELD_USE_OPTIONS)
+@option_group("context", context_options("currency", "now", "tz", "rates"))
 @option_group("output", report_output(csv=False))
 def status(
     logs: LogRequest,
@@ -58,8 +56,7 @@ def status(
             "--cycle", help="Billing cycle, with --tier: monthly (default) or annual.", show_default=False
         ),
     ] = None,
-    used: UsedOption = None,
-    remaining: RemainingOption = None,
+    use: HeldUse = NO_USE,
     history: Annotated[
         Path | None,
         typer.Option(
@@ -68,15 +65,11 @@ def status(
             show_default=False,
         ),
     ] = None,
-    now: NowOption = None,
-    paid: PaidOption = None,
-    currency: CurrencyOption = None,
-    tz: TzOption = None,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when the credits run out before the plan expires.")
     ] = False,
-    rates: RatesOption = None,
-    output: OutputRequest = AS_GIVEN,
+    context: Context = AS_GIVEN,
+    output: OutputRequest = AS_SHOWN,
 ) -> None:
     """Credits used and left, the burn rate, the run-out day against the expiry, reminders: from your
     tools' logs since the cycle started (or --used, --remaining, --history)."""
@@ -84,14 +77,15 @@ def status(
     from tokenplan_cli.views.held_status import held_status_document
 
     fmt, saves = output.fmt, output.saves()
-    card = load_card(rates)
+    card = context.card
     report = plan_status(
-        card, resolve_now(now), resolve_currency(card, currency),
-        plan=PlanGiven(tier, None if start is None else parse_instant(start, what="--start"), cycle),
-        use=UseGiven(used, remaining, history), paid=paid, logs=logs, progress=fmt is OutputFormat.HUMAN,
+        card, context.now, context.currency,
+        plan=PlanGiven(tier, optional_instant(start, "start"), cycle),
+        use=UseGiven(use.used, use.remaining, history), paid=use.paid, logs=logs,
+        progress=fmt is OutputFormat.HUMAN,
     )  # fmt: skip
     emit(
-        held_status_document(report, resolve_zone(card, tz)),
+        held_status_document(report, context.zone),
         fmt,
         human="held_status",
         saves=saves,

@@ -4,55 +4,41 @@ from typing import Annotated
 
 import typer
 
+from tokenplan_cli.app.quotes import HeldUse
 from tokenplan_cli.commands.common import (
-    CurrencyOption,
+    AS_GIVEN,
+    HELD_USE_OPTIONS,
+    NO_USE,
+    Context,
     CycleOption,
     HeldStartOption,
-    JsonOption,
-    NowOption,
-    PaidOption,
-    RatesOption,
-    RemainingOption,
     ToCycleOption,
-    TzOption,
-    UsedOption,
     command_app,
-    load_card,
+    context_options,
     optional_instant,
-    output_format,
-    resolve_currency,
-    resolve_now,
-    resolve_zone,
 )
-from tokenplan_cli.core.quotes import hold, plan_price, quote_upgrade
+from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.render import emit
-from tokenplan_cli.views.upgrade_quote import upgrade_document
 
 app = command_app()
 
 
 @app.command()
+@option_group("use", HELD_USE_OPTIONS)
+@option_group("context", context_options())
 def upgrade_quote(
     from_tier: Annotated[str, typer.Option("--from", help="The tier you hold: {tiers}.", show_default=False)],
     to_tier: Annotated[str, typer.Option("--to", help="The higher tier to upgrade to.", show_default=False)],
-    used: UsedOption = None,
-    remaining: RemainingOption = None,
+    use: HeldUse = NO_USE,
     cycle: CycleOption = "monthly",
     to_cycle: ToCycleOption = None,
-    paid: PaidOption = None,
     start: HeldStartOption = None,
-    currency: CurrencyOption = None,
-    now: NowOption = None,
-    tz: TzOption = None,
-    rates: RatesOption = None,
-    json_output: JsonOption = False,
+    context: Context = AS_GIVEN,
 ) -> None:
     """Upgrade cost now: new price − (remaining / total) × original price, and the credits it buys."""
-    fmt = output_format(json_output)
-    card = load_card(rates)
-    money = resolve_currency(card, currency)
-    bought = optional_instant(start, "--start")
-    held = hold(card, from_tier, cycle, money, used=used, remaining=remaining, paid=paid, start=bought)
-    target = plan_price(card, to_tier, to_cycle or cycle, money)
-    result = quote_upgrade(card, held, target, resolve_now(now), money)
-    emit(upgrade_document(result, resolve_zone(card, tz)), fmt, human="upgrade_quote")
+    from tokenplan_cli.app.quotes import HeldGiven, upgrade_quote
+    from tokenplan_cli.views.upgrade_quote import upgrade_document
+
+    held = HeldGiven(from_tier, cycle, use, optional_instant(start, "start"))
+    result = upgrade_quote(context.card, held, to_tier, to_cycle, context.now, context.currency)
+    emit(upgrade_document(result, context.zone), context.fmt, human="upgrade_quote")

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from tokenplan_cli.app.logs import LogRequest, read_logs
 from tokenplan_cli.commands.common import (
     AsOfOption,
     JsonOption,
@@ -14,17 +15,9 @@ from tokenplan_cli.commands.common import (
     now_utc,
     output_format,
     resolve_as_of,
-    resolve_now,
 )
 from tokenplan_cli.commands.groups import option_group
-from tokenplan_cli.commands.logsource import (
-    LOG_OPTIONS,
-    FromOption,
-    LogRequest,
-    PathsArgument,
-    no_usage_found,
-    read_logs,
-)
+from tokenplan_cli.commands.logsource import LOG_OPTIONS, FromOption, PathsArgument
 from tokenplan_cli.commands.output_options import AS_GIVEN, OutputRequest, report_output
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.render import OutputFormat, emit
@@ -46,34 +39,17 @@ def report(
     output: OutputRequest = AS_GIVEN,
 ) -> None:
     """Tokens and credits of the logged requests, by day (or --by), split into peak and off-peak."""
-    from tokenplan_cli.core.usagelog import check_grouping, report_usage
-    from tokenplan_cli.views.usage import report_rows, usage_report_document
+    from tokenplan_cli.app.report import usage_report
+    from tokenplan_cli.views.usage import logged_report_document, report_rows
 
     fmt, saves = output.fmt, output.saves()
     baseline = output.baseline("usage report")
-    check_grouping(by)
     card = load_card(rates)
     instant = resolve_as_of(as_of) if as_of is not None else None  # None: each request's own rules
-    now = resolve_now(None)
-    logs = read_logs(card, request, now=now, progress=fmt is OutputFormat.HUMAN)
-    result = report_usage(
-        logs.scan.tally, card, as_of=instant, mapping=logs.mapping, by=by, zone=logs.zone,
-        zone_name=logs.zone_name, days=logs.days,
-    )  # fmt: skip
-    if not result.total.requests:  # as estimate --from says it: exit 2, and where it looked
-        raise no_usage_found(logs)
-    daily = result if by == "day" else report_usage(
-        logs.scan.tally, card, as_of=instant, mapping=logs.mapping, by="day", zone=logs.zone,
-        zone_name=logs.zone_name, days=logs.days,
-    )  # fmt: skip
-    from tokenplan_cli.app.report import cycle_use
-
-    document = usage_report_document(
-        result, logs.scan, future=logs.future, as_of=instant, source=logs.label,
-        mapping=logs.mapping.texts(), default_model=logs.mapping.default, since=logs.days.first,
-        until=logs.days.last, daily=daily, cycle=cycle_use(card, logs, now),
-    )  # fmt: skip
-    document = output.compared(document, baseline)
+    logged = usage_report(
+        card, request, by=by, as_of=instant, now=now_utc(), progress=fmt is OutputFormat.HUMAN
+    )
+    document = output.compared(logged_report_document(logged), baseline)
     emit(document, fmt, human="usage_report", csv_rows=report_rows, saves=saves, force=output.force)
 
 
@@ -92,7 +68,7 @@ def profile(
     """Write the logged usage as a usage profile (usage.toml) for estimate --profile and simulations."""
     import tomli_w
 
-    from tokenplan_cli.commands.logsource import profile_of
+    from tokenplan_cli.app.logs import profile_of
     from tokenplan_cli.core.credits import compute_credits
     from tokenplan_cli.core.usagelog import local_hour_weights
     from tokenplan_cli.views.usage import profile_written_document
@@ -106,7 +82,7 @@ def profile(
         )
     card = load_card(rates)
     instant = resolve_as_of(as_of)
-    logs = read_logs(card, request, now=resolve_now(None), progress=output != STDOUT)
+    logs = read_logs(card, request, now=now_utc(), progress=output != STDOUT)
     observed = profile_of(logs, card, instant)
     hours = local_hour_weights(
         logs.scan.tally, card, as_of=instant, mapping=logs.mapping, zone=logs.zone, days=logs.days

@@ -7,21 +7,11 @@ from typing import Annotated, Any
 import typer
 
 from tokenplan_cli.app.logs import LogRequest
-from tokenplan_cli.commands.common import (
-    CurrencyOption,
-    JsonOption,
-    NowOption,
-    RatesOption,
-    TzOption,
-    command_app,
-    load_card,
-    resolve_currency,
-    resolve_now,
-    resolve_zone,
-)
+from tokenplan_cli.commands.common import AS_GIVEN, Context, command_app, context_options, resolve_now
 from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.commands.status import STATUS_LOG_OPTIONS
 from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.render import OutputFormat
 
 app = command_app()
 Document = dict[str, Any]
@@ -29,6 +19,7 @@ Document = dict[str, Any]
 
 @app.command()
 @option_group("logs", STATUS_LOG_OPTIONS)
+@option_group("context", context_options())
 def watch(
     logs: LogRequest,
     every: Annotated[str, typer.Option("--every", help="Refresh interval: 5s, 30s, 2m.")] = "5s",
@@ -42,11 +33,7 @@ def watch(
             show_default=False,
         ),
     ] = None,
-    now: NowOption = None,
-    currency: CurrencyOption = None,
-    tz: TzOption = None,
-    rates: RatesOption = None,
-    json_output: JsonOption = False,
+    context: Context = AS_GIVEN,
 ) -> None:
     """A live dashboard of the held plan: used and left, burn rate, run-out, off-peak, reminders.
 
@@ -58,13 +45,13 @@ def watch(
     from tokenplan_cli.views.live import live_document
 
     interval = parse_every(every)
-    if now is not None and not once:
+    if context.now_text is not None and not once:
         raise BadInputError("--now goes with --once (a live view refreshes at the clock's time)")
-    card = load_card(rates)
-    money, zone = resolve_currency(card, currency), resolve_zone(card, tz)
+    card = context.card
+    money, zone = context.currency, context.zone
 
     def refresh() -> Document:
-        return live_document(live_view(card, resolve_now(now), money, zone, logs=logs), zone)
+        return live_document(live_view(card, resolve_now(context.now_text), money, zone, logs=logs), zone)
 
     pending = [refresh()]  # a bad config or request fails here, before any screen is drawn
 
@@ -74,7 +61,7 @@ def watch(
     def wait() -> None:
         time.sleep(interval)
 
-    if json_output or not sys.stdout.isatty():
+    if context.fmt is OutputFormat.JSON or not sys.stdout.isatty():
         try:
             run_watch(take, _print_line, wait, once=once, notify_cmd=notify_cmd)
         except KeyboardInterrupt:

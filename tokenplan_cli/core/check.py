@@ -67,7 +67,10 @@ def check_plan(
 ) -> CheckResult:
     """Measure `profile` on the plan `tier` × `cycle` against every limit set in `limits`."""
     if limits == CheckLimits():
-        raise BadInputError("nothing to check: give a limit, e.g. --max-utilization 90% or --max-risk 5%")
+        raise BadInputError(
+            "nothing to check: give a limit, e.g. `max_utilization` 90% or `max_risk` 5%",
+            mentions=("max_utilization", "max_risk"),
+        )
     tier_name, cycle_name = card.tier(tier).name, card.cycle(cycle).name
     validate_settings(card, settings)
     days = day_model(profile, card, as_of, spread=settings.spread)

@@ -71,18 +71,21 @@ def day_model(
     """The daily model of `profile` (see the module docstring); `active_days` is the what-if lever."""
     month_days = card.cycles["monthly"].nominal_days
     if active_days is not None and not 1 <= active_days <= month_days:
-        raise BadInputError(f"--active-days: expected 1 to {month_days} days a month, got {active_days}")
+        raise BadInputError(
+            f"expected 1 to {month_days} days a month, got {active_days}", field="active_days"
+        )
     if spread < 0:
-        raise BadInputError(f"--spread: {percent(spread)} is below zero")
+        raise BadInputError(f"{percent(spread)} is below zero", field="spread")
     if spread > card.limits.max_spread:
         raise BadInputError(
-            f"--spread: {percent(spread)} is more than the limit of {percent(card.limits.max_spread)}"
+            f"{percent(spread)} is more than the limit of {percent(card.limits.max_spread)}", field="spread"
         )
     if profile.days:
         if spread:
             raise BadInputError(
                 f"{profile.source}: the observed days give the day-to-day variation; "
-                "--spread is for usage without [[days]]"
+                "`spread` is for usage without [[days]]",
+                mentions=("spread",),
             )
         return _observed(profile, card, as_of, month_days, active_days)
     return _mean(profile, card, as_of, month_days, spread, active_days)

@@ -16,7 +16,7 @@ LATEST = datetime(9997, 12, 31, 23, 59, 59, tzinfo=UTC)
 CALENDAR = f"years {EARLIEST.year:04d}-{LATEST.year}, the span tokenplan plans in"
 
 
-def parse_instant(text: str, *, what: str = "date") -> datetime:
+def parse_instant(text: str, *, what: str = "date", field: str | None = None) -> datetime:
     """An aware UTC datetime. A bare date means 00:00 UTC that day; a time without offset is UTC.
 
     >>> parse_instant("2026-06-30")
@@ -24,10 +24,10 @@ def parse_instant(text: str, *, what: str = "date") -> datetime:
     >>> parse_instant("2026-06-30T08:00+08:00")
     datetime.datetime(2026, 6, 30, 0, 0, tzinfo=datetime.timezone.utc)
     >>> try:
-    ...     parse_instant("9999-12-30", what="--start")
+    ...     parse_instant("9999-12-30", field="start")
     ... except BadInputError as exc:
     ...     print(exc)
-    --start: '9999-12-30' is outside years 0002-9997, the span tokenplan plans in
+    start: '9999-12-30' is outside years 0002-9997, the span tokenplan plans in
     """
     cleaned = text.strip()
     try:
@@ -38,12 +38,32 @@ def parse_instant(text: str, *, what: str = "date") -> datetime:
     except ValueError as exc:
         detail = str(exc)
         reason = "expected YYYY-MM-DD or an ISO 8601 date-time" if "isoformat" in detail else detail
-        raise BadInputError(f"{what}: {text!r} is not a valid date ({reason})") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        raise BadInputError(f"{text!r} is not a valid date ({reason})", field=field, label=what) from None
+    return instant_value(parsed, what=what, field=field, shown=repr(text))
+
+
+def instant_value(
+    value: datetime | date, *, what: str = "date", field: str | None = None, shown: str | None = None
+) -> datetime:
+    """An instant given as a value (the API's `now=`, `start=`) in UTC: a date is 00:00 UTC that day, a
+    datetime without a zone is UTC, and it must lie in the span tokenplan plans in.
+
+    >>> instant_value(date(2026, 6, 30))
+    datetime.datetime(2026, 6, 30, 0, 0, tzinfo=datetime.timezone.utc)
+    """
+    if isinstance(value, datetime):
+        parsed = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time(), UTC)
+    else:
+        raise BadInputError(
+            f"expected a date or a datetime, got {type(value).__name__} {value!r}", field=field, label=what
+        )
     utc = in_utc(parsed)
     if utc is None:
-        raise BadInputError(f"{what}: {text!r} is outside {CALENDAR}")
+        raise BadInputError(
+            f"{shown or repr(value.isoformat())} is outside {CALENDAR}", field=field, label=what
+        )
     return utc
 
 

@@ -45,13 +45,14 @@ def claimed_discounts(*, first_purchase: bool, auto_renew: str | None) -> tuple[
     if auto_renew is not None:
         if auto_renew not in AUTO_RENEW:
             raise BadInputError(
-                f"--auto-renew: expected {' or '.join(AUTO_RENEW)} (whether you subscribed before), "
-                f"got {auto_renew!r}"
+                f"expected {' or '.join(AUTO_RENEW)} (whether you subscribed before), got {auto_renew!r}",
+                field="auto_renew",
             )
         if first_purchase and auto_renew == "existing-user":
             raise BadInputError(
-                "--first-purchase and --auto-renew existing-user contradict each other: a first purchase "
-                "is made by an account that never subscribed; use --auto-renew new-user"
+                "`first_purchase` and `auto_renew` existing-user contradict each other: a first purchase "
+                "is made by an account that never subscribed; use `auto_renew` new-user",
+                mentions=("first_purchase", "auto_renew"),
             )
         claims.append(AUTO_RENEW[auto_renew])
     return tuple(claims)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from enum import IntEnum
 from typing import Any
@@ -29,7 +29,46 @@ class TokenplanError(Exception):
 
 
 class BadInputError(TokenplanError):
-    """A value given on the command line (or in a file) that tokenplan cannot use."""
+    """A value given on the command line, to the Python API or in a file that tokenplan cannot use.
+
+    The core and the application layer name an input by its *field*, the Python name of the value
+    (`used`, `cache_hit`), never by a command-line flag: `field` is the input the error is about (the
+    message then starts `used: `), and the message writes any other input it names as `` `name` ``,
+    listing each in `mentions`. `label` is what prefixes the message instead when there is no field (a
+    file's key: never taken for a flag). The API shows the message as it is; the CLI's error boundary
+    (`cli.run_guarded`) shows `named(flag_of)`, each field as the invoked command's flag.
+
+    >>> error = BadInputError("more than `remaining` allows", field="used", mentions=["remaining"])
+    >>> error.message
+    'used: more than `remaining` allows'
+    >>> error.named({"used": "--used", "remaining": "--remaining"}.get)
+    '--used: more than --remaining allows'
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        mentions: Iterable[str] = (),
+        label: str | None = None,
+    ) -> None:
+        self.detail = message
+        self.field = field
+        self.label = label
+        self.mentions = tuple(mentions)
+        prefix = field or label
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+    def named(self, flag_of: Callable[[str], str | None]) -> str:
+        """The message with each field named as `flag_of` says (a field it does not know stays as is)."""
+        detail = self.detail
+        for mention in self.mentions:
+            flag = flag_of(mention)
+            if flag is not None:
+                detail = detail.replace(f"`{mention}`", flag)
+        prefix = (flag_of(self.field) or self.field) if self.field else self.label
+        return f"{prefix}: {detail}" if prefix else detail
 
 
 class UnknownNameError(BadInputError):

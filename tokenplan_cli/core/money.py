@@ -60,3 +60,12 @@ def count(value: Fraction) -> str:
     """Credits for a message, with thousands separators: `count(Fraction(11 * 10**9))` is `11,000,000,000`."""
     rounded = round_credits(value)
     return f"{rounded:,}"
+
+
+def decimal_text(value: Fraction) -> str:
+    """A terminating fraction (money parsed from decimal text) written back as that decimal.
+
+    >>> decimal_text(Fraction(56, 5)), decimal_text(Fraction(7))
+    ('11.2', '7')
+    """
+    return str(Decimal(value.numerator) / Decimal(value.denominator))

@@ -22,11 +22,11 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
-from tokenplan_cli.core.amounts import parse_money, parse_portion
+from tokenplan_cli.core.amounts import Share, shown_portion
 from tokenplan_cli.core.dates import utc_text
 from tokenplan_cli.core.discounts import AUTO_RENEW, NO_DISCOUNT, DiscountChoice, choose_discounts
 from tokenplan_cli.core.errors import BadInputError
-from tokenplan_cli.core.money import count
+from tokenplan_cli.core.money import count, decimal_text
 from tokenplan_cli.core.plans import BILLION
 from tokenplan_cli.core.ratecard import Currency, RateCard, Tier
 from tokenplan_cli.core.validity import ValidityWindow, renewed_window, validity_window, window_notes
@@ -121,34 +121,37 @@ class Consumption(NamedTuple):
 
 
 def resolve_consumption(
-    total: Fraction, *, used: str | None, remaining: str | None, limit: Fraction
+    total: Fraction, *, used: Fraction | Share | None, remaining: Fraction | Share | None
 ) -> Consumption:
-    """The consumption `--used` and/or `--remaining` describe (counts such as `1.2B`, or `63%`).
+    """The consumption `used` and/or `remaining` describe (counts, or `Share`s of the plan's credits).
 
     Either is enough; both must add up to the plan's credits.
     """
     if used is None and remaining is None:
         raise BadInputError(
-            "give --used or --remaining: the plan's credits used so far or left "
-            "(e.g. --used 1.2B or --used 63%)"
+            "give `used` or `remaining`: the plan's credits used so far or left (a count, or a share)",
+            mentions=("used", "remaining"),
         )
-    amounts = {
-        flag: parse_portion(text, whole=total, what=flag, limit=limit)
-        for flag, text in (("--used", used), ("--remaining", remaining))
-        if text is not None
-    }
-    for flag, amount in amounts.items():
+    given = {field: value for field, value in (("used", used), ("remaining", remaining)) if value is not None}
+    amounts = {field: _portion_of(value, total) for field, value in given.items()}
+    for field, amount in amounts.items():
         if amount > total:
-            given = used if flag == "--used" else remaining
-            raise BadInputError(f"{flag}: {given} is more than the plan's {count(total)} credits")
+            shown = shown_portion(given[field])
+            raise BadInputError(f"{shown} is more than the plan's {count(total)} credits", field=field)
     if len(amounts) == 2 and sum(amounts.values()) != total:
         raise BadInputError(
-            f"--used {used} and --remaining {remaining} disagree: they add up to "
-            f"{count(sum(amounts.values(), ZERO))} credits, the plan holds {count(total)}"
+            f"`used` {shown_portion(given['used'])} and `remaining` {shown_portion(given['remaining'])} "
+            f"disagree: they add up to {count(sum(amounts.values(), ZERO))} credits, the plan holds "
+            f"{count(total)}",
+            mentions=("used", "remaining"),
         )
-    if "--used" in amounts:
-        return Consumption(total, amounts["--used"])
-    return Consumption(total, total - amounts["--remaining"])
+    if "used" in amounts:
+        return Consumption(total, amounts["used"])
+    return Consumption(total, total - amounts["remaining"])
+
+
+def _portion_of(value: Fraction | Share, total: Fraction) -> Fraction:
+    return value.of(total) if isinstance(value, Share) else value
 
 
 class HeldPlan(NamedTuple):
@@ -165,25 +168,29 @@ class HeldPlan(NamedTuple):
 def held_plan(
     plan: PlanPrice,
     consumption: Consumption,
-    paid: str | None,
+    paid: Fraction | None,
     currency: Currency,
     window: ValidityWindow | None = None,
 ) -> HeldPlan:
-    """The plan held; `paid` defaults to its list price (a discount paid less: say so with --paid)."""
+    """The plan held; `paid` defaults to its list price (a discount paid less: say so with `paid`)."""
     if paid is None:
         return HeldPlan(plan, consumption, plan.list_price, True, window)
-    amount = parse_money(paid, what="--paid")
-    if amount > plan.list_price:
+    shown = decimal_text(paid)
+    if paid < 0:
+        raise BadInputError(f"{shown} is negative", field="paid")
+    if paid > plan.list_price:
         raise BadInputError(
-            f"--paid: {paid} is more than the list price of {plan.label} ({currency.show(plan.list_price)}); "
-            "a discount only lowers it"
+            f"{shown} is more than the list price of {plan.label} ({currency.show(plan.list_price)}); "
+            "a discount only lowers it",
+            field="paid",
         )
-    if currency.rounded(amount) != amount:
+    if currency.rounded(paid) != paid:
         raise BadInputError(
-            f"--paid: {paid} has more decimals than {currency.code} has ({currency.minor_units}): "
-            "give what was charged"
+            f"{shown} has more decimals than {currency.code} has ({currency.minor_units}): "
+            "give what was charged",
+            field="paid",
         )
-    return HeldPlan(plan, consumption, amount, False, window)
+    return HeldPlan(plan, consumption, paid, False, window)
 
 
 def hold(
@@ -192,17 +199,15 @@ def hold(
     cycle: str,
     currency: Currency,
     *,
-    used: str | None,
-    remaining: str | None,
-    paid: str | None,
+    used: Fraction | Share | None,
+    remaining: Fraction | Share | None,
+    paid: Fraction | None,
     start: datetime | None = None,
 ) -> HeldPlan:
-    """The plan held, from what a person types: its tier and cycle, `--used`/`--remaining`, `--paid`,
-    and `--start` (when it was bought) if given."""
+    """The plan held: its tier and cycle, the credits `used` and/or `remaining` (counts, or shares of
+    its credits), what was `paid` (None: its list price) and, if known, when it was bought."""
     plan = plan_price(card, tier, cycle, currency)
-    consumption = resolve_consumption(
-        plan.credits, used=used, remaining=remaining, limit=card.limits.max_amount
-    )
+    consumption = resolve_consumption(plan.credits, used=used, remaining=remaining)
     window = None if start is None else validity_of(card, plan, start)
     return held_plan(plan, consumption, paid, currency, window)
 
@@ -353,7 +358,8 @@ def check_held_at(held: HeldPlan, at: datetime, change: str) -> None:
     if held.window is not None and at < held.window.start:
         raise BadInputError(
             f"the {change} at {utc_text(at)} is before {held.plan.label} was bought "
-            f"({utc_text(held.window.start)}): give a --now after the start"
+            f"({utc_text(held.window.start)}): give a `now` after the start",
+            mentions=("now",),
         )
 
 
@@ -512,10 +518,12 @@ def renewal_claims(auto_renew: str | None) -> tuple[str, ...]:
         return ()
     if auto_renew != "existing-user":
         raise BadInputError(
-            f"--auto-renew {auto_renew}: the new-user discount is for accounts that never subscribed, "
-            "and a renewal means you have; use --auto-renew existing-user (or on, or off)"
+            "the new-user discount is for accounts that never subscribed, and a renewal means you have; "
+            "use `auto_renew` existing-user (or on, or off)"
             if auto_renew == "new-user"
-            else f"--auto-renew: expected on, off or existing-user, got {auto_renew!r}"
+            else f"expected on, off or existing-user, got {auto_renew!r}",
+            field="auto_renew",
+            mentions=("auto_renew",),
         )
     return (AUTO_RENEW[auto_renew],)
 

@@ -276,5 +276,7 @@ class RateCard(NamedTuple):
         asr = [m for m in self.models.values() if m.kind == "asr" and m.forward is None]
         if len(asr) != 1:
             names = ", ".join(m.name for m in asr) or "none"
-            raise BadInputError(f"the card has {len(asr)} ASR models ({names}); name one with --model")
+            raise BadInputError(
+                f"the card has {len(asr)} ASR models ({names}); name one with `model`", mentions=("model",)
+            )
         return asr[0]

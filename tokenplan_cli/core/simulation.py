@@ -134,11 +134,11 @@ class Simulation(NamedTuple):
 def validate_settings(card: RateCard, settings: SimulationSettings) -> None:
     limit = card.limits.max_runs
     if not 1 <= settings.runs <= limit:
-        raise BadInputError(f"--runs: expected 1 to {limit:,} simulated cycles, got {settings.runs:,}")
+        raise BadInputError(f"expected 1 to {limit:,} simulated cycles, got {settings.runs:,}", field="runs")
     if not 0 <= settings.seed <= MAX_SEED:
-        raise BadInputError(f"--seed: expected a whole number from 0 to 2**64 - 1, got {settings.seed}")
+        raise BadInputError(f"expected a whole number from 0 to 2**64 - 1, got {settings.seed}", field="seed")
     if not 0 <= settings.risk <= 1:
-        raise BadInputError(f"--risk: {percent(settings.risk)} is outside 0–100 %")
+        raise BadInputError(f"{percent(settings.risk)} is outside 0–100 %", field="risk")
 
 
 def scenario_levers(lever: Lever) -> tuple[Lever, ...]:

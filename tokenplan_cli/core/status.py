@@ -16,6 +16,7 @@ from fractions import Fraction
 from itertools import groupby
 from typing import Literal, NamedTuple
 
+from tokenplan_cli.core.amounts import Share
 from tokenplan_cli.core.burn import (
     DayCredits,
     Point,
@@ -110,24 +111,30 @@ def compute_status(
     now: datetime,
     currency: Currency,
     *,
-    used: str | None = None,
-    remaining: str | None = None,
+    used: Fraction | Share | None = None,
+    remaining: Fraction | Share | None = None,
     history: Sequence[DayCredits] | None = None,
     logged: LoggedUse | None = None,
-    paid: str | None = None,
+    paid: Fraction | None = None,
     window: ValidityWindow | None = None,
 ) -> PlanStatus:
-    """The status at `now` of `plan` bought at `start`, used as `--used`/`--remaining`, `history` or the
-    `logged` use say. `window` is the validity of a renewed cycle (default: the one bought at `start`)."""
+    """The status at `now` of `plan` bought at `start`, used as `used`/`remaining` (counts or shares of
+    its credits), `history` or the `logged` use say. `window` is the validity of a renewed cycle
+    (default: the one bought at `start`)."""
     if start > now:
         raise BadInputError(
-            f"--start {utc_text(start)} is after --now {utc_text(now)}: a plan not bought yet has no use "
-            "(its dates: 'tokenplan expiry --start DATE'; its price: 'tokenplan quote TIER')"
+            f"{utc_text(start)} is after `now` {utc_text(now)}: a plan not bought yet has no use "
+            "(its dates: 'tokenplan expiry --start DATE'; its price: 'tokenplan quote TIER')",
+            field="start",
+            mentions=("now",),
         )
     expiry = compute_expiry(card, start, plan.cycle, now, window)
     window = expiry.window
     if history is not None and (used is not None or remaining is not None):
-        raise BadInputError("--history gives the credits used: drop --used and --remaining")
+        raise BadInputError(
+            "`history` gives the credits used: drop `used` and `remaining`",
+            mentions=("history", "used", "remaining"),
+        )
     resets = usage_resets(card)
     counted_from = counting_start(card, window, now)
     end = min(now, window.ends_at)
@@ -229,16 +236,15 @@ def _observed(
     counted_from: datetime,
     end: datetime,
     *,
-    used: str | None,
-    remaining: str | None,
+    used: Fraction | Share | None,
+    remaining: Fraction | Share | None,
     history: Sequence[DayCredits] | None,
 ) -> Observed:
     """The use from `counted_from` to `end`: one figure on a straight line, or the days of a history."""
     if history is None:
-        limit = card.limits.max_amount
-        consumption = resolve_consumption(plan.credits, used=used, remaining=remaining, limit=limit)
+        consumption = resolve_consumption(plan.credits, used=used, remaining=remaining)
         if end == counted_from and consumption.used:
-            raise BadInputError(_no_time_to_use(start, counted_from))
+            raise BadInputError(_no_time_to_use(start, counted_from), field="used", mentions=("now",))
         actual = straight_line(counted_from, end, plan.credits, consumption.used)
         return Observed(consumption, actual, counted_from, "straight-line")
     # A day (or the part of one between rule changes) counts when any of it falls in [counted_from, end).
@@ -246,8 +252,9 @@ def _observed(
     total = sum((d.credits for d in inside), ZERO)
     if total > plan.credits:
         raise BadInputError(
-            f"--history: the days from {counted_from:%Y-%m-%d} add up to {count(total)} credits, "
-            f"more than the {count(plan.credits)} of {plan.label}"
+            f"the days from {counted_from:%Y-%m-%d} add up to {count(total)} credits, "
+            f"more than the {count(plan.credits)} of {plan.label}",
+            field="history",
         )
     counted_days = {d.day for d in inside}
     return Observed(
@@ -295,12 +302,12 @@ def _no_time_to_use(start: datetime, counted_from: datetime) -> str:
     """Why credits used at the very instant counting starts cannot be: none can have been used yet."""
     if counted_from == start:
         return (
-            f"--used: at the purchase instant ({utc_text(start)}) nothing can have been used yet; "
-            "give a --now after it"
+            f"at the purchase instant ({utc_text(start)}) nothing can have been used yet; "
+            "give a `now` after it"
         )
     return (
-        f"--used: at the usage reset itself ({utc_text(counted_from)}) nothing has been used since it, "
-        "and the provider's page counts from it; give a --now after the reset (or before it, for the use "
+        f"at the usage reset itself ({utc_text(counted_from)}) nothing has been used since it, "
+        "and the provider's page counts from it; give a `now` after the reset (or before it, for the use "
         "before)"
     )
 

@@ -138,7 +138,7 @@ class UsageSource(NamedTuple):
     hours: Mapping[int, Fraction] | None = None  # hour-of-day weights in UTC, if the source has them
 
 
-def usage_from_flags(
+def usage_from_amounts(
     card: RateCard,
     *,
     model: str | None,
@@ -147,9 +147,9 @@ def usage_from_flags(
     offpeak_share: Fraction,
     period: Period,
 ) -> UsageSource:
-    """The usage of `estimate --model M --cache-hit … --audio-hours …` as a source.
+    """Token amounts of one `model` and hours of audio (`estimate --model M --cache-hit …`) as a source.
 
-    Token amounts belong to `--model`; audio hours to the card's ASR model (or to `--model` when that is
+    Token amounts belong to `model`; audio hours to the card's ASR model (or to `model` when that is
     an ASR model; a TTS model charges no audio, so audio hours with one are refused rather than moved to
     ASR). The off-peak share applies to everything.
     """
@@ -159,23 +159,30 @@ def usage_from_flags(
         named = card.model(model) if model else None
         if named is not None and named.kind == "tts":
             raise BadInputError(
-                f"audio hours: {named.name} is a speech synthesis model and charges no audio input; "
-                f"speech recognition is {card.asr_model().name} (drop the TTS model, or name that one)"
+                f"{named.name} is a speech synthesis model and charges no audio input; speech "
+                f"recognition is {card.asr_model().name} (drop the TTS model, or name that one)",
+                field="audio_hours",
             )
         asr = named if named is not None and named.kind == "asr" else card.asr_model()
         audio = Quantities(audio_seconds=audio_hours * SECONDS_PER_HOUR)
         lines += split_by_share(asr.name, audio, offpeak_share).lines
     if not tokens.is_zero():
         if model is None:
-            raise BadInputError("token amounts need a model: add --model (e.g. --model mimo-v2.5-pro)")
+            raise BadInputError(
+                "token amounts need a model: add `model` (e.g. `model` mimo-v2.5-pro)", mentions=("model",)
+            )
         named = card.model(model)
         if named.kind == "asr":
-            raise BadInputError(f"{named.name} is charged by audio duration: use --audio-hours, not tokens")
+            raise BadInputError(
+                f"{named.name} is charged by audio duration: use `audio_hours`, not tokens",
+                mentions=("audio_hours",),
+            )
         lines += split_by_share(named.name, tokens, offpeak_share).lines
     elif model is not None and asr is None:
         card.model(model)  # an unknown name is still an error, even with no amounts
     if not lines:
         raise BadInputError(
-            "no usage given: add --cache-hit/--cache-miss/--output, --audio-hours, or --profile FILE"
+            "no usage given: add `cache_hit`/`cache_miss`/`output`, `audio_hours`, or `profile` FILE",
+            mentions=("cache_hit", "cache_miss", "output", "audio_hours", "profile"),
         )
     return UsageSource(usage=Usage.of(lines), period=period, label="flags", offpeak_share=offpeak_share)

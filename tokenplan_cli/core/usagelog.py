@@ -168,7 +168,7 @@ def parse_mapping(texts: Iterable[str], card: RateCard) -> ModelMap:
         pattern, equals, target = text.partition("=")
         if not equals or not pattern.strip() or not target.strip():
             raise BadInputError(
-                f"--map: expected PATTERN=MODEL (e.g. 'claude-opus-*=mimo-v2.5-pro'), got {text!r}"
+                f"expected PATTERN=MODEL (e.g. 'claude-opus-*=mimo-v2.5-pro'), got {text!r}", field="maps"
             )
         rules.append((pattern.strip().lower(), card.model(target.strip()).name))
     return ModelMap(tuple(rules), default_model(card), frozenset(card.models))
@@ -431,7 +431,7 @@ def bare_total_note(lines: int) -> str:
 
 def check_grouping(by: str) -> str:
     if by not in GROUPINGS:
-        raise BadInputError(f"--by: expected one of {', '.join(GROUPINGS)}, got {by!r}")
+        raise BadInputError(f"expected one of {', '.join(GROUPINGS)}, got {by!r}", field="by")
     return by
 
 

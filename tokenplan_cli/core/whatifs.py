@@ -67,13 +67,19 @@ def parse_mix(texts: list[str], card: RateCard) -> tuple[str, Fraction] | None:
         return None
     if len(texts) > 1:
         raise BadInputError(
-            f"conflicting what-ifs: --mix is given {len(texts)} times ({', '.join(texts)}); "
-            "move work to one model at a time"
+            f"conflicting what-ifs: `mix` is given {len(texts)} times ({', '.join(texts)}); "
+            "move work to one model at a time",
+            mentions=("mix",),
         )
     name, equals, share = texts[0].partition("=")
     if not equals or not name.strip():
-        raise BadInputError(f"--mix: expected MODEL=SHARE (e.g. mimo-v2.5=70%), got {texts[0]!r}")
-    return card.model(name.strip()).name, parse_share(share, what="--mix")
+        raise BadInputError(f"expected MODEL=SHARE (e.g. mimo-v2.5=70%), got {texts[0]!r}", field="mix")
+    return mix_value(card, name.strip(), parse_share(share, field="mix"))
+
+
+def mix_value(card: RateCard, model: str, share: Fraction) -> tuple[str, Fraction]:
+    """The what-if of moving `share` of the other models' work to `model` (the card's name of it)."""
+    return card.model(model).name, parse_share(share, field="mix")
 
 
 def apply_lever(profile: UsageProfile, lever: Lever, card: RateCard) -> UsageProfile:
@@ -131,7 +137,8 @@ def move_work(profile: UsageProfile, target: str, share: Fraction, card: RateCar
     model = card.model(target)
     if model.kind != "llm":
         raise BadInputError(
-            f"--mix: {model.name} is not a language model ({model.kind}); work moves to a language model"
+            f"{model.name} is not a language model ({model.kind}); work moves to a language model",
+            field="mix",
         )
 
     def move(line: UsageLine) -> list[UsageLine]:
@@ -144,7 +151,7 @@ def move_work(profile: UsageProfile, target: str, share: Fraction, card: RateCar
 
     moved = _rewrite(profile, move)
     if moved.usage == profile.usage and all(a == b for a, b in zip(moved.days, profile.days, strict=True)):
-        raise BadInputError(f"--mix: no other language model's work to move to {model.name}")
+        raise BadInputError(f"no other language model's work to move to {model.name}", field="mix")
     return moved
 
 

@@ -97,11 +97,11 @@ def _readings(table: Table) -> tuple[Reading, ...]:
     return tuple(readings)
 
 
-def parse_reading(at: datetime, used: str, what: str = "used") -> Reading:
+def parse_reading(at: datetime, used: str, what: str = "used", field: str | None = None) -> Reading:
     """A console reading from text: a share of the quota (`63%`) or a count of credits (`6.93B`)."""
     if used.strip().endswith("%"):
-        return Reading(at, used.strip(), share=parse_share(used, what=what))
-    return Reading(at, used.strip(), credits=parse_amount(used, what=what))
+        return Reading(at, used.strip(), share=parse_share(used, what=what, field=field))
+    return Reading(at, used.strip(), credits=parse_amount(used, what=what, field=field))
 
 
 def _instant(table: Table, key: str) -> datetime:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tokenplan_cli.app.report import CycleUse
+from tokenplan_cli.app.report import CycleUse, LoggedReport
 from tokenplan_cli.core.dates import iso_utc
 from tokenplan_cli.core.usagelog import (
     NO_FUTURE_RECORDS,
@@ -23,6 +23,16 @@ from tokenplan_cli.readers.logs.scanner import ScanResult
 if TYPE_CHECKING:
     from tokenplan_cli.readers.logs.index import IndexInfo
 from tokenplan_cli.views import credits, envelope, quantity, ratio
+
+
+def logged_report_document(logged: LoggedReport) -> dict[str, Any]:
+    """The document of `usage report` (what `app.report.usage_report` returned)."""
+    logs = logged.logs
+    return usage_report_document(
+        logged.report, logs.scan, future=logs.future, as_of=logged.as_of, source=logs.label,
+        mapping=logs.mapping.texts(), default_model=logs.mapping.default, since=logs.days.first,
+        until=logs.days.last, daily=logged.daily, cycle=logged.cycle,
+    )  # fmt: skip
 
 
 def usage_report_document(

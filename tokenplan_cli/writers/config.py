@@ -3,12 +3,11 @@ exactly what was written, and atomically: a reader sees the old file or the new 
 
 from __future__ import annotations
 
-from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.core.money import decimal_text
 from tokenplan_cli.core.userconfig import SCHEMA_VERSION, UserConfig
 
 HEADER = "# tokenplan's config: the plan you hold and your defaults (docs/config.md).\n"
@@ -43,15 +42,6 @@ def config_to_toml(config: UserConfig) -> dict[str, Any]:
             table["readings"] = [{"at": r.at, "used": r.given} for r in config.readings]
         document["plan"] = table
     return document
-
-
-def decimal_text(value: Fraction) -> str:
-    """A terminating fraction (money parsed from decimal text) written back as that decimal.
-
-    >>> decimal_text(Fraction(56, 5))
-    '11.2'
-    """
-    return str(Decimal(value.numerator) / Decimal(value.denominator))
 
 
 def write_config(path: Path, config: UserConfig) -> None:

@@ -114,14 +114,15 @@ def log_searches(
     `skips` when it is given). A bad request is refused here."""
     if paths and len(tools) != 1:
         raise BadInputError(
-            "paths belong to one log source: name it with --from (e.g. --from claude-code PATH)"
+            "paths belong to one log source: name it with `tools` (e.g. `tools` claude-code PATH)",
+            mentions=("tools",),
         )
     searches: list[Search] = []
     for tool in tools or tuple(LOG_READERS):
         module_name = LOG_READERS[tool]
         roots = list(paths) if paths else _default_roots(module_name, env, home, skips)
         if not roots and tool in ("csv", "jsonl") and tools:
-            raise BadInputError(f"--from {tool} reads the files you name: add a PATH")
+            raise BadInputError(f"`tools` {tool} reads the files you name: add a PATH", mentions=("tools",))
         searches.append(Search(tool, module_name, tuple(roots)))
     return searches
 
