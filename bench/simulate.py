@@ -51,14 +51,15 @@ def kernel_figures() -> tuple[float, float]:
     from datetime import UTC, datetime
     from fractions import Fraction
 
-    from tokenplan_cli.app.usage import UsageRequest, read_usage
+    from tokenplan_cli.api import Usage
+    from tokenplan_cli.app.context import load_card
+    from tokenplan_cli.app.usage import read_usage
     from tokenplan_cli.core import montecarlo, montecarlo_numpy, simulation
-    from tokenplan_cli.readers.ratecard import load_rate_card
 
-    card = load_rate_card()
+    card = load_card(None)
     now = datetime(2026, 11, 23, tzinfo=UTC)
-    usage = UsageRequest("mimo-v2.5-pro", 50 * 10**6, 10 * 10**6, 2 * 10**6, offpeak=Fraction(3, 10))
-    profile = read_usage(card, usage, as_of=now, now=now)
+    usage = Usage("mimo-v2.5-pro", 50 * 10**6, 10 * 10**6, 2 * 10**6, offpeak=Fraction(3, 10))
+    profile = read_usage(card, usage, as_of=now, now=now)  # what simulate feeds the kernel
     captured: list[montecarlo.CycleDraws] = []
     original = montecarlo_numpy.simulate_cycle
 

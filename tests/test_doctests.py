@@ -36,3 +36,16 @@ def test_doctests(name: str) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert tried > 0, f"{name} has no doctest"
     assert failures == 0
+
+
+DOCUMENTS = ["docs/api.md"]  # worked examples in the docs, run as a reader would type them
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_examples(name: str) -> None:
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / name
+    failures, tried = doctest.testfile(str(path), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert tried > 0, f"{name} has no example"
+    assert failures == 0

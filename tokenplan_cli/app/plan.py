@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tokenplan_cli.app.config import ConfigFile, current_config, save_config
 from tokenplan_cli.app.settings import Setting
@@ -141,7 +141,7 @@ def calibrate(card: RateCard, reading: Reading, now: datetime, currency: Currenc
 
 def set_defaults(config: UserConfig, **values: object) -> UserConfig:
     """`config` with the defaults given (a value of `()` or "" unsets it)."""
-    changes = {key: (None if value in ((), "") else value) for key, value in values.items()}
+    changes: dict[str, Any] = {key: (None if value in ((), "") else value) for key, value in values.items()}
     return config._replace(defaults=config.defaults._replace(**changes))
 
 
