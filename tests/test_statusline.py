@@ -51,8 +51,14 @@ def held(cli: Cli, config_file: Path, home: Path) -> Path:
     return config_file
 
 
+# The line's own budget (2 s) is wall-clock time: on a loaded machine a test would see "(stale)" instead
+# of the line it checks. Tests take a budget no load reaches; those about the budget give their own
+# (a later --timeout wins) against a read that sleeps far longer.
+NO_BUDGET = ("--timeout", "60")
+
+
 def line(cli: Cli, *args: str, stdin: str = SESSION, env: dict[str, str] | None = None) -> str:
-    result = cli.run(["statusline", "--now", NOW, *args], input=stdin, env=env)
+    result = cli.run(["statusline", "--now", NOW, *NO_BUDGET, *args], input=stdin, env=env)
     lines = result.stdout.splitlines()
     assert len(lines) == 1, result.stdout
     return lines[0]
@@ -170,7 +176,11 @@ def test_print_config_is_the_block_for_claude_code(cli: Cli) -> None:
 
 def test_the_console_script_path_imports_no_typer_and_exits_0(held: Path) -> None:
     probe = (
-        "import sys, json\nsys.argv = ['tokenplan', 'statusline', '--now', '" + NOW + "']\n"
+        "import sys, json\nsys.argv = ['tokenplan', 'statusline', '--now', '"
+        + NOW
+        + "', *"
+        + repr(NO_BUDGET)
+        + "]\n"
         "import os\n_exit = os._exit\n"
         "def leave(code):\n    sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n    _exit(code)\n"
         "os._exit = leave\nfrom tokenplan_cli.entry import run\nrun()\n"
