@@ -1,4 +1,5 @@
-"""Where tokenplan keeps its files: the config file and the cache folder, one helper for both.
+"""Where tokenplan keeps its files: the config file and the cache folder, one helper for both, and the
+rate card it ships.
 
 The environment wins (`TOKENPLAN_CONFIG` names the config file, `TOKENPLAN_CACHE_DIR` the cache folder);
 otherwise platformdirs gives the platform's user folders (`~/.config/tokenplan` and
@@ -47,3 +48,10 @@ def user_cache_folder(env: Mapping[str, str] = os.environ) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def builtin_card_path() -> Path:
+    """The card shipped inside the package (or, in a source checkout, the one at the top)."""
+    package = Path(__file__).resolve().parent
+    packaged = package / "rates.toml"
+    return packaged if packaged.is_file() else package.parent / "rates.toml"

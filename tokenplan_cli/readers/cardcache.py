@@ -25,6 +25,7 @@ from pathlib import Path
 
 from tokenplan_cli import __version__
 from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.folders import builtin_card_path, user_cache_folder
 from tokenplan_cli.readers.files import read_regular
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -43,12 +44,6 @@ KEEP_ENTRIES = 16
 # What an entry starts with, and its file name ends with; a new layout of entries changes both.
 ENTRY_FORMAT = "tokenplan-card-1"
 SUFFIX = ".json"
-
-
-def builtin_card_path() -> Path:
-    """The card shipped inside the package (or, in a source checkout, the one at the top)."""
-    packaged = PACKAGE / "rates.toml"
-    return packaged if packaged.is_file() else PACKAGE.parent / "rates.toml"
 
 
 def load_card(path: Path | None, env: Mapping[str, str] = os.environ) -> RateCard:
@@ -72,8 +67,6 @@ def cache_folder(env: Mapping[str, str]) -> Path | None:
     """Where cached cards live, or None when caching is off."""
     if env.get("TOKENPLAN_NO_CACHE"):
         return None
-    from tokenplan_cli.folders import user_cache_folder
-
     return user_cache_folder(env)
 
 

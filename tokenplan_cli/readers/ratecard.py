@@ -35,7 +35,7 @@ from tokenplan_cli.core.ratecard import (
     TokenRates,
     Validity,
 )
-from tokenplan_cli.readers.cardcache import builtin_card_path
+from tokenplan_cli.folders import builtin_card_path
 from tokenplan_cli.readers.ratecard_endpoints import parse_endpoints
 from tokenplan_cli.readers.ratecard_payg import parse_payg
 from tokenplan_cli.readers.tomlfields import FileError, Table, load_toml

@@ -21,7 +21,8 @@ sub-agent's own file counts). Sub-agent progress lines (`type: progress`) that e
 are read like one, as a sidechain copy.
 
 Most lines take a faster way to the same record (`claude_fast.fast_record`: a typed decode that skips
-the message content); `_record` reads the others, and says what both must give.
+the message content); `_record` reads the others, and says what both must give. Both build it with
+`claude_record.built`.
 """
 
 from __future__ import annotations
@@ -30,25 +31,19 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from tokenplan_cli.core.records import ZERO, UsageRecord
+from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import LINES, Skips, walk_files
-from tokenplan_cli.readers.logs.fields import count, instant_from_iso, model_name
+from tokenplan_cli.readers.logs.claude_record import SYNTHETIC, TOOL, built, whole
+from tokenplan_cli.readers.logs.fields import count
 from tokenplan_cli.readers.logs.jsonlines import line_records
 from tokenplan_cli.readers.logs.resume import Resume
 
-TOOL = "claude-code"
+__all__ = ["TOOL", "VERSION", "default_roots", "find_files", "index_mode", "read_file"]  # the reader contract
+
 VERSION = 1  # of the records read from the same lines, here and in claude_fast: bump on any change
 # Every usage object Claude Code writes has an output count; a line without one is not parsed. This
 # longer needle is found faster than '"usage"' (2.9 against 1.7 GB/s: CPython skips further with it).
 USAGE_MARK = b'"output_tokens"'
-SYNTHETIC = "<synthetic>"
-# `UsageRecord(...)` goes through a Python-level __new__ with keyword handling (about 4,000 instructions a
-# record, measured with callgrind); building the tuple of its eleven fields in order costs a tenth of it.
-_new_record = tuple.__new__
-# Logged model name -> normalised name: a log names a handful of models thousands of times, and a dict
-# lookup is cheaper than a call. Bounded, so a log naming millions of models cannot grow it.
-_MODEL_NAMES: dict[Any, str] = {}
-MODEL_NAMES_KEPT = 256
 
 
 def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
@@ -104,42 +99,6 @@ def _record(entry: dict[str, Any]) -> UsageRecord | None:
     )
 
 
-def whole(hit: Any, miss: Any, write: Any, output: Any) -> bool:
-    """Whole counts from 0 to `MAX_COUNT`: the rule in Claude Code's logs (spelt out: it runs for every
-    line). Their bitwise or is below 2**63 exactly when each is, and negative when one is."""
-    if type(hit) is not int or type(miss) is not int or type(write) is not int or type(output) is not int:
-        return False
-    return not (hit | miss | write | output) >> 63  # 63: the bits of MAX_COUNT
-
-
-def built(
-    timestamp: Any,
-    model: Any,
-    counts: tuple[int, int, int, int],  # cache hit, cache miss, cache write, output
-    message_id: Any,
-    sidechain: Any,
-) -> UsageRecord:
-    """The record of a request from the fields of its line (raises `BadRecord` for a bad timestamp)."""
-    name = _MODEL_NAMES.get(model) if type(model) is str else None
-    if name is None:
-        name = model_name(model)
-        if type(model) is str and len(_MODEL_NAMES) < MODEL_NAMES_KEPT:  # (a list is not a key)
-            _MODEL_NAMES[model] = name
-    return _new_record(  # the tuple directly: this runs for every usage line
-        UsageRecord,
-        (
-            instant_from_iso(timestamp),
-            TOOL,
-            name,
-            *counts,
-            0,
-            ZERO,
-            _dedupe_key(message_id),
-            sidechain is not True,
-        ),
-    )
-
-
 def _embedded_message(entry: dict[str, Any]) -> dict[str, Any] | None:
     """The assistant message a sub-agent progress line embeds (`data.message`), marked as a sidechain."""
     data = entry.get("data")
@@ -162,11 +121,3 @@ def _cache_write(usage: dict[str, Any]) -> int:
     if isinstance(split, dict):
         return sum(count(split, key) for key in split if key.startswith("ephemeral_"))
     return 0
-
-
-def _dedupe_key(message_id: Any) -> bytes | None:
-    """`cc:<message.id>`: the id of one response, in every copy of it (a streamed block, a resumed
-    session's repeat, a sidechain's replay under a request id of its own); the scanner digests kept keys."""
-    if not isinstance(message_id, str) or not message_id:
-        return None
-    return ("cc:" + message_id).encode()

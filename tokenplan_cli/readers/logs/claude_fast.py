@@ -17,7 +17,7 @@ from msgspec import Struct
 from msgspec.json import Decoder
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs.claude_code import SYNTHETIC, built, whole
+from tokenplan_cli.readers.logs.claude_record import SYNTHETIC, built, whole
 from tokenplan_cli.readers.logs.fields import BadRecord
 from tokenplan_cli.readers.logs.jsonlines import FALLBACK, is_utf8
 
