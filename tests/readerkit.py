@@ -3,6 +3,7 @@ the bad-input cases every JSON-lines reader must survive."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
@@ -73,6 +74,11 @@ def totals(records: Iterable[UsageRecord]) -> dict[str, int]:
     kinds = ("cache_hit", "cache_miss", "cache_write", "output", "reasoning")
     listed = list(records)
     return {kind: sum(getattr(record, kind) for record in listed) for kind in kinds}
+
+
+def task_file(*messages: object) -> bytes:
+    """A task file of the VS Code extensions (Cline, Roo Code): its messages as one JSON array."""
+    return json.dumps(list(messages)).encode()
 
 
 def build_database(sql_file: Path, database: Path) -> Path:

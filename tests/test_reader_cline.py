@@ -11,13 +11,12 @@ from readerkit import (
     SECRET,
     Row,
     check_bad_document,
-    check_empty_and_missing,
-    check_unreadable_file,
     dedupe,
     read_all,
     row,
     rows_of,
     skipped,
+    task_file,
     totals,
 )
 
@@ -116,7 +115,7 @@ def test_default_roots_follow_clines_environment(tmp_path: Path) -> None:
     assert cline.default_roots(env, tmp_path)[:2] == [Path("/srv/data"), Path("/srv/sessions")]
 
 
-def test_a_folder_named_is_a_storage_a_tasks_folder_or_a_task(tmp_path: Path) -> None:
+def test_a_folder_named_is_a_storage_a_tasks_folder_or_atask_file(tmp_path: Path) -> None:
     skips = Skips()
     assert list(cline.find_files(DATA / "tasks", skips)) == [TASK_A, TASK_B]
     assert list(cline.find_files(TASK_A.parent, skips)) == [TASK_A]
@@ -135,47 +134,43 @@ GOOD = {**MESSAGE, "text": json.dumps(INFO)}
 GOOD_ROW = Row("2026-03-02T15:40:01.000Z", "mimo-v2.5-pro", 0, 12, 0, 480, 0)
 
 
-def _task(*messages: object) -> bytes:
-    return json.dumps(list(messages)).encode()
-
-
 @pytest.mark.parametrize(
     ("data", "reason", "line", "rows"),
     [
-        pytest.param(_task(GOOD)[:-9] + SECRET.encode(), "malformed JSON", 1, [], id="malformed-file"),
+        pytest.param(task_file(GOOD)[:-9] + SECRET.encode(), "malformed JSON", 1, [], id="malformed-file"),
         pytest.param(
-            _task(GOOD, GOOD).replace(b"sk-", b"\xff", 1), "not UTF-8", 1, [GOOD_ROW], id="not-utf8"
+            task_file(GOOD, GOOD).replace(b"sk-", b"\xff", 1), "not UTF-8", 1, [GOOD_ROW], id="not-utf8"
         ),
         pytest.param(json.dumps({"messages": [GOOD]}).encode(), "not a JSON array", 1, [], id="not-an-array"),
         pytest.param(
-            _task(["api_req_started", SECRET], GOOD), "not a JSON object", 1, [GOOD_ROW], id="element"
+            task_file(["api_req_started", SECRET], GOOD), "not a JSON object", 1, [GOOD_ROW], id="element"
         ),
         pytest.param(
-            _task({**MESSAGE, "text": [SECRET]}, GOOD), "bad text field", 1, [GOOD_ROW], id="text-type"
+            task_file({**MESSAGE, "text": [SECRET]}, GOOD), "bad text field", 1, [GOOD_ROW], id="text-type"
         ),
         pytest.param(
-            _task({**MESSAGE, "text": '{"request": "' + SECRET}, GOOD),
+            task_file({**MESSAGE, "text": '{"request": "' + SECRET}, GOOD),
             "malformed JSON",
             1,
             [GOOD_ROW],
             id="text-cut",
         ),
         pytest.param(
-            _task(GOOD, {**MESSAGE, "text": json.dumps({**INFO, "tokensIn": 1.5})}),
+            task_file(GOOD, {**MESSAGE, "text": json.dumps({**INFO, "tokensIn": 1.5})}),
             "bad token count",
             2,
             [GOOD_ROW],
             id="fractional-count",
         ),
         pytest.param(
-            _task({**GOOD, "ts": "2026-03-02"}, GOOD),
+            task_file({**GOOD, "ts": "2026-03-02"}, GOOD),
             "no timestamp",
             1,
             [GOOD_ROW],
             id="timestamp-not-a-number",
         ),
         pytest.param(
-            _task(GOOD, {**MESSAGE, "text": json.dumps({"request": SECRET, "cost": 0.25})}),
+            task_file(GOOD, {**MESSAGE, "text": json.dumps({"request": SECRET, "cost": 0.25})}),
             "cost without token counts",
             2,
             [GOOD_ROW],
@@ -241,18 +236,10 @@ def test_a_file_too_large_to_be_a_task_is_reported(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(vscode_tasks, "MAX_FILE_BYTES", 64)
     monkeypatch.setattr(cline, "MAX_FILE_BYTES", 64)
     for path in (tmp_path / "ui_messages.json", tmp_path / "s.messages.json"):
-        path.write_bytes(_task(GOOD))
+        path.write_bytes(task_file(GOOD))
         skips = Skips()
         assert list(cline.read_file(path, skips)) == []
         assert skipped(skips) == [(path.name, 1, ("file too large",))]
-
-
-def test_an_unreadable_file_is_reported_not_raised(tmp_path: Path) -> None:
-    check_unreadable_file(cline, tmp_path / "tasks" / "1" / "ui_messages.json")
-
-
-def test_an_empty_folder_has_nothing_and_a_missing_one_is_reported(tmp_path: Path) -> None:
-    check_empty_and_missing(cline, tmp_path)
 
 
 def test_reading_a_task_costs_about_its_size_whatever_the_cap(tmp_path: Path) -> None:
@@ -260,7 +247,7 @@ def test_reading_a_task_costs_about_its_size_whatever_the_cap(tmp_path: Path) ->
     import tracemalloc
 
     path = tmp_path / "ui_messages.json"
-    path.write_bytes(_task(GOOD))
+    path.write_bytes(task_file(GOOD))
     tracemalloc.start()
     try:
         assert rows_of(cline, path) == [GOOD_ROW]

@@ -13,8 +13,6 @@ from readerkit import (
     SECRET,
     Row,
     check_bad_document,
-    check_empty_and_missing,
-    check_unreadable_file,
     dedupe,
     read_all,
     row,
@@ -98,11 +96,3 @@ GOOD = b'{"model": "glm-4.6", "tokenUsage": {"inputTokens": 10, "outputTokens": 
 )
 def test_a_settings_file_that_cannot_be_read_is_skipped(data: bytes, reason: str, tmp_path: Path) -> None:
     assert check_bad_document(droid, tmp_path / f"{SESSION}.settings.json", data, reason, 1) == []
-
-
-def test_an_unreadable_file_is_reported_not_raised(tmp_path: Path) -> None:
-    check_unreadable_file(droid, tmp_path / f"{SESSION}.settings.json")
-
-
-def test_an_empty_folder_has_nothing_and_a_missing_one_is_reported(tmp_path: Path) -> None:
-    check_empty_and_missing(droid, tmp_path)

@@ -8,13 +8,8 @@ from pathlib import Path
 import pytest
 from readerkit import (
     FIXTURES,
-    BadLine,
     Row,
-    bad_lines,
-    check_bad_line,
     check_bad_record,
-    check_empty_and_missing,
-    check_unreadable_file,
     dedupe,
     read_all,
     row,
@@ -107,11 +102,6 @@ GOOD_LINE = (
 )
 
 
-@pytest.mark.parametrize("case", bad_lines(GOOD_LINE).items(), ids=lambda case: case[0])
-def test_an_unreadable_line_is_skipped_with_its_number(case: tuple[str, BadLine], tmp_path: Path) -> None:
-    check_bad_line(gemini, tmp_path / "chats", "session-bad.jsonl", GOOD_LINE, case[1])
-
-
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
@@ -130,14 +120,6 @@ def test_an_unreadable_line_is_skipped_with_its_number(case: tuple[str, BadLine]
 )
 def test_a_message_without_what_it_needs_is_skipped(line: bytes, reason: str, tmp_path: Path) -> None:
     check_bad_record(gemini, tmp_path / "chats" / "s.jsonl", line, reason)
-
-
-def test_an_unreadable_file_is_reported_not_raised(tmp_path: Path) -> None:
-    check_unreadable_file(gemini, tmp_path / "chats" / "s.jsonl")
-
-
-def test_an_empty_folder_has_nothing_and_a_missing_one_is_reported(tmp_path: Path) -> None:
-    check_empty_and_missing(gemini, tmp_path)
 
 
 # -- legacy chats: one JSON document per chat ------------------------------------------------------

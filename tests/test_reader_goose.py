@@ -13,7 +13,6 @@ from readerkit import (
     SECRET,
     Row,
     build_database,
-    check_empty_and_missing,
     check_unreadable_store,
     dedupe,
     read_all,
@@ -150,7 +149,3 @@ def test_default_roots(platform: str, env: dict[str, str], expected: str, tmp_pa
 def test_on_macos_the_older_application_support_folder_too(tmp_path: Path) -> None:
     older = tmp_path / "Library" / "Application Support" / "Block" / "goose" / "sessions"
     assert goose.data_folders({}, tmp_path, "darwin") == [tmp_path / ".local/share/goose/sessions", older]
-
-
-def test_an_empty_folder_has_nothing_and_a_missing_one_is_reported(tmp_path: Path) -> None:
-    check_empty_and_missing(goose, tmp_path)

@@ -8,13 +8,9 @@ from pathlib import Path
 import pytest
 from readerkit import (
     FIXTURES,
-    BadLine,
     Row,
-    bad_lines,
     build_database,
-    check_bad_line,
     check_bad_record,
-    check_empty_and_missing,
     check_unreadable_store,
     dedupe,
     read_all,
@@ -110,11 +106,6 @@ GOOD_LINE = (
 )
 
 
-@pytest.mark.parametrize("case", bad_lines(GOOD_LINE).items(), ids=lambda case: case[0])
-def test_an_unreadable_line_is_skipped_with_its_number(case: tuple[str, BadLine], tmp_path: Path) -> None:
-    check_bad_line(openclaw, tmp_path, "bad.jsonl", GOOD_LINE, case[1])
-
-
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
@@ -187,10 +178,6 @@ def test_a_store_without_the_transcript_table_is_reported(tmp_path: Path) -> Non
         connection.execute("DROP TABLE transcript_events")
         connection.commit()
     check_unreadable_store(openclaw, store, "no transcript_events table")
-
-
-def test_an_empty_folder_has_nothing_and_a_missing_one_is_reported(tmp_path: Path) -> None:
-    check_empty_and_missing(openclaw, tmp_path)
 
 
 # Current OpenClaw stores an event of 1 kB or more zstd-compressed: `event_json` NULL, the frame in

@@ -13,8 +13,6 @@ from readerkit import (
     SECRET,
     Row,
     build_database,
-    check_empty_and_missing,
-    check_unreadable_file,
     check_unreadable_store,
     dedupe,
     read_all,
@@ -187,10 +185,6 @@ def test_a_bad_message_file_is_skipped(content: bytes, reason: str, tmp_path: Pa
     assert skipped(skips) == [("msg_x.json", 1, (reason,))]
 
 
-def test_an_unreadable_message_file_is_reported_not_raised(tmp_path: Path) -> None:
-    check_unreadable_file(opencode, tmp_path / "msg_x.json")
-
-
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
@@ -232,10 +226,6 @@ def test_a_store_being_written_is_read_with_its_log_and_left_as_it_was(tmp_path:
         assert len(records) == 4  # the deletion, still only in the write-ahead log, is seen
         assert sorted(path.name for path in tmp_path.iterdir()) == listing
         assert writer.execute("SELECT count(*) FROM message").fetchone() == (6,)
-
-
-def test_an_empty_folder_has_nothing_and_a_missing_one_is_reported(tmp_path: Path) -> None:
-    check_empty_and_missing(opencode, tmp_path)
 
 
 def test_a_folder_named_on_the_command_line_is_searched_for_stores_at_any_depth(tmp_path: Path) -> None:

@@ -13,12 +13,11 @@ from readerkit import (
     SECRET,
     Row,
     check_bad_document,
-    check_empty_and_missing,
-    check_unreadable_file,
     dedupe,
     read_all,
     row,
     rows_of,
+    task_file,
     totals,
 )
 
@@ -97,34 +96,32 @@ GOOD = {**MESSAGE, "text": json.dumps(INFO)}
 GOOD_ROW = Row("2026-03-02T15:41:40.000Z", "unknown", 800, 100, 0, 40, 0)
 
 
-def _task(*messages: object) -> bytes:
-    return json.dumps(list(messages)).encode()
-
-
 @pytest.mark.parametrize(
     ("data", "reason", "line", "rows"),
     [
-        pytest.param(_task(GOOD)[:-3], "malformed JSON", 1, [], id="malformed-file"),
-        pytest.param(_task(GOOD, {**GOOD, "text": 5}), "bad text field", 2, [GOOD_ROW], id="text-type"),
+        pytest.param(task_file(GOOD)[:-3], "malformed JSON", 1, [], id="malformed-file"),
+        pytest.param(task_file(GOOD, {**GOOD, "text": 5}), "bad text field", 2, [GOOD_ROW], id="text-type"),
         pytest.param(
-            _task({**GOOD, "text": json.dumps([SECRET])}, GOOD),
+            task_file({**GOOD, "text": json.dumps([SECRET])}, GOOD),
             "not a JSON object",
             1,
             [GOOD_ROW],
             id="text-list",
         ),
         pytest.param(
-            _task(GOOD, {**MESSAGE, "ts": 1772466200000, "text": json.dumps({**INFO, "tokensOut": "40"})}),
+            task_file(
+                GOOD, {**MESSAGE, "ts": 1772466200000, "text": json.dumps({**INFO, "tokensOut": "40"})}
+            ),
             "bad token count",
             2,
             [GOOD_ROW],
             id="count-as-text",
         ),
         pytest.param(
-            _task({**GOOD, "ts": True}, GOOD), "bad timestamp", 1, [GOOD_ROW], id="timestamp-not-a-number"
+            task_file({**GOOD, "ts": True}, GOOD), "bad timestamp", 1, [GOOD_ROW], id="timestamp-not-a-number"
         ),
         pytest.param(
-            _task(
+            task_file(
                 {
                     "ts": 1,
                     "type": "say",
@@ -150,19 +147,11 @@ def test_a_task_file_fault_is_skipped_with_its_position(
 
 def test_a_history_that_cannot_be_read_names_no_model(tmp_path: Path) -> None:
     task = tmp_path / "ui_messages.json"
-    task.write_bytes(_task(GOOD))
+    task.write_bytes(task_file(GOOD))
     (tmp_path / "api_conversation_history.json").write_bytes(
         b'[{"role": "user", "ts": 1, "content": "<model>x'
     )
     assert rows_of(roo_code, task) == [GOOD_ROW]
-
-
-def test_an_unreadable_file_is_reported_not_raised(tmp_path: Path) -> None:
-    check_unreadable_file(roo_code, tmp_path / "tasks" / "t" / "ui_messages.json")
-
-
-def test_an_empty_folder_has_nothing_and_a_missing_one_is_reported(tmp_path: Path) -> None:
-    check_empty_and_missing(roo_code, tmp_path)
 
 
 # -- Kilo Code: Roo's format, under its own extension id ------------------------------------------
