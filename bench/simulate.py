@@ -52,7 +52,7 @@ def kernel_figures() -> tuple[float, float]:
     from fractions import Fraction
 
     from tokenplan_cli.api import Usage
-    from tokenplan_cli.app.context import load_card
+    from tokenplan_cli.app.settings import load_card
     from tokenplan_cli.app.usage import read_usage
     from tokenplan_cli.core import montecarlo, montecarlo_numpy, simulation
 

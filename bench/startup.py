@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Start-up benchmark: `tokenplan estimate … --json` against `python -c "import typer"`, in one run.
 
-`--all` also times quote, upgrade-quote, renewal-quote, expiry and status under --json. `--cache` also
-times estimate without the rate-card cache (TOKENPLAN_NO_CACHE=1), in the same alternation: what the
-cache saves a run. `--compare OTHER/bin/tokenplan` times an install of another revision in the same
-alternation: what a change costs a start-up.
+`--all` also times quote, upgrade-quote, renewal-quote, expiry and status under --json (beside
+`--compare`'s install, alternating, when one is given). `--cache` also times estimate without the
+rate-card cache (TOKENPLAN_NO_CACHE=1), in the same alternation: what the cache saves a run. `--compare
+OTHER/bin/tokenplan` times an install of another revision in the same alternation: what a change costs
+a start-up.
 
 Prints the median wall time of each (over --runs alternating runs), its CPU time (user + system: steadier
 on a loaded machine) and their ratio. Target: at most 1.3x (issue #2). Run it against an installed
@@ -88,9 +89,23 @@ def main() -> None:
     print(f"ratio {subject_ms / base_ms:.2f}x (target <= 1.30x)")
     if args.all:
         for name, command in LIFECYCLE.items():
-            timed([tokenplan, *command], env)
-            ms = statistics.median(timed([tokenplan, *command], env) for _ in range(args.runs)) * 1000
-            print(f"tokenplan {name:<14} --json  median {ms:6.1f} ms, {ms / base_ms:.2f}x 'import typer'")
+            installs = {"": tokenplan, **({" (--compare's)": args.compare} if args.compare else {})}
+            walls: dict[str, list[float]] = {label: [] for label in installs}
+            cpus: dict[str, list[float]] = {label: [] for label in installs}
+            for exe in installs.values():
+                timed([exe, *command], env)
+            for _ in range(args.runs):  # alternating, as above, so that load hits both alike
+                for label, exe in installs.items():
+                    wall, used = timed_both([exe, *command], env)
+                    walls[label].append(wall * 1000)
+                    cpus[label].append(used * 1000)
+            for label, ms_list in walls.items():
+                ms, low, high = statistics.median(ms_list), min(ms_list), max(ms_list)
+                print(
+                    f"tokenplan {name:<14} --json{label:<15} median {ms:6.1f} ms "
+                    f"(range {low:.1f}-{high:.1f}), CPU median {statistics.median(cpus[label]):6.1f} ms, "
+                    f"{ms / base_ms:.2f}x 'import typer'"
+                )
 
 
 if __name__ == "__main__":

@@ -338,13 +338,13 @@ def status(
 
 
 def _card(path: Path | None) -> RateCard:
-    from tokenplan_cli.app.context import load_card
+    from tokenplan_cli.app.settings import load_card
 
     return load_card(None if path is None else Path(path))
 
 
 def _now(value: Instant | None) -> datetime:
-    from tokenplan_cli.app.context import now_utc
+    from tokenplan_cli.app.settings import now_utc
 
     return _instant(value, "now") or now_utc()
 

@@ -26,6 +26,9 @@ class HeldUse(NamedTuple):
     paid: Fraction | None = None
 
 
+NO_USE = HeldUse()  # a command's default: the option group puts the options given in its place
+
+
 class HeldGiven(NamedTuple):
     """The plan a subscriber holds, as given: tier, cycle, its use, and when it was bought (if known)."""
 

@@ -1,4 +1,5 @@
-"""The defaults a command takes when a flag does not give them, and where each came from.
+"""The defaults a command takes when a flag does not give them, and where each came from; the card (the
+built-in one unless a path is given) and the instant (the clock, read only here).
 
 Order, first that has it: the flag, the config file's `[defaults]`, the rate card's `[defaults]` (or,
 for the logs, "every tool found" and no `--map` rules). A value from the config file is checked where
@@ -8,7 +9,8 @@ it is used, and its error names the file and the key.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from tokenplan_cli.app.config import ConfigFile, current_config
@@ -83,3 +85,15 @@ def resolve_zone(card: RateCard, flag: str | None) -> tzinfo:
         except BadInputError as exc:
             raise BadInputError(f"{card.source}: defaults.timezone: {exc.message}") from None
     return checked(setting, "timezone", load_zone)
+
+
+def load_card(path: Path | None) -> RateCard:
+    """The card at `path`, or the built-in one (validated; from the card cache when it holds it)."""
+    from tokenplan_cli.readers.cardcache import load_card as load_cached_card
+
+    return load_cached_card(path)
+
+
+def now_utc() -> datetime:
+    """The clock, read once per command and only here."""
+    return datetime.now(UTC)

@@ -6,16 +6,18 @@ import functools
 from datetime import datetime, tzinfo
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tokenplan_cli.app.quotes import HeldUse
 from tokenplan_cli.commands.groups import Group
 from tokenplan_cli.core.dates import parse_instant
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import Currency, RateCard
 from tokenplan_cli.render import OutputFormat
+
+if TYPE_CHECKING:  # the plan held is a value of the commands that quote it (estimate needs none of it)
+    from tokenplan_cli.app.quotes import HeldUse
 
 RatesOption = Annotated[
     Path | None,
@@ -115,13 +117,13 @@ def command_app(**settings: object) -> typer.Typer:
 
 def load_card(path: Path | None) -> RateCard:
     """The card at `path`, or the built-in one (validated; from the card cache when it holds it)."""
-    from tokenplan_cli.app.context import load_card as load
+    from tokenplan_cli.app.settings import load_card as load
 
     return load(path)
 
 
 def now_utc() -> datetime:
-    from tokenplan_cli.app.context import now_utc as now
+    from tokenplan_cli.app.settings import now_utc as now
 
     return now()
 
@@ -221,6 +223,7 @@ AS_GIVEN = Context()  # a command's default: the group puts the options given in
 
 
 def _held_use(used: str | None, remaining: str | None, paid: str | None) -> HeldUse:
+    from tokenplan_cli.app.quotes import HeldUse
     from tokenplan_cli.core.amounts import parse_money, parse_portion
 
     return HeldUse(
@@ -234,4 +237,3 @@ def _held_use(used: str | None, remaining: str | None, paid: str | None) -> Held
 HELD_USE_OPTIONS = Group(
     {"used": (UsedOption, None), "remaining": (RemainingOption, None), "paid": (PaidOption, None)}, _held_use
 )
-NO_USE = HeldUse()

@@ -4,11 +4,10 @@ from typing import Annotated
 
 import typer
 
-from tokenplan_cli.app.quotes import HeldUse
+from tokenplan_cli.app.quotes import NO_USE, HeldUse
 from tokenplan_cli.commands.common import (
     AS_GIVEN,
     HELD_USE_OPTIONS,
-    NO_USE,
     Context,
     CycleOption,
     HeldStartOption,
