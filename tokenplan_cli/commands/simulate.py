@@ -1,5 +1,6 @@
 """`tokenplan simulate`: every plan against many simulated billing cycles, the plan to buy at a risk."""
 
+from fractions import Fraction
 from typing import Annotated
 
 import typer
@@ -27,7 +28,10 @@ from tokenplan_cli.commands.simulation_options import (
     progress_for,
 )
 from tokenplan_cli.commands.usage_options import USAGE_OPTIONS
-from tokenplan_cli.core.whatifs import Lever, parse_mix
+from tokenplan_cli.core.amounts import parse_share
+from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.core.whatifs import Lever, mix_value
 from tokenplan_cli.render import OutputFormat, emit
 
 app = command_app()
@@ -91,3 +95,20 @@ def simulate(
 def _import_renderer() -> None:
     """Rich loads here while numpy does in the kernel's worker."""
     import tokenplan_cli.render.human_simulate  # noqa: F401 - the import is the point
+
+
+def parse_mix(texts: list[str], card: RateCard) -> tuple[str, Fraction] | None:
+    """`--mix MODEL=SHARE` (given at most once) as (the model's card name, share): the what-if the API
+    takes as `mix=(model, share)`."""
+    if not texts:
+        return None
+    if len(texts) > 1:
+        raise BadInputError(
+            f"conflicting what-ifs: `mix` is given {len(texts)} times ({', '.join(texts)}); "
+            "move work to one model at a time",
+            mentions=("mix",),
+        )
+    name, equals, share = texts[0].partition("=")
+    if not equals or not name.strip():
+        raise BadInputError(f"expected MODEL=SHARE (e.g. mimo-v2.5=70%), got {texts[0]!r}", field="mix")
+    return mix_value(card, name.strip(), parse_share(share, field="mix"))

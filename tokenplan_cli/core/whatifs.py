@@ -61,22 +61,6 @@ class Lever(NamedTuple):
 BASELINE = Lever()
 
 
-def parse_mix(texts: list[str], card: RateCard) -> tuple[str, Fraction] | None:
-    """`--mix MODEL=SHARE` (given at most once) as (the model's card name, share)."""
-    if not texts:
-        return None
-    if len(texts) > 1:
-        raise BadInputError(
-            f"conflicting what-ifs: `mix` is given {len(texts)} times ({', '.join(texts)}); "
-            "move work to one model at a time",
-            mentions=("mix",),
-        )
-    name, equals, share = texts[0].partition("=")
-    if not equals or not name.strip():
-        raise BadInputError(f"expected MODEL=SHARE (e.g. mimo-v2.5=70%), got {texts[0]!r}", field="mix")
-    return mix_value(card, name.strip(), parse_share(share, field="mix"))
-
-
 def mix_value(card: RateCard, model: str, share: Fraction) -> tuple[str, Fraction]:
     """The what-if of moving `share` of the other models' work to `model` (the card's name of it)."""
     return card.model(model).name, parse_share(share, field="mix")
