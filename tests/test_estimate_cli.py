@@ -223,6 +223,9 @@ BAD_INPUT = [
     pytest.param(["--profile", "/dev/null", "-m", "mimo-v2.5"], "--profile takes the usage from the file; drop --model", id="profile-and-flags"),
     pytest.param(["-m", "mimo-v2.5", "--output", "1M", "--rates", "/nonexistent/rates.toml"], "/nonexistent/rates.toml: no such rate card file", id="missing-card"),
     pytest.param(["-m", "mimo-v2.2", "--output", "1M"], "did you mean", id="did-you-mean-close"),
+    pytest.param(["-m", "mimo-v2.5", "--output", "1M", "--tz", "Nowhere/Zone"], "--tz only shapes a read of the tools' logs: name the logs with --from, or drop it", id="tz-without-logs"),
+    pytest.param(["-m", "mimo-v2.5", "--output", "1M", "--map", "claude-*=mimo-v2.5", "--since", "2026-11-01"], "--map, --since only shape a read of the tools' logs", id="log-options-without-logs"),
+    pytest.param(["--profile", str(Path(__file__).parent.parent / "examples" / "usage.toml"), "--strict"], "--strict only shapes a read", id="log-option-with-a-profile"),
 ]  # fmt: skip
 
 

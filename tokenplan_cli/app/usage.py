@@ -61,6 +61,7 @@ def read_usage(
     """The usage of a profile file, of the tools' logs (read up to `now`), or of the amounts (no observed
     days). A profile read from a file or from logs carries a note for each logged model charged by
     default."""
+    refuse_unused_log_options(request)
     if request.profile is None and not request.from_logs:
         from tokenplan_cli.core.profile import profile_from_source
 
@@ -96,9 +97,28 @@ def read_usage_source(
 ) -> UsageSource:
     """The usage as `estimate` prices it (the totals of `read_usage`, with their period)."""
     if request.profile is None and not request.from_logs:
+        refuse_unused_log_options(request)
         return amounts_source(card, request)
     recorded = read_usage(card, request, as_of=as_of, now=now, progress=progress)
     return recorded.to_source()._replace(label=usage_label(request, recorded))
+
+
+LOG_ONLY = ("maps", "since", "until", "tz", "strict", "no_index")  # the LogRequest fields that shape a read
+
+
+def refuse_unused_log_options(request: UsageRequest) -> None:
+    """Refuse what shapes a read of the logs when no logs are read: a `tz` typed beside token amounts or
+    a profile would be ignored, however wrong (`America`, a typo), and the user would think it applied."""
+    if request.from_logs:
+        return
+    given = [name for name in LOG_ONLY if getattr(request.logs, name) not in (None, False, (), [])]
+    if given:
+        names = ", ".join(f"`{name}`" for name in given)
+        raise BadInputError(
+            f"{names} only shape{'s' if len(given) == 1 else ''} a read of the tools' logs: name the logs "
+            "with `tools`, or drop it",
+            mentions=(*given, "tools"),
+        )
 
 
 def usage_label(request: UsageRequest, usage: UsageProfile) -> str:
