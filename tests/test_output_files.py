@@ -40,6 +40,17 @@ def test_a_new_file_gets_the_users_normal_permissions(cli: Cli, tmp_path: Path) 
 
 
 @pytest.mark.usefixtures("umask_022")
+def test_a_cached_card_gets_the_users_normal_permissions_too(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOKENPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TOKENPLAN_NO_CACHE", raising=False)
+    cli.run(["rates", "--json"])
+    (entry,) = (tmp_path / "cache").glob("card-*")
+    assert mode(entry) == 0o644  # tempfile.mkstemp had made it 0600
+
+
+@pytest.mark.usefixtures("umask_022")
 def test_a_file_replaced_under_force_keeps_its_permissions(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "card.toml"
     path.write_text("old", encoding="utf-8")

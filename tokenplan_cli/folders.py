@@ -1,5 +1,5 @@
-"""Where tokenplan keeps its files: the config file and the cache folder, one helper for both, and the
-rate card it ships.
+"""Where tokenplan keeps its files: the config file and the cache folder, one helper for both, the
+rate card it ships, and the new file every atomic write starts from.
 
 The environment wins (`TOKENPLAN_CONFIG` names the config file, `TOKENPLAN_CACHE_DIR` the cache folder);
 otherwise platformdirs gives the platform's user folders (`~/.config/tokenplan` and
@@ -23,6 +23,7 @@ from pathlib import Path
 APP_NAME = "tokenplan"
 XDG_PLATFORMS = ("linux", "freebsd", "openbsd", "netbsd")
 CONFIG_FILE_NAME = "config.toml"
+NEW_FILE_MODE = 0o666  # less the umask, applied by the system when the file is created
 
 
 def config_file(env: Mapping[str, str] = os.environ) -> Path:
@@ -55,3 +56,16 @@ def builtin_card_path() -> Path:
     package = Path(__file__).resolve().parent
     packaged = package / "rates.toml"
     return packaged if packaged.is_file() else package.parent / "rates.toml"
+
+
+def new_file_beside(target: Path) -> tuple[str, int]:
+    """A new, empty file next to `target` (same folder, so it can replace it), with a name of its own,
+    open for writing, with the user's normal permissions (0666 less the umask, as a shell redirection
+    gives; `tempfile.mkstemp` would make it 0600)."""
+    for _ in range(100):
+        name = target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp"
+        try:
+            return str(name), os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")

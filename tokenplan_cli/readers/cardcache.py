@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tokenplan_cli import __version__
 from tokenplan_cli.core.ratecard import RateCard
-from tokenplan_cli.folders import builtin_card_path, user_cache_folder
+from tokenplan_cli.folders import builtin_card_path, new_file_beside, user_cache_folder
 from tokenplan_cli.readers.files import read_regular
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -113,15 +113,13 @@ def _cached(entry: Path, key: str) -> RateCard | None:
 
 
 def _remember(entry: Path, key: str, card: RateCard) -> None:
-    import tempfile
-
     from tokenplan_cli.readers.cardjson import to_plain
     from tokenplan_cli.render.jsonout import dumps
 
     try:
         text = dumps([ENTRY_FORMAT, key, to_plain(card)], indent=0)
         entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".card-", suffix=".tmp")
+        temporary, handle = new_file_beside(entry)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)

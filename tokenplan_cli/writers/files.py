@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TextIO
 
 from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.folders import new_file_beside
 
 STDOUT = Path("-")
-NEW_FILE_MODE = 0o666  # less the umask, applied by the system when the file is created
 
 
 def write_output(path: Path, data: bytes, *, force: bool) -> None:
@@ -33,7 +33,7 @@ def write_output(path: Path, data: bytes, *, force: bool) -> None:
     target = ensure_writable(path, force=force)
     temporary = None
     try:
-        temporary, descriptor = _create_beside(target)
+        temporary, descriptor = new_file_beside(target)
         _keep_mode(temporary, target)
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
@@ -89,17 +89,6 @@ def standard_output() -> Iterator[TextIO]:
     except (OSError, ValueError) as exc:  # ValueError: a stream closed meanwhile
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise BadInputError(f"cannot write the output: {reason}") from None
-
-
-def _create_beside(target: Path) -> tuple[str, int]:
-    """A new, empty file next to `target` (same folder, so it can replace it), with a name of its own."""
-    for _ in range(100):
-        name = target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp"
-        try:
-            return str(name), os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 def _keep_mode(temporary: str, target: Path) -> None:
