@@ -48,8 +48,9 @@ def live_view(
     logs: LogRequest | None = None,
 ) -> LiveView:
     """The status at `now` and what a live view adds to it."""
+    midnight = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
     try:
-        report = plan_status(card, now, currency, plan=plan, use=use, logs=logs)
+        report = plan_status(card, now, currency, plan=plan, use=use, logs=logs, cuts=(now - HOUR, midnight))
     except NoPlanError as exc:  # watch and statusline take no --tier: only `plan set` answers
         raise NoPlanError(exc.file) from None
     window = card.offpeak
@@ -59,7 +60,6 @@ def live_view(
 
     counted = report.logged.since
     hour = logged_credits(report.logs, card, max(counted, now - HOUR), now)
-    midnight = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
     today = logged_credits(report.logs, card, max(counted, midnight), now)
     return LiveView(
         report, offpeak_now(now, window), hour.total, today.total, today.models, max(counted, midnight)

@@ -20,6 +20,7 @@ from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.readers.logs import Skips
 
 if TYPE_CHECKING:  # the scanner and the aggregation load only when logs are read
+    from tokenplan_cli.core.grain import Grain
     from tokenplan_cli.core.profile import UsageProfile
     from tokenplan_cli.core.ratecard import RateCard
     from tokenplan_cli.core.usagelog import DayRange, FutureRecords, ModelMap
@@ -70,11 +71,23 @@ class ObservedLogs(NamedTuple):
         return "logs " + (", ".join(names) if names else "(none found)")
 
 
-def read_logs(card: RateCard, request: LogRequest, *, now: datetime, progress: bool = False) -> ObservedLogs:
+def read_logs(
+    card: RateCard,
+    request: LogRequest,
+    *,
+    now: datetime,
+    progress: bool = False,
+    by_minutes: int | None = None,
+    cuts: Sequence[datetime] = (),
+) -> ObservedLogs:
     """Find and read the logs asked for; unreadable lines are counted (an error under `strict`).
 
     A request dated after `now` (the clock) plus the card's allowance for clock skew is skipped and
     counted; `until` after today (in `tz`) stops at today.
+
+    With `by_minutes` (60 or 1440), the tally may keep its time in units of that many minutes of local
+    time, each within one UTC day, one rule epoch and one side of each of `cuts` (`core.grain`): what a
+    report by hour or by day, and a cycle counted from an instant, need, in a fraction of the buckets.
     """
     from tokenplan_cli.app.settings import checked, maps_setting, tools_setting, zone_setting
     from tokenplan_cli.core.usagelog import DayRange, future_limit, parse_mapping
@@ -100,7 +113,8 @@ def read_logs(card: RateCard, request: LogRequest, *, now: datetime, progress: b
             raise BadInputError(f"{path}: no such file or folder")
     scan = None
     if not (request.no_index or os.environ.get("TOKENPLAN_NO_INDEX")):
-        scan = _indexed_scan(searches, bool(paths), card, skips, progress)
+        grain = _grain(card, zone, now, by_minutes, cuts) if by_minutes is not None else None
+        scan = _indexed_scan(searches, bool(paths), card, skips, progress, grain)
     if scan is None:
         scan = _scan(searches, bool(paths), card, skips, progress)
     future = scan.tally.drop_after(future_limit(now, card))
@@ -118,14 +132,32 @@ def _home() -> Path | None:
         return None
 
 
+def _grain(card: RateCard, zone: tzinfo, now: datetime, minutes: int, cuts: Sequence[datetime]) -> Grain:
+    """Units of `minutes` in `zone`, cut at `cuts`, at the card's rule changes and after the future
+    limit (so that `drop_after` takes whole units)."""
+    from tokenplan_cli.core.grain import report_grain
+    from tokenplan_cli.core.usagelog import Pricer, future_limit, slot_of
+
+    slots = [slot_of(cut) for cut in cuts]
+    slots += [slot_of(future_limit(now, card)) + 1, *Pricer(card, None).change_slots]
+    return report_grain(zone, minutes, slots)
+
+
 def _indexed_scan(
-    searches: Sequence[Search], explicit: bool, card: RateCard, skips: Skips, progress: bool
+    searches: Sequence[Search],
+    explicit: bool,
+    card: RateCard,
+    skips: Skips,
+    progress: bool,
+    grain: Grain | None = None,
 ) -> ScanResult | None:
     """The scan through the log index, or None (after one note on stderr) when the index cannot serve."""
     from tokenplan_cli.readers.logs.index import IndexUnavailable, scan_with_index
 
     try:
-        return scan_with_index(searches, explicit, card.offpeak, skips, progress=_progress(progress))
+        return scan_with_index(
+            searches, explicit, card.offpeak, skips, progress=_progress(progress), grain=grain
+        )
     except IndexUnavailable as exc:
         sys.stderr.write(f"tokenplan: note: {exc.note}\n")
         return None

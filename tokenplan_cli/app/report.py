@@ -34,13 +34,18 @@ class CycleUse(NamedTuple):
         return self.base + self.logged.total
 
 
-def cycle_use(card: RateCard, logs: ObservedLogs, now: datetime) -> CycleUse | None:
-    """The held plan's cycle at `now` and its use from `logs`; None when no plan is held or it expired."""
+def held_cycle(card: RateCard, now: datetime) -> HeldState | None:
+    """The plan held, in a cycle that has not expired at `now` (None otherwise)."""
     try:
         held = held_state(card, now, card.currency(card.defaults.currency))
     except NoPlanError:
         return None
-    if held.cycle.expired:
+    return None if held.cycle.expired else held
+
+
+def cycle_use(card: RateCard, logs: ObservedLogs, now: datetime, held: HeldState | None) -> CycleUse | None:
+    """The held plan's cycle at `now` and its use from `logs` (None without one: `held_cycle`)."""
+    if held is None:
         return None
     logged = logged_credits(logs, card, held.counts_from, now)
     return CycleUse(held, logged, card.reminders.usage_thresholds)
@@ -72,7 +77,11 @@ def usage_report(
     from tokenplan_cli.core.usagelog import check_grouping, report_usage
 
     check_grouping(by)
-    logs = read_logs(card, request, now=now, progress=progress)
+    held = held_cycle(card, now)
+    logs = read_logs(
+        card, request, now=now, progress=progress, by_minutes=60 if by == "hour" else 1440,
+        cuts=(held.counts_from, now) if held is not None else (),
+    )  # fmt: skip
 
     def grouped(key: str) -> UsageReport:
         return report_usage(
@@ -84,4 +93,4 @@ def usage_report(
     if not result.total.requests:  # as estimate --from says it: exit 2, and where it looked
         raise no_usage_found(logs)
     daily = result if by == "day" else grouped("day")
-    return LoggedReport(result, daily, logs, as_of, cycle_use(card, logs, now))
+    return LoggedReport(result, daily, logs, as_of, cycle_use(card, logs, now, held))

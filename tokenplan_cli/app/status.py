@@ -8,6 +8,7 @@ holding that instant (a cycle starts at 00:00 UTC, exactly on one; docs/interpre
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -96,9 +97,13 @@ def plan_status(
     paid: Fraction | None = None,
     logs: LogRequest | None = None,
     progress: bool = False,
+    cuts: Sequence[datetime] = (),
 ) -> StatusReport:
     """The status at `now` of the plan given (or held), used as given (or as the logs show); `paid`:
-    what was paid for it (default: what the held plan records, else its list price)."""
+    what was paid for it (default: what the held plan records, else its list price).
+
+    `cuts`: the other instants from which the caller counts the logs' use (`logged_credits`), so that
+    the tally the logs are read into keeps them apart (`read_logs`)."""
     held, price, start = _plan(card, now, currency, plan)
     paid = paid if paid is not None or held is None else held.paid
     history_days, history_source = None, None
@@ -121,7 +126,7 @@ def plan_status(
         )  # fmt: skip
         source: UsageSource = "history" if use.history is not None else "flags"
         return StatusReport(status, source, held, None, None, history_source, _held_notes(held))
-    return _from_logs(card, now, currency, held, price, start, paid, logs, progress)
+    return _from_logs(card, now, currency, held, price, start, paid, logs, progress, cuts)
 
 
 def _from_logs(
@@ -134,13 +139,16 @@ def _from_logs(
     paid: Fraction | None,
     request: LogRequest | None,
     progress: bool,
+    cuts: Sequence[datetime],
 ) -> StatusReport:
     from tokenplan_cli.app.logs import LogRequest, read_logs
     from tokenplan_cli.core.status import LoggedUse
 
-    observed = read_logs(card, request or LogRequest(), now=now, progress=progress)
-    reading = held.reading if held is not None else None
     since = held.counts_from if held is not None else _counted_from(card, price, start, now)
+    observed = read_logs(
+        card, request or LogRequest(), now=now, progress=progress, by_minutes=1440, cuts=(since, now, *cuts)
+    )
+    reading = held.reading if held is not None else None
     logged = logged_credits(observed, card, since, now)
     use = LoggedUse(
         logged.days,

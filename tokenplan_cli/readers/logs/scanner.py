@@ -250,7 +250,7 @@ class FileRequests:
     def add(self, record: UsageRecord) -> None:
         key = record.dedupe_key
         if key is None:
-            _add(self.sums, self.audio, self.bucket(record), record)
+            add_counts(self.sums, self.audio, self.bucket(record), record)
             return
         kept = self.best.get(key)
         if kept is None:
@@ -281,7 +281,7 @@ def read_one(task: Task) -> FileResult:
     keyed_audio: dict[int, Fraction] = {}
     for position, record in enumerate(requests.best.values()):
         local = requests.bucket(record)
-        _add(requests.sums, requests.audio, local, record)
+        add_counts(requests.sums, requests.audio, local, record)
         kept_slots.extend(_slot(index, local, record))
         if record.audio_seconds:
             keyed_audio[position] = record.audio_seconds
@@ -298,7 +298,10 @@ def read_one(task: Task) -> FileResult:
     )
 
 
-def _add(sums: dict[int, list[int]], audio: dict[int, Fraction], bucket: int, record: UsageRecord) -> None:
+def add_counts(
+    sums: dict[int, list[int]], audio: dict[int, Fraction], bucket: int, record: UsageRecord
+) -> None:
+    """Add one request to per-bucket sums (the six counts of `counts_of`, and audio seconds)."""
     totals = sums.get(bucket)
     if totals is None:
         totals = sums[bucket] = [0] * 6

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
+from tokenplan_cli.core.grain import Grain
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import LogTally
@@ -55,8 +57,10 @@ from tokenplan_cli.readers.logs.scanner import (
 __all__ = ["IndexInfo", "IndexUnavailable", "clear_index", "index_info", "index_path", "scan_with_index"]
 
 ATTEMPTS = 3  # runs of the whole update when another process changed the same files meanwhile
-BATCH_REQUESTS = 1 << 16  # keyed requests written per transaction (the parent holds one batch)
-BATCH_FILES = 1024
+# Keyed requests and files written per transaction: the parent holds one batch while the one before is
+# written; the last is written once the reading is done, so batches are small enough to end soon after.
+BATCH_REQUESTS = 1 << 14
+BATCH_FILES = 512
 
 
 Progress = Callable[[int, int], AbstractContextManager[Callable[[int], None]]]
@@ -127,6 +131,7 @@ def scan_with_index(
     *,
     env: Mapping[str, str] = os.environ,
     progress: Progress | None = None,
+    grain: Grain | None = None,
     workers: int | None = None,
     pool_from_bytes: int | None = None,
 ) -> ScanResult:
@@ -134,7 +139,9 @@ def scan_with_index(
 
     `skips` holds what was met before (it is not changed); the result's skips add the walk's and the
     files'. `progress(files, bytes)`, when given, makes the bar that the files read advance (once there
-    is enough to read). Raises `IndexUnavailable` when the index cannot serve.
+    is enough to read). With `grain`, the tally's quarter hours are merged as it allows (`core.grain`):
+    a report by day reads a few hundred buckets, not thousands. Raises `IndexUnavailable` when the
+    index cannot serve.
     """
     path = index_path(env)
     for _ in range(ATTEMPTS):
@@ -142,7 +149,7 @@ def scan_with_index(
         try:
             register_functions(connection)
             threshold = scanner.POOL_FROM_BYTES if pool_from_bytes is None else pool_from_bytes
-            run = _Run(connection, searches, explicit, offpeak, workers, threshold)
+            run = _Run(connection, searches, explicit, offpeak, workers, threshold, grain)
             result = run.scan(progress)
         except _Stale:
             continue
@@ -170,8 +177,10 @@ class _Run:
         offpeak: OffPeakWindow,
         workers: int | None,
         pool_from_bytes: int,
+        grain: Grain | None = None,
     ) -> None:
         self.db = connection
+        self.grain = grain
         self.searches = searches
         self.explicit = explicit
         self.offpeak = offpeak
@@ -195,9 +204,12 @@ class _Run:
         try:
             for search in self.searches:
                 key = search_key(search, self.offpeak)
-                found = self.db.execute("SELECT id FROM searches WHERE key = ?", (key,)).fetchone()
+                found = self.db.execute(
+                    "SELECT id, generation FROM searches WHERE key = ?", (key,)
+                ).fetchone()
                 rows = load_rows(self.db, found[0]) if found else []
-                plans.append(SearchPlan(search, key, found[0] if found else None, rows))
+                search_id, generation = found if found else (None, 0)
+                plans.append(SearchPlan(search, key, search_id, rows, generation))
         finally:
             self.db.execute("COMMIT")
         return plans
@@ -215,14 +227,25 @@ class _Run:
             return self._read(listed)
 
     def _read(self, jobs: Iterable[Job]) -> ScanResult:
+        """Read the jobs and write what they give in batches, each written by a thread while the next is
+        read (SQLite lets other threads run while it works), so that the workers are never left idle."""
         pending: list[tuple[int, Part]] = []
         requests = 0
-        for part in read_jobs(jobs, read_part, workers=self.workers, pool_from_bytes=self.pool_from_bytes):
-            pending.append((part.index, part))
-            requests += len(part.digests) // DIGEST
-            if self.walk_done and (requests >= BATCH_REQUESTS or len(pending) >= BATCH_FILES):
-                self._write(pending)
-                pending, requests = [], 0
+        writing = _Batches(self._write)
+        try:
+            for part in read_jobs(
+                jobs, read_part, workers=self.workers, pool_from_bytes=self.pool_from_bytes
+            ):
+                pending.append((part.index, part))
+                requests += len(part.digests) // DIGEST
+                if self.on_file is not None:
+                    self.on_file(self.members[part.index][1].log_file.size)
+                if self.walk_done and (requests >= BATCH_REQUESTS or len(pending) >= BATCH_FILES):
+                    writing.put(pending)  # (the workers, when there are, were forked before: no thread then)
+                    pending, requests = [], 0
+            writing.join()
+        finally:
+            writing.join(quietly=True)
         return self._finish(pending)
 
     def _jobs(self) -> Iterator[Job]:
@@ -264,9 +287,7 @@ class _Run:
         process changed one of their files since this run planned)."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for index, _ in parts:
-                plan, member = self.members[index]
-                self._check_basis(plan, member)
+            self._check_basis(parts)
             usable = {index for index, part in parts if self._usable(index, part)}
             by_plan: dict[int, list[tuple[int, Part]]] = {}
             for index, part in parts:
@@ -278,26 +299,30 @@ class _Run:
             self.db.execute("ROLLBACK")
             raise
         self.wrote = True
-        if self.on_file is not None:
-            for index, _ in parts:
-                self.on_file(self.members[index][1].log_file.size)
 
     def _write_search(self, parts: list[tuple[int, Part]], usable: set[int]) -> None:
         """One search's parts: old contributions out, then the parts in, then copies settled."""
-        writer = self._writer(self.members[parts[0][0]][0])
+        plan = self.members[parts[0][0]][0]
+        writer = self._writer(plan)
+        if plan.digests is not None and writer.generation() != plan.generation:
+            plan.digests = None  # another process wrote: ask the database, and settle what it wrote too
+            writer.touch_every_copy()
         for index, part in parts:
             row = self.members[index][1].row
             if row is not None and (part.start == 0 or index not in usable):
                 writer.remove([row.id])
+        fresh = []
         for index, part in parts:
             if index not in usable:
                 continue
             member = self.members[index][1]
             if part.start == 0:
-                writer.add_file(member, part, self.ranks[index])
+                fresh.append((member, part, self.ranks[index]))
             else:
                 writer.extend_file(member, part)
+        writer.add_files(fresh)
         writer.flush()
+        plan.generation = writer.generation()
 
     def _usable(self, index: int, part: Part) -> bool:
         """Whether a part goes into the index; a file that could not be read does not (its skips count
@@ -313,20 +338,35 @@ class _Run:
                 self.spare_skips.merge(skips)
         return False
 
-    def _check_basis(self, plan: SearchPlan, member: Member) -> None:
-        """Raise `_Stale` unless the index still holds of the file what this run planned against."""
-        if member.row is not None:
-            found = self.db.execute("SELECT version FROM files WHERE id = ?", (member.row.id,)).fetchone()
-            if found is None or found[0] != member.row.version:
-                raise _Stale
-        elif plan.search_id is not None and member.log_file.stat is not None:
-            stat = member.log_file.stat
-            found = self.db.execute(
-                "SELECT 1 FROM files WHERE search = ? AND dev = ? AND ino = ?",
-                (plan.search_id, stat.st_dev, stat.st_ino),
+    def _check_basis(self, parts: list[tuple[int, Part]]) -> None:
+        """Raise `_Stale` unless the index still holds of the parts' files what this run planned against:
+        nothing to check where no other process wrote the search since (its generation says so)."""
+        for plan in {id(self.members[index][0]): self.members[index][0] for index, _ in parts}.values():
+            if plan.search_id is None:
+                continue  # a new search: `_writer` checks that it still is
+            (generation,) = self.db.execute(
+                "SELECT generation FROM searches WHERE id = ?", (plan.search_id,)
             ).fetchone()
-            if found is not None:
-                raise _Stale
+            if generation == plan.generation:
+                continue
+            held = {
+                (dev, ino): (file_id, version)
+                for file_id, version, dev, ino in self.db.execute(
+                    "SELECT id, version, dev, ino FROM files WHERE search = ?", (plan.search_id,)
+                )
+            }
+            versions = dict(held.values())
+            for index, _ in parts:
+                member_plan, member = self.members[index]
+                if member_plan is not plan:
+                    continue
+                if member.row is not None:
+                    if versions.get(member.row.id) != member.row.version:
+                        raise _Stale
+                elif member.log_file.stat is not None:
+                    stat = member.log_file.stat
+                    if (stat.st_dev, stat.st_ino) in held:
+                        raise _Stale
 
     def _writer(self, plan: SearchPlan) -> Writer:
         """The search's writer (the search made when new: unless another process made it meanwhile).
@@ -335,7 +375,7 @@ class _Run:
             if self.db.execute("SELECT 1 FROM searches WHERE key = ?", (plan.key,)).fetchone():
                 raise _Stale
             plan.search_id = search_id(self.db, plan.key, plan.search.tool, time.time_ns())
-        return Writer(self.db, plan.search_id, self.seen)
+        return Writer(self.db, plan.search_id, self.seen, plan.digests)
 
     # -- finishing ------------------------------------------------------------------------------
 
@@ -423,8 +463,12 @@ class _Run:
                     tails.append((row.id, row.rank, row.tail, str(member.log_file.path)))
             answer.add_tails(tails, skips)
             duplicates += answer.duplicates
-            for key, counts in answer.tally.counts.items():
-                tally.add(key, counts, answer.tally.audio.get(key, ZERO))
+            found = answer.tally(self.grain)
+            if not tally.counts:
+                tally = found  # (one search: no need to add)
+            else:
+                for key, counts in found.counts.items():
+                    tally.add(key, counts, found.audio.get(key, ZERO))
         skips.merge(self.spare_skips)
         return ScanResult(
             tally=tally,
@@ -434,6 +478,35 @@ class _Run:
             duplicates=duplicates,
             bytes=sum(f.size for f in self.walked),
         )
+
+
+class _Batches:
+    """Batches written one at a time by a thread of their own; its error is raised by `join`."""
+
+    def __init__(self, write: Callable[[list[tuple[int, Part]]], None]) -> None:
+        self.write = write
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def put(self, batch: list[tuple[int, Part]]) -> None:
+        """Write `batch` once the one before it is written."""
+        self.join()
+        self.thread = threading.Thread(target=self._run, args=(batch,), daemon=True)
+        self.thread.start()
+
+    def _run(self, batch: list[tuple[int, Part]]) -> None:
+        try:
+            self.write(batch)
+        except BaseException as exc:  # raised again in the reading thread
+            self.error = exc
+
+    def join(self, *, quietly: bool = False) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        error, self.error = self.error, None
+        if error is not None and not quietly:
+            raise error
 
 
 def _cannot_read(skips: Skips) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+from tokenplan_cli.core.grain import Grain, coarsened, units
 from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import BucketKey, LogTally
 from tokenplan_cli.readers.logs import Skips
@@ -39,7 +40,12 @@ class Copy(NamedTuple):
 
 
 class SearchAnswer:
-    """One search's part of the answer: its tally (with the tails on top), duplicates and skips."""
+    """One search's part of the answer: its tally (with the tails on top), duplicates and skips.
+
+    The tails are counted first, as a fine tally of what they change (`delta`); `tally(grain)` then
+    reads the search's tally out of the index, its quarter hours merged as the grain allows, and adds
+    the delta merged alike.
+    """
 
     def __init__(
         self, connection: sqlite3.Connection, search: int, names: dict[int, tuple[str, str]]
@@ -47,23 +53,65 @@ class SearchAnswer:
         self.db = connection
         self.search = search
         self.names = names
-        self.tally = LogTally()
-        self.duplicates = 0
-        for series, quarter, *counts, audio in connection.execute(
-            "SELECT series, quarter, n, hit, miss, write, output, reasoning, audio FROM tally"
-            " WHERE search = ?",
-            (search,),
-        ):
-            self._add(series, quarter, counts, Fraction(audio) if audio else ZERO)
+        self.delta = LogTally()  # what the tails change
         (crossed,) = connection.execute("SELECT crossed FROM searches WHERE id = ?", (search,)).fetchone()
         self.duplicates = crossed
+
+    def tally(self, grain: Grain | None) -> LogTally:
+        """The search's tally with the tails on top, at `grain` (None: by quarter hour)."""
+        if grain is None:
+            tally = LogTally()
+            rows = self.db.execute(
+                "SELECT series, quarter, n, hit, miss, write, output, reasoning, audio FROM tally"
+                " WHERE search = ?",
+                (self.search,),
+            )
+            for series, quarter, *counts, audio in rows:
+                tally.add(self._key(series, quarter), counts, _audio(audio))
+            for key, counts in self.delta.counts.items():
+                tally.add(key, counts, self.delta.audio.get(key, ZERO))
+            return tally
+        return self._coarse(grain)
+
+    def _coarse(self, grain: Grain) -> LogTally:
+        first, last = self.db.execute(
+            "SELECT min(quarter >> 1), max(quarter >> 1) FROM tally WHERE search = ?", (self.search,)
+        ).fetchone()
+        slots = [key.slot for key in self.delta.counts] + ([first, last] if first is not None else [])
+        if not slots:
+            return LogTally()
+        concrete = units(grain, min(slots), max(slots))
+        cells = concrete.sql("quarter >> 1")
+        named = ", ".join(f"{cell} AS unit{n}" for n, cell in enumerate(cells))
+        by = ", ".join(f"unit{n}" for n in range(len(cells)))
+        sums = "sum(n), sum(hit), sum(miss), sum(write), sum(output), sum(reasoning)"
+        tally = LogTally()
+        firsts: dict[tuple[Any, ...], BucketKey] = {}
+        width = len(cells)
+        for series, offpeak, *row in self.db.execute(
+            f"SELECT series, quarter & 1, {named}, min(quarter >> 1), {sums} FROM tally"
+            f" WHERE search = ? GROUP BY series, quarter & 1, {by}",
+            (self.search,),
+        ):
+            key = self._key(series, row[width] * 2 + offpeak)
+            firsts[(series, offpeak, *row[:width])] = key
+            tally.counts[key] = row[width + 1 :]
+        for series, offpeak, *row in self.db.execute(
+            f"SELECT series, quarter & 1, {named}, audio FROM tally WHERE search = ? AND audio IS NOT NULL",
+            (self.search,),
+        ):
+            key = firsts[(series, offpeak, *row[:width])]
+            tally.audio[key] = tally.audio.get(key, ZERO) + Fraction(row[width])
+        if self.delta.counts:
+            tally = coarsened(_merged(tally, self.delta), grain)
+        return tally
 
     def _key(self, series: int, quarter: int) -> BucketKey:
         tool, model = self.names[series]
         return _new_key(BucketKey, (tool, model, quarter >> 1, "offpeak" if quarter & 1 else "peak"))
 
     def _add(self, series: int, quarter: int, counts: Sequence[int], audio: Fraction, sign: int = 1) -> None:
-        self.tally.add(self._key(series, quarter), counts, audio, sign)
+        self.delta.add(self._key(series, quarter), counts, audio, sign)
 
     def add_tails(self, tails: Iterable[tuple[int, int, str, str]], skipped: Skips) -> None:
         """Count the tails (file id, its rank, the stored tail, the file's path) on top; their skips
@@ -115,6 +163,14 @@ class SearchAnswer:
             if winner is not None:
                 self._add(winner.series, winner.quarter, (1, *winner.counts), winner.audio, -1)
             self._add(best.series, best.quarter, (1, *best.counts), best.audio)
+
+
+def _merged(first: LogTally, then: LogTally) -> LogTally:
+    merged = LogTally()
+    for tally in (first, then):
+        for key, counts in tally.counts.items():
+            merged.add(key, counts, tally.audio.get(key, ZERO))
+    return merged
 
 
 def series_names(connection: sqlite3.Connection) -> dict[int, tuple[str, str]]:

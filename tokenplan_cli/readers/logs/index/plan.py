@@ -21,6 +21,7 @@ from tokenplan_cli import __version__
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LINES, WHOLE
+from tokenplan_cli.readers.logs.index.filter import DigestFilter
 from tokenplan_cli.readers.logs.scanner import LogFile, Search
 
 # Bump when code shared by every reader changes what a search's index holds (the records' fields, the
@@ -97,10 +98,16 @@ def search_key(search: Search, offpeak: OffPeakWindow) -> bytes:
 class SearchPlan:
     """One search's files as the index holds them, matched against the walk as it goes."""
 
-    def __init__(self, search: Search, key: bytes, search_id: int | None, rows: Sequence[FileRow]) -> None:
+    def __init__(
+        self, search: Search, key: bytes, search_id: int | None, rows: Sequence[FileRow], generation: int = 0
+    ) -> None:
         self.search = search
         self.key = key
         self.search_id = search_id
+        # Writes to the search by this run alone since it planned (`generation` counts them): while so,
+        # a search that held nothing has all its digests in `digests` (see `write.Writer`).
+        self.generation = generation
+        self.digests = DigestFilter() if not rows else None
         self.rows = {row.id: row for row in rows}
         self.by_identity = {(row.dev, row.ino): row for row in rows}
         self.members: list[Member] = []

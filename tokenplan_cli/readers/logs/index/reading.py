@@ -22,7 +22,7 @@ from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LINES, Skips
 from tokenplan_cli.readers.logs.resume import Resume
-from tokenplan_cli.readers.logs.scanner import DIGEST, FileRequests
+from tokenplan_cli.readers.logs.scanner import DIGEST, FileRequests, add_counts
 
 BLOCK = 4096  # bytes of the first block and of the last block before the offset, checksummed
 KEPT_WIDTH = 7  # integers per keyed request in `Part.kept`: bucket, preferred, five counts
@@ -63,6 +63,8 @@ class Part(NamedTuple):
     digests: bytes  # DIGEST bytes per keyed request kept, in first-seen order
     kept: array  # type: ignore[type-arg]  # KEPT_WIDTH integers per keyed request
     keyed_audio: dict[int, Fraction]  # position among the keyed requests -> audio seconds
+    keyed_sums: dict[int, list[int]]  # bucket -> six counts of the keyed requests kept
+    keyed_sums_audio: dict[int, Fraction]
     within: int  # copies dropped within the part
     skips: Skips | None
     end: tuple[int, int, Any]  # offset after the last complete line, line count, the reader's state
@@ -98,8 +100,12 @@ def read_part(task: PartTask) -> Part:
             end = (0, 0, None)
     kept = array("q")
     keyed_audio: dict[int, Fraction] = {}
+    keyed_sums: dict[int, list[int]] = {}
+    keyed_sums_audio: dict[int, Fraction] = {}
     for position, record in enumerate(requests.best.values()):
-        kept.extend(_kept_fields(requests.bucket(record), record))
+        bucket = requests.bucket(record)
+        kept.extend(_kept_fields(bucket, record))
+        add_counts(keyed_sums, keyed_sums_audio, bucket, record)
         if record.audio_seconds:
             keyed_audio[position] = record.audio_seconds
     tail_records = tuple(_tail_record(requests, record) for record in tail)
@@ -114,6 +120,8 @@ def read_part(task: PartTask) -> Part:
         requests.digests(),
         kept,
         keyed_audio,
+        keyed_sums,
+        keyed_sums_audio,
         requests.duplicates,
         skips if skips.any() else None,
         end,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tokenplan_cli.folders import user_cache_folder
 
-SCHEMA = 1
+SCHEMA = 2
 FILE_NAME = "log-index.sqlite"
 # The longest a run waits for another's write to end: writes are short batches, so this is rarely met.
 BUSY_SECONDS = 2.0
@@ -31,7 +31,8 @@ CREATE TABLE searches (
     key BLOB NOT NULL UNIQUE,
     tool TEXT NOT NULL,
     used INTEGER NOT NULL,
-    crossed INTEGER NOT NULL DEFAULT 0
+    crossed INTEGER NOT NULL DEFAULT 0,
+    generation INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE files (
     id INTEGER PRIMARY KEY,
@@ -53,7 +54,8 @@ CREATE TABLE files (
     within INTEGER NOT NULL,
     skips TEXT,
     tail TEXT,
-    version INTEGER NOT NULL
+    version INTEGER NOT NULL,
+    digests BLOB NOT NULL
 );
 CREATE INDEX files_by_search ON files (search);
 CREATE TABLE series (
@@ -80,7 +82,6 @@ CREATE TABLE requests (
     counted INTEGER NOT NULL,
     PRIMARY KEY (search, digest, file)
 ) WITHOUT ROWID;
-CREATE INDEX requests_by_file ON requests (file);
 CREATE TABLE tally (
     search INTEGER NOT NULL,
     series INTEGER NOT NULL,

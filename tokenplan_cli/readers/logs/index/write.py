@@ -19,10 +19,12 @@ from fractions import Fraction
 from typing import Any
 
 from tokenplan_cli.readers.logs import KEPT_LINE_NUMBERS, Skips
+from tokenplan_cli.readers.logs.index.filter import DigestFilter
 from tokenplan_cli.readers.logs.index.plan import Member
 from tokenplan_cli.readers.logs.index.reading import DIGEST, KEPT_WIDTH, Part
 
 KEEP_SEARCHES = 16
+FILE_COLUMNS = 21  # of the files table, in the order store.TABLES declares them
 COUNTS = ("n", "hit", "miss", "write", "output", "reasoning")
 _ADDED = ", ".join(f"{name} = {name} + excluded.{name}" for name in COUNTS)
 _UPSERT_TALLY = f"ON CONFLICT (search, series, quarter) DO UPDATE SET {_ADDED}"
@@ -36,7 +38,9 @@ CREATE TEMP TABLE IF NOT EXISTS stage_keyed (
     hit INTEGER, miss INTEGER, write INTEGER, output INTEGER, reasoning INTEGER, audio TEXT,
     resumed INTEGER);
 CREATE TEMP TABLE IF NOT EXISTS touched (digest BLOB PRIMARY KEY) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS fresh (digest BLOB, file INTEGER);
 CREATE TEMP TABLE IF NOT EXISTS gone (id INTEGER PRIMARY KEY);
+CREATE TEMP TABLE IF NOT EXISTS gone_rows (digest BLOB, file INTEGER);
 CREATE TEMP TABLE IF NOT EXISTS moved (id INTEGER PRIMARY KEY);
 CREATE TEMP TABLE IF NOT EXISTS flips (digest BLOB, file INTEGER, counted INTEGER)
 """
@@ -45,11 +49,18 @@ CREATE TEMP TABLE IF NOT EXISTS flips (digest BLOB, file INTEGER, counted INTEGE
 class Writer:
     """The index's writes for one search, inside a transaction the caller holds."""
 
-    def __init__(self, connection: sqlite3.Connection, search: int, seen: int) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, search: int, seen: int, seen_digests: DigestFilter | None = None
+    ) -> None:
         self.db = connection
         self.search = search
         self.seen = seen  # when this run's walk began
+        # Every digest of the search, when this run has written all it holds (a cold build): the copies
+        # that may meet another are found in it, without asking the database of each.
+        self.seen_digests = seen_digests
         self.series: dict[tuple[str, str], int] = {}
+        self.sums: dict[tuple[int, int], list[int]] = {}  # (series, quarter) -> six counts to add
+        self.sums_audio: dict[tuple[int, int], Fraction] = {}
         for statement in TEMP_TABLES.split(";"):
             connection.execute(statement)
 
@@ -60,47 +71,120 @@ class Writer:
         db, search = self.db, self.search
         db.execute("DELETE FROM gone")
         db.executemany("INSERT OR IGNORE INTO gone VALUES (?)", ((i,) for i in file_ids))
+        self._rows_of_files("gone")
         loose = "FROM loose WHERE file IN (SELECT id FROM gone)"
         self._tally_from(f"SELECT series, quarter, {_negated_sums()} {loose} GROUP BY series, quarter")
         self._audio_from(f"SELECT series, quarter, audio, -1 {loose} AND audio IS NOT NULL")
-        counted = "FROM requests WHERE file IN (SELECT id FROM gone) AND counted = 1"
+        rows = "FROM requests r JOIN gone_rows g ON r.search = ? AND r.digest = g.digest AND r.file = g.file"
+        counted = f"{rows} WHERE r.counted = 1"
         self._tally_from(
-            f"SELECT series, quarter, {_negated_sums('-count(*)')} {counted} GROUP BY series, quarter"
-        )
-        self._audio_from(f"SELECT series, quarter, audio, -1 {counted} AND audio IS NOT NULL")
-        db.execute(
-            "UPDATE searches SET crossed = crossed - (SELECT count(*) FROM requests"
-            " WHERE file IN (SELECT id FROM gone) AND counted = 0) WHERE id = ?",
+            f"SELECT r.series, r.quarter, {_negated_sums('-count(*)', 'r.')} {counted}"
+            " GROUP BY r.series, r.quarter",
             (search,),
         )
-        db.execute(
-            "INSERT OR IGNORE INTO touched SELECT digest FROM requests WHERE file IN (SELECT id FROM gone)"
+        self._audio_from(
+            f"SELECT r.series, r.quarter, r.audio, -1 {counted} AND r.audio IS NOT NULL", (search,)
         )
-        db.execute("DELETE FROM requests WHERE file IN (SELECT id FROM gone)")
+        db.execute(
+            f"UPDATE searches SET crossed = crossed - (SELECT count(*) {rows} WHERE r.counted = 0)"
+            " WHERE id = ?",
+            (search, search),
+        )
+        db.execute("INSERT OR IGNORE INTO touched SELECT digest FROM gone_rows")
+        db.execute(
+            "DELETE FROM requests WHERE search = ?"
+            " AND (digest, file) IN (SELECT digest, file FROM gone_rows)",
+            (search,),
+        )
         db.execute("DELETE FROM loose WHERE file IN (SELECT id FROM gone)")
         db.execute("DELETE FROM files WHERE id IN (SELECT id FROM gone)")
 
+    def _rows_of_files(self, table: str) -> None:
+        """`gone_rows`: (digest, file) of every request row of the files listed in `table`."""
+        self.db.execute("DELETE FROM gone_rows")
+        for file_id, digests in self.db.execute(
+            f"SELECT id, digests FROM files WHERE id IN (SELECT id FROM {table})"
+        ).fetchall():
+            self.db.executemany(
+                "INSERT INTO gone_rows VALUES (?, ?)",
+                ((digests[at : at + DIGEST], file_id) for at in range(0, len(digests), DIGEST)),
+            )
+
     # -- parts in -------------------------------------------------------------------------------
 
-    def add_file(self, member: Member, part: Part, rank: int) -> int:
-        """A new files row for a part read from the start; its id."""
-        stat, companions = member.log_file.stat, member.companions
+    def add_files(self, parts: Sequence[tuple[Member, Part, int]]) -> None:
+        """New files rows for parts read from the start (member, part, rank), their rows straight in (no
+        copy of theirs can be in the index), the tally moved by the sums the workers made, and only the
+        digests that may meet another copy settled (`seen_digests`, else those the database holds for
+        another file). One statement a table for all of them: a cold build writes thousands of files."""
+        if not parts:
+            return
+        (last,) = self.db.execute("SELECT coalesce(max(id), 0) FROM files").fetchone()
+        files, loose, requests, met, fresh = [], [], [], [], []
+        for file_id, (member, part, rank) in enumerate(parts, last + 1):
+            files.append(self._file_row(file_id, member, part, rank))
+            digests = self._rows_of(file_id, part, loose, requests)
+            if self.seen_digests is not None:
+                met += [(digests[at],) for at in self.seen_digests.met(part.digests, DIGEST)]
+            else:
+                fresh += [(digest, file_id) for digest in digests]
+        self.db.executemany(f"INSERT INTO files VALUES ({', '.join('?' * FILE_COLUMNS)})", files)
+        self.db.executemany("INSERT INTO loose VALUES (?,?,?,?,?,?,?,?,?,?)", loose)
+        self.db.executemany("INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)", requests)
+        self.db.executemany("INSERT OR IGNORE INTO touched VALUES (?)", met)
+        self.db.executemany("INSERT INTO fresh VALUES (?, ?)", fresh)
+
+    def _file_row(self, file_id: int, member: Member, part: Part, rank: int) -> tuple[Any, ...]:
+        stat = member.log_file.stat
         assert stat is not None
-        cursor = self.db.execute(
-            "INSERT INTO files (search, path, dev, ino, size, mtime, ctime, seen, companions, offset,"
-            " line, state, head, last, rank, within, skips, tail, version)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
-            (
-                self.search, member.path, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns,
-                stat.st_ctime_ns, self.seen,
-                companions, part.end[0], part.end[1], _json(part.end[2]), part.head, part.last, rank,
-                part.within, _skips_json(part.skips), self._tail_json(part),
-            ),
+        return (
+            file_id, self.search, member.path, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns,
+            stat.st_ctime_ns, self.seen, member.companions, part.end[0], part.end[1], _json(part.end[2]),
+            part.head, part.last, rank, part.within, _skips_json(part.skips), self._tail_json(part), 1,
+            part.digests,
         )  # fmt: skip
-        file_id = cursor.lastrowid
-        assert file_id is not None
-        self._stage(file_id, part, resumed=False)
-        return file_id
+
+    def _rows_of(self, file_id: int, part: Part, loose: list[Any], requests: list[Any]) -> list[bytes]:
+        """A fresh part's `loose` and `requests` rows, and its sums for the tally; its digests."""
+        series, quarters = self._buckets(part)
+        loose += [
+            (file_id, series[b], quarters[b], *counts, _fraction_text(part.loose_audio.get(b)))
+            for b, counts in part.loose.items()
+        ]
+        for sums, audio in ((part.loose, part.loose_audio), (part.keyed_sums, part.keyed_sums_audio)):
+            for b, counts in sums.items():
+                self._add_sums((series[b], quarters[b]), counts, audio.get(b))
+        digests = [part.digests[at : at + DIGEST] for at in range(0, len(part.digests), DIGEST)]
+        fields = iter(part.kept)
+        kept = zip(
+            fields, fields, fields, fields, fields, fields, fields, strict=True
+        )  # KEPT_WIDTH at a time
+        audio = part.keyed_audio
+        search = self.search
+        requests += [
+            (search, digest, file_id, series[bucket], quarters[bucket], preferred, hit, miss, write, output,
+             reasoning, _fraction_text(audio.get(n)) if audio else None)
+            for n, (digest, (bucket, preferred, hit, miss, write, output, reasoning)) in enumerate(
+                zip(digests, kept, strict=True)
+            )
+        ]  # fmt: skip
+        return digests
+
+    def _buckets(self, part: Part) -> tuple[list[int], list[int]]:
+        """The series and quarter of each bucket of a part's table."""
+        series = [self._series(tool, model) for tool, model, _, _ in part.buckets]
+        quarters = [_quarter(slot, window) for _, _, slot, window in part.buckets]
+        return series, quarters
+
+    def _add_sums(self, cell: tuple[int, int], counts: Sequence[int], audio: Fraction | None) -> None:
+        totals = self.sums.get(cell)
+        if totals is None:
+            self.sums[cell] = list(counts)
+        else:
+            for kind, value in enumerate(counts):
+                totals[kind] += value
+        if audio:
+            self.sums_audio[cell] = self.sums_audio.get(cell, Fraction(0)) + audio
 
     def extend_file(self, member: Member, part: Part) -> None:
         """A files row read on from its offset: its new end, and the part's requests."""
@@ -126,13 +210,11 @@ class Writer:
         self.db.executemany("UPDATE files SET rank = ? WHERE id = ?", ((rank, i) for i, rank in ranks))
         self.db.execute("DELETE FROM moved")
         self.db.executemany("INSERT OR IGNORE INTO moved VALUES (?)", ((i,) for i, _ in ranks))
-        self.db.execute(
-            "INSERT OR IGNORE INTO touched SELECT digest FROM requests WHERE file IN (SELECT id FROM moved)"
-        )
+        self._rows_of_files("moved")
+        self.db.execute("INSERT OR IGNORE INTO touched SELECT digest FROM gone_rows")
 
     def _stage(self, file_id: int, part: Part, *, resumed: bool) -> None:
-        series = [self._series(tool, model) for tool, model, _, _ in part.buckets]
-        quarters = [_quarter(slot, window) for _, _, slot, window in part.buckets]
+        series, quarters = self._buckets(part)
         self.db.executemany(
             "INSERT INTO stage_loose VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
@@ -163,11 +245,28 @@ class Writer:
         self._tally_from(f"SELECT series, quarter, {_sums()} FROM stage_loose GROUP BY series, quarter")
         self._audio_from("SELECT series, quarter, audio, 1 FROM stage_loose WHERE audio IS NOT NULL")
         self._settle_within_files()
+        self._note_new_digests()
         db.execute(
             "INSERT INTO requests SELECT ?, digest, file, series, quarter, preferred, hit, miss, write,"
             " output, reasoning, audio, 1 FROM stage_keyed",
             (search,),
         )
+        if self.sums:
+            db.executemany(
+                f"INSERT INTO tally VALUES (?,?,?,?,?,?,?,?,?,?) {_UPSERT_TALLY},"
+                " audio = fraction_add(audio, excluded.audio)",
+                (
+                    (search, *cell, *counts, _fraction_text(self.sums_audio.get(cell)))
+                    for cell, counts in self.sums.items()
+                ),
+            )
+            self.sums, self.sums_audio = {}, {}
+        db.execute(
+            "INSERT OR IGNORE INTO touched SELECT f.digest FROM fresh f WHERE EXISTS (SELECT 1 FROM"
+            " requests r WHERE r.search = ? AND r.digest = f.digest AND r.file != f.file)",
+            (search,),
+        )
+        db.execute("DELETE FROM fresh")
         keyed_sums = "count(*), sum(hit), sum(miss), sum(write), sum(output), sum(reasoning)"
         self._tally_from(f"SELECT series, quarter, {keyed_sums} FROM stage_keyed GROUP BY series, quarter")
         self._audio_from("SELECT series, quarter, audio, 1 FROM stage_keyed WHERE audio IS NOT NULL")
@@ -179,6 +278,29 @@ class Writer:
         db.execute("DELETE FROM stage_loose")
         db.execute("DELETE FROM stage_keyed")
         self.settle()
+        db.execute("UPDATE searches SET generation = generation + 1 WHERE id = ?", (search,))
+
+    def generation(self) -> int:
+        """How many writes the search has had (by any process)."""
+        found = self.db.execute("SELECT generation FROM searches WHERE id = ?", (self.search,)).fetchone()
+        return int(found[0])
+
+    def touch_every_copy(self) -> None:
+        """Settle, at the next flush, every digest the search holds more than one copy of."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO touched SELECT digest FROM requests WHERE search = ?"
+            " GROUP BY digest HAVING count(*) > 1",
+            (self.search,),
+        )
+
+    def _note_new_digests(self) -> None:
+        """Add to each resumed file's list of digests those of its rows about to go in."""
+        added: dict[int, list[bytes]] = {}
+        for file_id, digest in self.db.execute("SELECT file, digest FROM stage_keyed WHERE resumed"):
+            added.setdefault(file_id, []).append(digest)
+        for file_id, digests in added.items():  # (SQL's || would make the bytes text)
+            (held,) = self.db.execute("SELECT digests FROM files WHERE id = ?", (file_id,)).fetchone()
+            self.db.execute("UPDATE files SET digests = ? WHERE id = ?", (held + b"".join(digests), file_id))
 
     def _settle_within_files(self) -> None:
         """A resumed file's copies of requests it already held: the scanner's rule keeps the better one
@@ -354,9 +476,9 @@ def _sums() -> str:
     return ", ".join(f"sum({name})" for name in COUNTS)
 
 
-def _negated_sums(requests: str = "-sum(n)") -> str:
+def _negated_sums(requests: str = "-sum(n)", table: str = "") -> str:
     """The six counts summed and negated (`requests`: how the first is, for rows that are requests)."""
-    return ", ".join([requests, *(f"-sum({name})" for name in COUNTS[1:])])
+    return ", ".join([requests, *(f"-sum({table}{name})" for name in COUNTS[1:])])
 
 
 def _json(value: Any) -> str | None:

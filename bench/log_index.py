@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""The log index side by side with ccusage and `python -c "import typer"`, in one run, on the same logs.
+
+For each size (deterministic Claude Code logs, bench/claude_logs.py), `tokenplan usage report --from
+claude-code DIR --json` is timed
+
+- cold: with an empty index (the index is deleted before each run), and with `--no-index`;
+- warm: nothing new since the last run;
+- after 10 MB were appended across five files (lines of other sessions, the last one cut mid-line, as a
+  tool still writing leaves it); every timed run appends its own 10 MB;
+
+beside `ccusage daily --json --offline` and `python -c "import typer"`, all alternating, so that the
+load of a shared machine falls on every command alike. It prints median wall seconds with their range,
+CPU seconds, the peak memory of the cold runs (proportional set size of the process and its workers,
+sampled in one extra untimed run each), the index's size on disk against the logs', the ratios the issue
+sets targets for, and checks that the index's totals are the cold read's.
+
+    python bench/log_index.py [--sizes 100M,1G,5G] [--runs 5] [--out bench/out] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from claude_logs import Generator  # noqa: E402
+from usage_report import Run, ccusage_binary, logs_for, measure, tokenplan_command  # noqa: E402
+
+INDEX = "log-index.sqlite"
+APPEND_BYTES = 10 * 1000 * 1000
+APPEND_FILES = 5
+
+
+def delete_index(cache: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        (cache / (INDEX + suffix)).unlink(missing_ok=True)
+
+
+def index_bytes(cache: Path) -> int:
+    return sum(
+        (cache / (INDEX + suffix)).stat().st_size
+        for suffix in ("", "-wal", "-shm")
+        if (cache / (INDEX + suffix)).exists()
+    )
+
+
+class Appender:
+    """Appends 10 MB at a time to five of the logs' files, from a pool of other sessions' lines."""
+
+    def __init__(self, folder: Path, pool: Path, seed: int) -> None:
+        if not (pool / "truth.json").exists():
+            shutil.rmtree(pool, ignore_errors=True)
+            Generator(pool, seed + 1).run(APPEND_BYTES * 12)
+        self.lines = [
+            line for path in sorted(pool.rglob("*.jsonl")) for line in path.read_bytes().splitlines(True)
+        ]
+        self.targets = sorted(folder.rglob("*.jsonl"))[
+            :: max(1, len(list(folder.rglob("*.jsonl"))) // APPEND_FILES)
+        ]
+        self.targets = self.targets[:APPEND_FILES]
+        self.next = 0
+        self.cut: dict[Path, bytes] = {}  # the rest of a line left unfinished in each file
+        self.sizes = {target: target.stat().st_size for target in self.targets}
+
+    def restore(self) -> None:
+        """The files as they were (the logs are kept for the next run)."""
+        for target, size in self.sizes.items():
+            os.truncate(target, size)
+
+    def append(self) -> None:
+        share = APPEND_BYTES // len(self.targets)
+        for number, target in enumerate(self.targets):
+            data = bytearray(self.cut.pop(target, b""))
+            while len(data) < share:
+                data += self.lines[self.next % len(self.lines)]
+                self.next += 1
+            last = number == len(self.targets) - 1
+            if last:  # a line still being written
+                line = self.lines[self.next % len(self.lines)]
+                self.next += 1
+                data += line[: len(line) // 2]
+                self.cut[target] = line[len(line) // 2 :]
+            with open(target, "ab") as handle:
+                handle.write(data)
+
+
+def median(runs: list[Run]) -> float:
+    return statistics.median(run.seconds for run in runs)
+
+
+def row(name: str, runs: list[Run], megabytes: float, peak_kb: int | None = None) -> str:
+    seconds = median(runs)
+    low, high = min(r.seconds for r in runs), max(r.seconds for r in runs)
+    cpu = statistics.median(r.cpu for r in runs)
+    peak = f"{peak_kb / 1024:8.0f}" if peak_kb else f"{'':>8}"
+    return f"  {name:<24} {seconds:8.3f} {low:7.3f}-{high:<7.3f} {megabytes / seconds:8.0f} {cpu:7.2f} {peak}"
+
+
+def totals(run: Run) -> list[int]:
+    document = json.loads(run.stdout)
+    return [document["totals"][kind] for kind in ("cache_hit", "cache_miss", "cache_write", "output")] + [
+        document["records"],
+        document["duplicates"],
+    ]
+
+
+def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
+    folder = logs_for(args.out, size, args.seed, args.missing_request_ids)
+    truth = json.loads((folder / "truth.json").read_text())
+    megabytes = truth["bytes"] / 1e6
+    files = sum(1 for _ in folder.rglob("*.jsonl"))
+    cache = args.out / f"cache-{size}"
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "TOKENPLAN_NO_INDEX")}
+    env.update(TZ="UTC", CLAUDE_CONFIG_DIR=str(folder), NO_COLOR="1", TOKENPLAN_CACHE_DIR=str(cache))
+    env["TOKENPLAN_CONFIG"] = str(cache / "no-config.toml")  # no held plan: the same report for everyone
+    report = [*tokenplan_command(), "usage", "report", "--from", "claude-code", str(folder), "--json"]
+    cold_read = [*report, "--no-index"]
+    theirs = [str(ccusage), "daily", "--json", "--offline"]
+    typer = [sys.executable, "-c", "import typer"]
+
+    def cold_indexed(sample: bool = False) -> Run:
+        delete_index(cache)
+        return measure(report, env, sample=sample)
+
+    # untimed: bytecode written, caches warmed, peak memory sampled
+    peaks = {
+        "cold, index": cold_indexed(sample=True).peak_kb,
+        "cold, --no-index": measure(cold_read, env, sample=True).peak_kb,
+        "ccusage": measure(theirs, env, sample=True).peak_kb,
+    }
+    measure(typer, env)
+    results: dict[str, list[Run]] = {name: [] for name in ("cold, index", "cold, --no-index", "ccusage")}
+    for number in range(args.runs):
+        steps = [("cold, index", cold_indexed), ("cold, --no-index", lambda: measure(cold_read, env)),
+                 ("ccusage", lambda: measure(theirs, env))]  # fmt: skip
+        for name, step in steps if number % 2 == 0 else reversed(steps):
+            results[name].append(step())
+    measure(report, env)  # the index is built and up to date
+    size_on_disk = index_bytes(cache)
+    warm: dict[str, list[Run]] = {"warm (nothing new)": [], "python -c 'import typer'": []}
+    for number in range(args.runs * 3):
+        steps = [("warm (nothing new)", report), ("python -c 'import typer'", typer)]
+        for name, command in steps if number % 2 == 0 else reversed(steps):
+            warm[name].append(measure(command, env))
+    appender = Appender(folder, args.out / f"append-pool-{args.seed}", args.seed)
+    appended: list[Run] = []
+    warm_again: list[Run] = []
+    for _ in range(args.runs):
+        appender.append()
+        appended.append(measure(report, env))
+        warm_again.append(measure(report, env))
+    checked = measure(cold_read, env)
+    same = totals(checked) == totals(warm_again[-1])
+    appender.restore()
+
+    print(f"\n{size}: {megabytes:,.0f} MB in {files} files, {truth['requests']:,} requests; "
+          f"{args.runs} run(s) each ({args.runs * 3} warm), alternating")  # fmt: skip
+    print(f"  {'':<24} {'median s':>8} {'range s':^15} {'MB/s':>8} {'cpu s':>7} {'peak MB':>8}")
+    for name, runs in results.items():
+        print(row(name, runs, megabytes, peaks[name]))
+    for name, runs in warm.items():
+        print(row(name, runs, megabytes))
+    print(row("after 10 MB appended", appended, megabytes))
+    print(row("warm after that", warm_again, megabytes))
+    cold, no_index, theirs_s = (median(results[n]) for n in ("cold, index", "cold, --no-index", "ccusage"))
+    warm_s, typer_s = median(warm["warm (nothing new)"]), median(warm["python -c 'import typer'"])
+    share = 100 * size_on_disk / truth["bytes"]
+    print(f"  index on disk: {size_on_disk / 1e6:.1f} MB, {share:.2f} % of the logs (target < 5 %)")
+    print(f"  warm: {theirs_s / warm_s:.1f}x faster than ccusage (target >= 20x); {warm_s / typer_s:.2f}x "
+          f"import typer (target <= 1.3x)")  # fmt: skip
+    print(f"  after 10 MB appended: {median(appended) / warm_s:.2f}x warm (target <= 1.5x)")
+    print(f"  cold: throughput {theirs_s / cold:.2f}x ccusage's (target >= 1.2x); writing the index "
+          f"+{100 * (cold / no_index - 1):.0f} % over --no-index (target <= 25 %)")  # fmt: skip
+    print(f"  totals after the appends: index {'==' if same else '!='} a cold read")
+    if not args.keep:
+        shutil.rmtree(folder)
+    shutil.rmtree(cache, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100M,1G,5G")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--ccusage", help="a ccusage executable (default: install ccusage@20.0.24 into OUT)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated logs for the next run")
+    parser.add_argument("--missing-request-ids", type=float, default=0.05)
+    args = parser.parse_args()
+    ccusage = ccusage_binary(args.out, args.ccusage)
+    version = subprocess.run([str(ccusage), "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}; ccusage {version}; "
+          f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+    for size in args.sizes.split(","):
+        run_size(size.strip(), args, ccusage)
+
+
+if __name__ == "__main__":
+    main()
