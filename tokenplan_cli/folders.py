@@ -7,10 +7,10 @@ otherwise platformdirs gives the platform's user folders (`~/.config/tokenplan` 
 macOS; `%APPDATA%` / `%LOCALAPPDATA%` on Windows). platformdirs is imported only when the environment
 does not answer, so a script that sets both pays nothing for it.
 
-The cache folder is looked up by every warm `usage report` and status line, where platformdirs' import
-(about 5 ms: it loads `tempfile` and `random`) is a fifth of the budget; where the answer is the XDG rule
-(Linux and the BSDs: `$XDG_CACHE_HOME` when it is an absolute path, else `$HOME/.cache`) it is spelt out,
-and `tests/test_folders.py` holds it equal to platformdirs' answer.
+Both are looked up by every warm `usage report` and status line, where platformdirs' import (about 5 ms:
+it loads `tempfile` and `random`) is a fifth of the budget; where the answer is the XDG rule (Linux and
+the BSDs: `$XDG_CONFIG_HOME` or `$XDG_CACHE_HOME` when an absolute path, else under `$HOME`) it is spelt
+out, and `tests/test_folders.py` holds it equal to platformdirs' answer.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ def config_file(env: Mapping[str, str] = os.environ) -> Path:
     """The config file: `$TOKENPLAN_CONFIG`, else `config.toml` in the user's config folder."""
     if env.get("TOKENPLAN_CONFIG"):
         return Path(env["TOKENPLAN_CONFIG"]).expanduser()
+    found = _xdg(env, "XDG_CONFIG_HOME", ".config")
+    if found is not None:
+        return found / CONFIG_FILE_NAME
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILE_NAME
@@ -39,13 +42,9 @@ def user_cache_folder(env: Mapping[str, str] = os.environ) -> Path:
     """The cache folder: `$TOKENPLAN_CACHE_DIR`, else the user's cache folder for tokenplan."""
     if env.get("TOKENPLAN_CACHE_DIR"):
         return Path(env["TOKENPLAN_CACHE_DIR"]).expanduser()
-    if sys.platform.startswith(XDG_PLATFORMS):
-        xdg = env.get("XDG_CACHE_HOME", "")
-        if os.path.isabs(xdg):
-            return Path(xdg, APP_NAME)
-        home = env.get("HOME", "")
-        if os.path.isabs(home):
-            return Path(home.rstrip("/") or "/", ".cache", APP_NAME)
+    found = _xdg(env, "XDG_CACHE_HOME", ".cache")
+    if found is not None:
+        return found
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
@@ -69,3 +68,17 @@ def new_file_beside(target: Path) -> tuple[str, int]:
         except FileExistsError:
             continue
     raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def _xdg(env: Mapping[str, str], variable: str, under_home: str) -> Path | None:
+    """tokenplan's folder by the XDG rules, where they are platformdirs' (None elsewhere, or without
+    an absolute home): `$variable` when it is an absolute path, else `$HOME/under_home`."""
+    if not sys.platform.startswith(XDG_PLATFORMS):
+        return None
+    base = env.get(variable, "")
+    if os.path.isabs(base):
+        return Path(base, APP_NAME)
+    home = env.get("HOME", "")
+    if os.path.isabs(home):
+        return Path(home.rstrip("/") or "/", under_home, APP_NAME)
+    return None

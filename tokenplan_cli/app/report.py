@@ -8,12 +8,11 @@ from datetime import datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
-from tokenplan_cli.app.logs import LogRequest, ObservedLogs
-from tokenplan_cli.app.plan import HeldState, NoPlanError, held_state
-from tokenplan_cli.app.status import LoggedCredits, logged_credits
-from tokenplan_cli.core.ratecard import RateCard
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a held plan's modules load only when a plan is held (a report without stays fast)
+    from tokenplan_cli.app.logs import LogRequest, ObservedLogs
+    from tokenplan_cli.app.plan import HeldState
+    from tokenplan_cli.app.status import LoggedCredits
+    from tokenplan_cli.core.ratecard import RateCard
     from tokenplan_cli.core.usagelog import UsageReport
 
 
@@ -36,6 +35,12 @@ class CycleUse(NamedTuple):
 
 def held_cycle(card: RateCard, now: datetime) -> HeldState | None:
     """The plan held, in a cycle that has not expired at `now` (None otherwise)."""
+    from tokenplan_cli.folders import config_file
+
+    if not config_file().exists():  # no config file, no plan held (and nothing more to import)
+        return None
+    from tokenplan_cli.app.plan import NoPlanError, held_state
+
     try:
         held = held_state(card, now, card.currency(card.defaults.currency))
     except NoPlanError:
@@ -47,6 +52,8 @@ def cycle_use(card: RateCard, logs: ObservedLogs, now: datetime, held: HeldState
     """The held plan's cycle at `now` and its use from `logs` (None without one: `held_cycle`)."""
     if held is None:
         return None
+    from tokenplan_cli.app.status import logged_credits
+
     logged = logged_credits(logs, card, held.counts_from, now)
     return CycleUse(held, logged, card.reminders.usage_thresholds)
 

@@ -28,6 +28,7 @@ from tokenplan_cli.readers.logs.index.answer import SearchAnswer, series_names
 from tokenplan_cli.readers.logs.index.plan import (
     RESUME,
     UNCHANGED,
+    FileRow,
     Member,
     SearchPlan,
     assign_ranks,
@@ -386,10 +387,15 @@ class _Run:
         writable = self.wrote or self._ranks_moved() or any(plan.gone() for plan in self.plans)
         self.db.execute("BEGIN IMMEDIATE" if writable else "BEGIN")
         try:
+            rows: dict[int, list[FileRow]] = {}
             for plan in self.plans:
-                if plan.search_id is not None:
-                    self._settle_files(plan, writable)
-            result = self._answer()
+                if plan.search_id is None:
+                    continue
+                if not writable and self._generation(plan.search_id) == plan.generation:
+                    rows[id(plan)] = list(plan.rows.values())  # nothing written since it was planned
+                else:
+                    rows[id(plan)] = self._settle_files(plan, writable)
+            result = self._answer(rows)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -402,9 +408,13 @@ class _Run:
             for index, (_, member) in enumerate(self.members)
         )
 
-    def _settle_files(self, plan: SearchPlan, writable: bool) -> None:
+    def _generation(self, search: int) -> int:
+        (generation,) = self.db.execute("SELECT generation FROM searches WHERE id = ?", (search,)).fetchone()
+        return int(generation)
+
+    def _settle_files(self, plan: SearchPlan, writable: bool) -> list[FileRow]:
         """The search's files as now indexed must be this run's walk (else plan again); files gone are
-        taken out and moved ranks set."""
+        taken out and moved ranks set. The files as then indexed."""
         assert plan.search_id is not None
         rows = load_rows(self.db, plan.search_id)
         by_identity = {(row.dev, row.ino): row for row in rows}
@@ -429,7 +439,7 @@ class _Run:
         if any(planned.get(row.id) != row.version for row in gone):
             raise _Stale  # a file another process indexed since this run planned
         if not (gone or moved):
-            return
+            return rows
         if not writable:
             raise _Stale
         writer = self._writer(plan)
@@ -438,8 +448,9 @@ class _Run:
         if moved:
             writer.set_ranks(moved)
         writer.flush()
+        return load_rows(self.db, plan.search_id)
 
-    def _answer(self) -> ScanResult:
+    def _answer(self, rows_by_plan: dict[int, list[FileRow]]) -> ScanResult:
         names = series_names(self.db)
         tally = LogTally()
         skips = Skips()
@@ -449,7 +460,7 @@ class _Run:
             if plan.search_id is None:
                 continue
             answer = SearchAnswer(self.db, plan.search_id, names)
-            rows = {(row.dev, row.ino): row for row in load_rows(self.db, plan.search_id)}
+            rows = {(row.dev, row.ino): row for row in rows_by_plan[id(plan)]}
             tails = []
             for member in plan.members:
                 stat = member.log_file.stat

@@ -13,30 +13,16 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.core.grain import Grain, coarsened, units
 from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import BucketKey, LogTally
 from tokenplan_cli.readers.logs import Skips
-from tokenplan_cli.readers.logs.index.write import add_summary
+from tokenplan_cli.readers.logs.index.copies import Copy, FileCopies
+from tokenplan_cli.readers.logs.index.write import add_summary, held_copies
 
 _new_key = tuple.__new__
-
-
-class Copy(NamedTuple):
-    """One file's copy of a request, as the cross-file rule compares copies."""
-
-    preferred: int
-    tokens: int
-    rank: int  # of its file: the lower wins between equals
-    series: int
-    quarter: int
-    counts: tuple[int, ...]  # cache hit, cache miss, cache write, output, reasoning
-    audio: Fraction
-
-    def beats(self, other: Copy) -> bool:
-        return (self.preferred, self.tokens, -self.rank) > (other.preferred, other.tokens, -other.rank)
 
 
 class SearchAnswer:
@@ -54,6 +40,7 @@ class SearchAnswer:
         self.search = search
         self.names = names
         self.delta = LogTally()  # what the tails change
+        self.files: dict[int, FileCopies] = {}
         (crossed,) = connection.execute("SELECT crossed FROM searches WHERE id = ?", (search,)).fetchone()
         self.duplicates = crossed
 
@@ -131,26 +118,17 @@ class SearchAnswer:
         return skipped
 
     def _settle_tail(self, digest: bytes, tails: list[tuple[int, int, list[Any]]]) -> None:
-        kept: dict[int, Copy] = {}
-        winner: Copy | None = None
-        for file_id, rank, preferred, *counts, series, quarter, audio, counted in self.db.execute(
-            "SELECT r.file, f.rank, r.preferred, r.hit, r.miss, r.write, r.output, r.reasoning, r.series,"
-            " r.quarter, r.audio, r.counted FROM requests r JOIN files f ON f.id = r.file"
-            " WHERE r.search = ? AND r.digest = ?",
-            (self.search, digest),
-        ):
-            copy = Copy(preferred, sum(counts), rank, series, quarter, tuple(counts), _audio(audio))
-            kept[file_id] = copy
-            if counted:
-                winner = copy
+        found = held_copies(self.db, self.search, [digest], self.files).get(digest, [])
+        kept = {file_id: copy for file_id, _, copy in found}
+        winner = next((copy for _, counted, copy in found if counted), None)
         before = len(kept)
         for file_id, rank, record in tails:
             counts = tuple(record[4:9])
-            copy = Copy(record[3], sum(counts), rank, record[1], record[2], counts, _audio(record[9]))
+            copy = Copy(record[3], sum(counts), rank, (record[1], record[2]), counts, _audio(record[9]))
             held = kept.get(file_id)
             if held is not None:
                 self.duplicates += 1  # within the file
-                if (copy.preferred, copy.tokens) <= (held.preferred, held.tokens):
+                if not copy.better_within(held):
                     continue
             kept[file_id] = copy
         best = None
@@ -161,8 +139,8 @@ class SearchAnswer:
         self.duplicates += len(kept) - before - (1 if before == 0 else 0)
         if best is not winner and best is not None:
             if winner is not None:
-                self._add(winner.series, winner.quarter, (1, *winner.counts), winner.audio, -1)
-            self._add(best.series, best.quarter, (1, *best.counts), best.audio)
+                self._add(*winner.cell, (1, *winner.counts), winner.audio, -1)
+            self._add(*best.cell, (1, *best.counts), best.audio)
 
 
 def _merged(first: LogTally, then: LogTally) -> LogTally:

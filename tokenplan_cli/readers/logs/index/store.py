@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tokenplan_cli.folders import user_cache_folder
 
-SCHEMA = 2
+SCHEMA = 3
 FILE_NAME = "log-index.sqlite"
 # The longest a run waits for another's write to end: writes are short batches, so this is rarely met.
 BUSY_SECONDS = 2.0
@@ -55,7 +55,10 @@ CREATE TABLE files (
     skips TEXT,
     tail TEXT,
     version INTEGER NOT NULL,
-    digests BLOB NOT NULL
+    digests BLOB NOT NULL,
+    kept BLOB NOT NULL,
+    buckets BLOB NOT NULL,
+    kept_audio TEXT
 );
 CREATE INDEX files_by_search ON files (search);
 CREATE TABLE series (
@@ -71,14 +74,10 @@ CREATE TABLE loose (
     n INTEGER NOT NULL, {KINDS}
     PRIMARY KEY (file, series, quarter)
 ) WITHOUT ROWID;
-CREATE TABLE requests (
+CREATE TABLE copies (
     search INTEGER NOT NULL,
     digest BLOB NOT NULL,
     file INTEGER NOT NULL,
-    series INTEGER NOT NULL,
-    quarter INTEGER NOT NULL,
-    preferred INTEGER NOT NULL,
-    {KINDS}
     counted INTEGER NOT NULL,
     PRIMARY KEY (search, digest, file)
 ) WITHOUT ROWID;
