@@ -432,12 +432,12 @@ def test_unchanged_files_are_not_read_again(
     searches = log_searches(("claude-code",), [root], {}, Path("/nowhere"))
     first = comparable(indexed(searches, card, tmp_path / "cache"))
     read: list[str] = []
-    from tokenplan_cli.readers.logs.index import reading
+    from tokenplan_cli.readers.logs.index import reading, run
 
     original: Callable[..., Any] = reading.read_part
-    monkeypatch.setattr(reading, "read_part", lambda task: read.append(task[2]) or original(task))
-    import tokenplan_cli.readers.logs.index as index
-
-    monkeypatch.setattr(index, "read_part", reading.read_part)
+    monkeypatch.setattr(run, "read_part", lambda task: read.append(task[2]) or original(task))
     assert comparable(indexed(searches, card, tmp_path / "cache")) == first
     assert read == []
+    os.utime(next(root.rglob("*.jsonl")), ns=(PAST + 10**9, PAST + 10**9))  # touched: read on, not whole
+    assert comparable(indexed(searches, card, tmp_path / "cache")) == first
+    assert len(read) == 1

@@ -21,6 +21,9 @@ def index_mode(path: Path) -> str:
 
 def companions(path: Path) -> tuple[Path, ...]:     # optional
     "Other files whose change changes what `path` holds (a SQLite store's `-wal`)."
+
+PARSERS: tuple[str, ...]        # optional: modules `read_file` imports where it reads (not to start);
+                                # imported once before the workers are forked, so that they share them
 ```
 
 Rules for `read_file`, which runs in a worker process for many files:

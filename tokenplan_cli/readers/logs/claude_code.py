@@ -38,8 +38,11 @@ from tokenplan_cli.readers.logs.fields import count
 from tokenplan_cli.readers.logs.jsonlines import line_records
 from tokenplan_cli.readers.logs.resume import Resume
 
-__all__ = ["TOOL", "VERSION", "default_roots", "find_files", "index_mode", "read_file"]  # the reader contract
+__all__ = [  # the reader contract
+    "PARSERS", "TOOL", "VERSION", "default_roots", "find_files", "index_mode", "read_file",
+]  # fmt: skip
 
+PARSERS = ("tokenplan_cli.readers.logs.claude_fast",)  # imported where files are read (msgspec)
 VERSION = 1  # of the records read from the same lines, here and in claude_fast: bump on any change
 # Every usage object Claude Code writes has an output count; a line without one is not parsed. This
 # longer needle is found faster than '"usage"' (2.9 against 1.7 GB/s: CPython skips further with it).

@@ -415,8 +415,8 @@ def scan_files(
     )
 
 
-def tools_read(found: Iterable[LogFile]) -> tuple[ToolFiles, ...]:
-    """Files and bytes by tool, in LOG_READERS order."""
+def tools_read(found: Iterable[LogFile] | Iterable[Any]) -> tuple[ToolFiles, ...]:
+    """Files and bytes by tool, in LOG_READERS order (of anything with a `tool` and a `size`)."""
     tools: dict[str, tuple[int, int]] = {}
     for f in found:
         files_so_far, bytes_so_far = tools.get(f.tool, (0, 0))
@@ -456,10 +456,26 @@ def read_jobs(
             count = workers if workers is not None else available_cores()
             # Workers are forked: where fork is not safe (macOS, Windows), files are read in this process.
             if FORK_SAFE and count > 1:
+                _share_parsers()
                 return _pooled(found, source, serve, count)
             found.extend(source)
             break
     return (serve(job.task) for job in found)
+
+
+# The JSON parser of the line readers, which they import where they read (it is not needed to start).
+SHARED_PARSERS = ("msgspec.json",)
+
+
+def _share_parsers() -> None:
+    """Import here, before the workers are forked, what they would each import to read: they then share
+    its pages with this process rather than each hold a copy (a few MB a worker). The parsers are those
+    of the readers imported so far (by the walk), each reader's optional `PARSERS`."""
+    import sys
+
+    readers = (sys.modules.get(module) for module in LOG_READERS.values())
+    for name in (*SHARED_PARSERS, *(name for reader in readers for name in getattr(reader, "PARSERS", ()))):
+        importlib.import_module(name)
 
 
 def _pooled(
@@ -503,6 +519,7 @@ def _pooled(
                 except BrokenPipeError:  # the worker has exited: its replies say why (`Failure`)
                     worker.end_requests()
                     break
+                found[index] = SENT  # (its request is no longer needed: memory stays flat)
                 waiting[pipe] += 1
 
     try:
@@ -540,6 +557,7 @@ def _pooled(
 
 
 AHEAD = 2  # files queued for each worker beyond the one it reads
+SENT = Job(0, None)  # in place of a job handed out
 
 
 class _Queue:

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 class DigestFilter:
     """A Bloom filter of digests in a fixed `SIZE` bytes, one bit a digest (memory flat at any size of
     the logs): `met` says which of some digests may have been added before, and adds them. It is never
-    wrong when it says no; when it says yes wrongly (about one digest in a hundred at a million), the
-    copy is only settled for nothing."""
+    wrong when it says no; when it says yes wrongly, the copy is only settled for nothing (5 GB of
+    Claude Code logs hold about 320 thousand requests: one in 25 of them)."""
 
-    SIZE = 1 << 22  # 32 M bits
+    SIZE = 1 << 20  # 8 M bits in 1 MB
 
     def __init__(self) -> None:
         self.bits = bytearray(self.SIZE)

@@ -30,8 +30,11 @@ LOG_INDEX_FORMAT = 1
 GAP = 1 << 20  # between the ranks of files found one after the other, so a new one fits between
 # A file modified this close to the walk that indexed it may be modified again within the same tick of
 # the file system's clock, size and times unchanged (git's "racy clean" entries): its stat proves
-# nothing, and it is read on from its offset next time (usually nothing) until its stat is older.
-RACY_NS = 2_000_000_000
+# nothing, and it is read on from its offset next time (usually nothing) until its stat is older. A
+# file system that keeps times to the nanosecond ticks every few milliseconds; one that keeps whole
+# seconds (FAT, HFS+, some network shares), every one or two seconds.
+RACY_NS = 100_000_000
+RACY_COARSE_NS = 2_000_000_000
 
 
 class FileRow(NamedTuple):
@@ -65,21 +68,36 @@ RESUME = "resume"  # a LINES file: read on from the offset (the worker may find 
 READ = "read"  # from the start (a new file, or a WHOLE file that changed)
 
 
-class Member(NamedTuple):
-    """A walked file of a search, what the index holds for it and what must be done."""
+class Stat(NamedTuple):
+    """What the index compares of a file's stat."""
 
-    log_file: LogFile
+    dev: int
+    ino: int
+    size: int
+    mtime: int
+    ctime: int
+
+
+class Member(NamedTuple):
+    """A walked file of a search, what the index holds for it and what must be done (kept for the whole
+    run, so as small as it can be: a cold build of thousands of files holds one each)."""
+
+    path: str  # as walked
+    tool: str
+    module: str
+    size: int
+    stat: Stat | None  # None: it could not be stat'ed
     row: FileRow | None
     action: str
     mode: str
     companions: str | None
-    path: bytes  # `path_digest` of where it was found
+    digest: bytes  # `path_digest` of where it was found
 
     def stat_is(self, row: FileRow) -> bool:
         """Whether `row` was indexed from the file as this run found it (path, size, times, companions)."""
-        stat = self.log_file.stat
+        stat = self.stat
         return stat is not None and (row.path, row.size, row.mtime, row.ctime, row.companions) == (
-            self.path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, self.companions,
+            self.digest, stat.size, stat.mtime, stat.ctime, self.companions,
         )  # fmt: skip
 
 
@@ -121,18 +139,26 @@ class SearchPlan:
         """What to do with a walked file (recorded in `members`, in walk order)."""
         mode = self.index_mode(log_file.path)
         companions = self._companions(log_file)
-        stat = log_file.stat
-        path = path_digest(log_file.path)
-        row = self.by_identity.get((stat.st_dev, stat.st_ino)) if stat is not None else None
+        found = log_file.stat
+        stat = (
+            None
+            if found is None
+            else Stat(found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+        )
+        text = str(log_file.path)
+        row = self.by_identity.get((stat.dev, stat.ino)) if stat is not None else None
         if row is not None and row.id in self.matched:
             row = None  # (two files cannot share an identity: only an index from another machine)
-        member = Member(log_file, row, READ, mode, companions, path)
+        member = Member(
+            text, log_file.tool, log_file.module, log_file.size, stat, row, READ, mode, companions,
+            path_digest(text),
+        )  # fmt: skip
         if row is not None:
             self.matched.add(row.id)
-            if member.stat_is(row) and row.mtime + RACY_NS < row.seen:
+            if member.stat_is(row) and not racy(row):
                 member = member._replace(action=UNCHANGED)
-            elif mode == LINES and row.path == path:  # a renamed file is read again: a reader may
-                member = member._replace(action=RESUME)  # read a name (Codex's session, a CSV suffix)
+            elif mode == LINES and row.path == member.digest:  # a renamed file is read again: a reader
+                member = member._replace(action=RESUME)  # may read a name (Codex's session, a CSV suffix)
         self.members.append(member)
         return member
 
@@ -144,6 +170,12 @@ class SearchPlan:
         if self.companions_of is None:
             return None
         return companion_stats(self.companions_of(log_file.path))
+
+
+def racy(row: FileRow) -> bool:
+    """Whether the file was modified too close to the walk that indexed it for its stat to be trusted."""
+    window = RACY_COARSE_NS if row.mtime % 1_000_000_000 == 0 else RACY_NS
+    return row.mtime + window >= row.seen
 
 
 def _whole(path: Path) -> str:

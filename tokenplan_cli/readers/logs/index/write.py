@@ -139,17 +139,18 @@ class Writer:
                 self.unsure += [(digest, file_id) for digest in digests]
         self.db.executemany(f"INSERT INTO files VALUES ({', '.join('?' * FILE_COLUMNS)})", files)
         self.db.executemany("INSERT INTO loose VALUES (?,?,?,?,?,?,?,?,?,?)", loose)
+        copies.sort()  # by digest, the table's order: its pages are met in turn, not at random
         self.db.executemany("INSERT INTO copies VALUES (?,?,?,1)", copies)
 
     def _file_row(
         self, file_id: int, member: Member, part: Part, rank: int, cells: list[Cell]
     ) -> tuple[Any, ...]:
-        stat = member.log_file.stat
+        stat = member.stat
         assert stat is not None
         buckets = array("q", (value for cell in cells for value in cell)).tobytes()
         return (
-            file_id, self.search, member.path, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns,
-            stat.st_ctime_ns, self.seen, member.companions, part.end[0], part.end[1], _json(part.end[2]),
+            file_id, self.search, member.digest, *stat, self.seen, member.companions, part.end[0],
+            part.end[1], _json(part.end[2]),
             part.head, part.last, rank, part.within, _skips_json(part.skips), self._tail_json(part), 1,
             part.digests, part.kept.tobytes(), buckets, audio_blob(part.keyed_audio),
         )  # fmt: skip
@@ -157,7 +158,7 @@ class Writer:
     def extend_file(self, member: Member, part: Part) -> None:
         """A file read on from its offset: its new end, and the part's requests, each met with the copy
         of it the file already kept (the better one stays, the first read between equals)."""
-        stat, row = member.log_file.stat, member.row
+        stat, row = member.stat, member.row
         assert stat is not None and row is not None
         file_id, search = row.id, self.search
         held = self._file_copies([file_id])[file_id]
@@ -212,7 +213,7 @@ class Writer:
             " line = ?, state = ?, head = ?, last = ?, within = within + ?, skips = ?, tail = ?,"
             " version = version + 1, digests = ?, kept = ?, buckets = ?, kept_audio = ? WHERE id = ?",
             (
-                stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, self.seen, member.companions, part.end[0],
+                stat.size, stat.mtime, stat.ctime, self.seen, member.companions, part.end[0],
                 part.end[1], _json(part.end[2]), part.head, part.last, part.within + within, _json(skips),
                 self._tail_json(part), *held.blobs(), file_id,
             ),
