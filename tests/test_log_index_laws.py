@@ -17,7 +17,8 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +34,7 @@ from tokenplan_cli.core.grain import coarsened, report_grain
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.usagelog import slot_of
 from tokenplan_cli.readers.logs import Skips
-from tokenplan_cli.readers.logs.index import scan_with_index
+from tokenplan_cli.readers.logs.index import reading, run, scan_with_index
 from tokenplan_cli.readers.logs.scanner import ScanResult, Search, log_searches, scan_files, walk_searches
 from tokenplan_cli.readers.ratecard import load_rate_card
 
@@ -290,7 +291,10 @@ def indexed(searches: list[Search], card: RateCard, cache: Path, **options: Any)
     return scan_with_index(searches, True, card.offpeak, Skips(), env=env, **{"workers": 1, **options})
 
 
-def check_steps(case: Case, ops: list[tuple[str, int, int, int]], card: RateCard, **options: Any) -> None:
+def check_steps(
+    case: Case, ops: list[tuple[str, int, int, int]], card: RateCard, fresh: bool = False, **options: Any
+) -> None:
+    """After each op, the index (a new one each step with `fresh`) answers as a cold read, twice."""
     with tempfile.TemporaryDirectory() as temporary:
         root, cache = Path(temporary) / "logs", Path(temporary) / "cache"
         root.mkdir()
@@ -298,6 +302,8 @@ def check_steps(case: Case, ops: list[tuple[str, int, int, int]], card: RateCard
         searches = log_searches((case.tool,), [root], {}, Path("/nowhere"))
         for step, op in enumerate(ops):
             folder.apply(op)
+            if fresh:
+                cache = Path(temporary) / f"cache-{step}"
             scan = cold(searches, card)
             expected = comparable(scan)
             assert comparable(indexed(searches, card, cache, **options)) == expected, (step, op)
@@ -340,6 +346,40 @@ def test_the_index_answers_as_a_cold_read(tool: str, ops: list[tuple[str, int, i
 @given(ops=st.lists(OPS, min_size=1, max_size=6))
 def test_the_index_answers_as_a_cold_read_with_workers(ops: list[tuple[str, int, int, int]]) -> None:
     check_steps(CASES["claude-code"], ops, CARD, workers=2, pool_from_bytes=0)
+
+
+# Every slot filled, then files changed: the walks find several files.
+FILLED = [
+    ("concat", 0, 0, 2),
+    *[("copy", 0, k, 0) for k in range(1, 4)],
+    ("grow", 1, 0, 5),
+    ("concat", 3, 0, 1),
+]
+
+
+@pytest.mark.parametrize(("commit_seconds", "fresh"), [(0.0, False), (60.0, True)])
+@settings(max_examples=EXAMPLES // 2)
+@example(ops=FILLED)
+@given(ops=st.lists(OPS, min_size=1, max_size=6))
+def test_batches_of_one_file_answer_as_a_cold_read(
+    commit_seconds: float, fresh: bool, ops: list[tuple[str, int, int, int]]
+) -> None:
+    """Every file its own batch, each committed alone or all in one transaction; written as the walk goes
+    on for a new search (`fresh`: a new index each step), once it is done for one that held files. The
+    walk pauses after its second file (once the workers start), so that their parts come back meanwhile."""
+    walk = run.walk_searches
+
+    def slow_walk(*args: Any) -> Iterator[Any]:
+        for number, found in enumerate(walk(*args)):
+            yield found
+            if number == 1:
+                time.sleep(0.05)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run, "BATCH_FILES", 1)
+        patch.setattr(run, "COMMIT_SECONDS", commit_seconds)
+        patch.setattr(run, "walk_searches", slow_walk)
+        check_steps(CASES["claude-code"], ops, CARD, fresh, workers=2, pool_from_bytes=0)
 
 
 # -- SQLite stores: rows added, changed and deleted in place, the store copied ----------------------
@@ -432,8 +472,6 @@ def test_unchanged_files_are_not_read_again(
     searches = log_searches(("claude-code",), [root], {}, Path("/nowhere"))
     first = comparable(indexed(searches, card, tmp_path / "cache"))
     read: list[str] = []
-    from tokenplan_cli.readers.logs.index import reading, run
-
     original: Callable[..., Any] = reading.read_part
     monkeypatch.setattr(run, "read_part", lambda task: read.append(task[2]) or original(task))
     assert comparable(indexed(searches, card, tmp_path / "cache")) == first

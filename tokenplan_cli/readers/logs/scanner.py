@@ -150,7 +150,7 @@ def _default_roots(
 
 def walk_searches(searches: Sequence[Search], explicit: bool, skips: Skips) -> Iterator[LogFile]:
     """The files of each search in turn, each stat'ed once; `explicit`: the roots are the user's PATHs."""
-    seen: set[tuple[int, int]] = set()  # (device, inode): a file reached twice (a linked folder) counts once
+    seen: set[int] = set()  # device and inode: a file reached twice (a linked folder) counts once
     for number, (tool, module_name, roots) in enumerate(searches):
         reader = importlib.import_module(module_name)
         for root in roots:
@@ -167,7 +167,7 @@ def walk_searches(searches: Sequence[Search], explicit: bool, skips: Skips) -> I
                 except OSError:  # reading it will say why
                     yield LogFile(tool, module_name, path, 0, number)
                     continue
-                identity = (stat.st_dev, stat.st_ino)
+                identity = stat.st_dev << 64 | stat.st_ino  # (one number: thousands are held)
                 if identity in seen:
                     continue
                 seen.add(identity)
@@ -415,12 +415,17 @@ def scan_files(
     )
 
 
-def tools_read(found: Iterable[LogFile] | Iterable[Any]) -> tuple[ToolFiles, ...]:
-    """Files and bytes by tool, in LOG_READERS order (of anything with a `tool` and a `size`)."""
+def tools_read(found: Iterable[LogFile]) -> tuple[ToolFiles, ...]:
+    """Files and bytes by tool, in LOG_READERS order."""
     tools: dict[str, tuple[int, int]] = {}
     for f in found:
         files_so_far, bytes_so_far = tools.get(f.tool, (0, 0))
         tools[f.tool] = (files_so_far + 1, bytes_so_far + f.size)
+    return tools_in_order(tools)
+
+
+def tools_in_order(tools: Mapping[str, tuple[int, int]]) -> tuple[ToolFiles, ...]:
+    """`ToolFiles` from files and bytes by tool, in LOG_READERS order."""
     return tuple(ToolFiles(tool, *tools[tool]) for tool in LOG_READERS if tool in tools)
 
 
@@ -441,9 +446,12 @@ def read_jobs(
     *,
     workers: int | None = None,
     pool_from_bytes: int = POOL_FROM_BYTES,
+    request: Callable[[Any], Any] | None = None,
 ) -> Iterator[Any]:
     """`serve(job.task)` for every job, in `workers` processes once `pool_from_bytes` are known to read
-    (`jobs` may still be being found: the workers start while the rest are found), else here."""
+    (`jobs` may still be being found: the workers start while the rest are found), else here. With
+    `request`, what is served is `request(job.task)`, made as the job is handed out (so that a task can
+    be small while it waits)."""
     found: list[Job] = []
     source = iter(jobs)
     total = 0
@@ -457,9 +465,11 @@ def read_jobs(
             # Workers are forked: where fork is not safe (macOS, Windows), files are read in this process.
             if FORK_SAFE and count > 1:
                 _share_parsers()
-                return _pooled(found, source, serve, count)
+                return _pooled(found, source, serve, count, request)
             found.extend(source)
             break
+    if request is not None:
+        return (serve(request(job.task)) for job in found)
     return (serve(job.task) for job in found)
 
 
@@ -479,7 +489,11 @@ def _share_parsers() -> None:
 
 
 def _pooled(
-    found: list[Job], source: Iterator[Job], serve: Callable[[Any], Any], workers: int
+    found: list[Job],
+    source: Iterator[Job],
+    serve: Callable[[Any], Any],
+    workers: int,
+    request: Callable[[Any], Any] | None,
 ) -> Iterator[Any]:
     """Replies of `serve` over `found` and the jobs `source` still finds (appended to `found`), from
     `workers` forked processes (`tokenplan_cli.workers`).
@@ -514,8 +528,9 @@ def _pooled(
                     if not finding:
                         worker.end_requests()
                     break
+                task = found[index].task
                 try:
-                    worker.send(found[index].task)
+                    worker.send(task if request is None else request(task))
                 except BrokenPipeError:  # the worker has exited: its replies say why (`Failure`)
                     worker.end_requests()
                     break

@@ -13,7 +13,8 @@ from __future__ import annotations
 import importlib
 import os
 import sqlite3
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -79,8 +80,8 @@ class Stat(NamedTuple):
 
 
 class Member(NamedTuple):
-    """A walked file of a search, what the index holds for it and what must be done (kept for the whole
-    run, so as small as it can be: a cold build of thousands of files holds one each)."""
+    """A walked file of a search, what the index holds for it and what must be done (made when it is
+    needed, from `Walked`)."""
 
     path: str  # as walked
     tool: str
@@ -99,6 +100,97 @@ class Member(NamedTuple):
         return stat is not None and (row.path, row.size, row.mtime, row.ctime, row.companions) == (
             self.digest, stat.size, stat.mtime, stat.ctime, self.companions,
         )  # fmt: skip
+
+
+ACTIONS = (UNCHANGED, RESUME, READ)
+MODES = (LINES, WHOLE)
+UNRANKED = -(1 << 63)
+DIGEST_BYTES = 16  # of `path_digest`
+
+
+class Walked:
+    """Every file a run walked, in walk order, a column a field: a cold build of thousands of files keeps
+    for each its path and a few numbers (a `Member` a file held four times as much until the end).
+    A file is its position in the walk; `member` makes its `Member` when one is needed."""
+
+    def __init__(self, plans: Sequence[SearchPlan]) -> None:
+        self.plans = plans
+        self.search = array("H")  # the file's plan, by position in `plans`
+        self.paths: list[str] = []
+        self.stats = array("q")  # dev, ino, size, mtime, ctime a file (zeros where it was not stat'ed)
+        self.unstated: set[int] = set()
+        self.digests = bytearray()  # DIGEST_BYTES a file
+        self.actions = bytearray()  # positions in ACTIONS
+        self.modes = bytearray()  # positions in MODES
+        self.rows: dict[int, FileRow] = {}  # of the files the index held
+        self.companions: dict[int, str] = {}
+        self.ranks = array("q")  # UNRANKED until known
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def add(self, plan: int, member: Member) -> int:
+        """Record a file walked for `plans[plan]`; its position."""
+        index = len(self.paths)
+        self.search.append(plan)
+        self.paths.append(member.path)
+        if member.stat is None:
+            self.unstated.add(index)
+            self.stats.extend((0, 0, 0, 0, 0))
+        else:
+            self.stats.extend(member.stat)
+        self.digests += member.digest
+        self.actions.append(ACTIONS.index(member.action))
+        self.modes.append(MODES.index(member.mode))
+        if member.row is not None:
+            self.rows[index] = member.row
+        if member.companions is not None:
+            self.companions[index] = member.companions
+        self.ranks.append(UNRANKED)
+        return index
+
+    def member(self, index: int) -> Member:
+        search = self.plans[self.search[index]].search
+        stat = self.stat(index)
+        return Member(
+            self.paths[index], search.tool, search.module, 0 if stat is None else stat.size, stat,
+            self.rows.get(index), ACTIONS[self.actions[index]], MODES[self.modes[index]],
+            self.companions.get(index), self.digest(index),
+        )  # fmt: skip
+
+    def digest(self, index: int) -> bytes:
+        return bytes(self.digests[index * DIGEST_BYTES : (index + 1) * DIGEST_BYTES])
+
+    def stat(self, index: int) -> Stat | None:
+        if index in self.unstated:
+            return None
+        return Stat(*self.stats[index * 5 : index * 5 + 5])
+
+    def identity(self, index: int) -> tuple[int, int] | None:
+        """The file's device and inode (None: it could not be stat'ed)."""
+        if index in self.unstated:
+            return None
+        return self.stats[index * 5], self.stats[index * 5 + 1]
+
+    def size(self, index: int) -> int:
+        return self.stats[index * 5 + 2]
+
+    def indexed_as(self, index: int, row: FileRow) -> bool:
+        """Whether `row` was indexed from the file as walked (`Member.stat_is`)."""
+        if index in self.unstated:
+            return False
+        at = index * 5
+        return (row.path, row.size, row.mtime, row.ctime, row.companions) == (
+            self.digest(index), *self.stats[at + 2 : at + 5],
+            self.companions.get(index),
+        )  # fmt: skip
+
+    def action(self, index: int) -> str:
+        return ACTIONS[self.actions[index]]
+
+    def of_plan(self, plan: int) -> Iterator[int]:
+        """The files walked for `plans[plan]`, in walk order."""
+        return (index for index, number in enumerate(self.search) if number == plan)
 
 
 def search_key(search: Search, offpeak: OffPeakWindow) -> bytes:
@@ -128,7 +220,7 @@ class SearchPlan:
         self.digests = DigestFilter() if not rows else None
         self.rows = {row.id: row for row in rows}
         self.by_identity = {(row.dev, row.ino): row for row in rows}
-        self.members: list[Member] = []
+        self.walked = 0  # files classified
         self.matched: set[int] = set()
         reader = importlib.import_module(search.module)
         # A reader that does not say how its files can be read again is read whole when they change.
@@ -136,7 +228,7 @@ class SearchPlan:
         self.companions_of = getattr(reader, "companions", None)
 
     def classify(self, log_file: LogFile) -> Member:
-        """What to do with a walked file (recorded in `members`, in walk order)."""
+        """What to do with a walked file (each once, in walk order)."""
         mode = self.index_mode(log_file.path)
         companions = self._companions(log_file)
         found = log_file.stat
@@ -159,7 +251,7 @@ class SearchPlan:
                 member = member._replace(action=UNCHANGED)
             elif mode == LINES and row.path == member.digest:  # a renamed file is read again: a reader
                 member = member._replace(action=RESUME)  # may read a name (Codex's session, a CSV suffix)
-        self.members.append(member)
+        self.walked += 1
         return member
 
     def gone(self) -> list[FileRow]:
@@ -202,6 +294,12 @@ def companion_stats(paths: Sequence[os.PathLike[str] | str]) -> str:
 def load_rows(connection: sqlite3.Connection, search_id: int) -> list[FileRow]:
     query = f"SELECT {ROW_COLUMNS} FROM files WHERE search = ?"
     return [FileRow(*row) for row in connection.execute(query, (search_id,))]
+
+
+def each_row(connection: sqlite3.Connection, search_id: int) -> Iterator[FileRow]:
+    """The search's files one at a time (`load_rows` holds them all)."""
+    query = f"SELECT {ROW_COLUMNS} FROM files WHERE search = ?"
+    return (FileRow(*row) for row in connection.execute(query, (search_id,)))
 
 
 def assign_ranks(current: Sequence[int | None]) -> list[int]:

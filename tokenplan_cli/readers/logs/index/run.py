@@ -25,16 +25,19 @@ from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs.index.answer import SearchAnswer, series_names
 from tokenplan_cli.readers.logs.index.plan import (
     GAP,
+    MODES,
     RESUME,
     UNCHANGED,
+    UNRANKED,
     FileRow,
-    Member,
     SearchPlan,
+    Walked,
     assign_ranks,
+    each_row,
     load_rows,
     search_key,
 )
-from tokenplan_cli.readers.logs.index.reading import DIGEST, Part, Start, read_part
+from tokenplan_cli.readers.logs.index.reading import DIGEST, Part, PartTask, Start, read_part
 from tokenplan_cli.readers.logs.index.store import IndexUnavailable
 from tokenplan_cli.readers.logs.index.write import Writer, add_summary, search_id
 from tokenplan_cli.readers.logs.scanner import (
@@ -42,14 +45,16 @@ from tokenplan_cli.readers.logs.scanner import (
     ScanResult,
     Search,
     read_jobs,
-    tools_read,
+    tools_in_order,
     walk_searches,
 )
 
 # Keyed requests and files written per transaction: the parent holds one batch while the one before is
 # written; the last is written once the reading is done, so batches are small enough to end soon after.
-BATCH_REQUESTS = 1 << 13
+BATCH_REQUESTS = 1 << 12
 BATCH_FILES = 512
+# How long the batches' transaction may stay open: another process waits up to that for the index.
+COMMIT_SECONDS = 0.5
 SWITCH_SECONDS = 0.0005  # how long a thread may hold the interpreter while another waits, while writing
 
 Progress = Callable[[int, int], AbstractContextManager[Callable[[int], None]]]
@@ -82,12 +87,12 @@ class Run:
         self.pool_from_bytes = pool_from_bytes
         self.walk_skips = Skips()
         self.spare_skips = Skips()  # of files not indexed this time (they could not be read)
-        self.members: list[tuple[SearchPlan, Member]] = []  # every walked file, in walk order
         self.walk_done = False
-        self.ranks: dict[int, int] = {}  # member index -> rank
         self.wrote = False
+        self.began: float | None = None  # when the transaction the batches are written in began
         self.seen = time.time_ns()  # before the walk: what it finds is no older than this
         self.plans = self._plans()
+        self.walked = Walked(self.plans)  # every walked file, in walk order
 
     def _plans(self) -> list[SearchPlan]:
         """Each search's indexed files, read in one snapshot."""
@@ -130,12 +135,16 @@ class Run:
         sys.setswitchinterval(SWITCH_SECONDS)
         try:
             for part in read_jobs(
-                jobs, read_part, workers=self.workers, pool_from_bytes=self.pool_from_bytes
+                jobs,
+                read_part,
+                workers=self.workers,
+                pool_from_bytes=self.pool_from_bytes,
+                request=self._request,
             ):
                 pending.append((part.index, part))
                 requests += len(part.digests) // DIGEST
                 if self.on_file is not None:
-                    self.on_file(self.members[part.index][1].size)
+                    self.on_file(self.walked.size(part.index))
                 if (requests >= BATCH_REQUESTS or len(pending) >= BATCH_FILES) and self._ranked(pending):
                     writing.put(pending)  # (the workers, when there are, were forked before: no thread then)
                     pending, requests = [], 0
@@ -150,77 +159,92 @@ class Run:
         for log_file in walk_searches(self.searches, self.explicit, self.walk_skips):
             plan = self.plans[log_file.search]
             member = plan.classify(log_file)
-            index = len(self.members)
-            self.members.append((plan, member))
+            index = self.walked.add(log_file.search, member)
             if not plan.rows:  # nothing indexed to keep the order of: its rank is known now
-                self.ranks[index] = len(plan.members) * GAP
+                self.walked.ranks[index] = plan.walked * GAP
             if member.action == UNCHANGED:
                 continue
-            start = None
-            size = member.size
-            if member.action == RESUME and member.row is not None:
-                row = member.row
-                state = json.loads(row.state) if row.state is not None else None
-                start = Start(row.offset, row.line, state, row.head, row.last)
-                size = max(size - row.offset, 0)
-            task = (index, member.module, member.path, self.offpeak, member.mode, start)
-            yield Job(size, task)
+            row = member.row
+            left = member.size - row.offset if member.action == RESUME and row is not None else member.size
+            yield Job(max(left, 0), index)  # (its request is made as it is handed out: `_request`)
         self._rank_walked()
         self.walk_done = True
+
+    def _request(self, index: int) -> PartTask:
+        """What a worker is sent to read a walked file (`reading.read_part`)."""
+        walked = self.walked
+        plan = self.plans[walked.search[index]]
+        start, row = None, walked.rows.get(index)
+        if walked.action(index) == RESUME and row is not None:
+            state = json.loads(row.state) if row.state is not None else None
+            start = Start(row.offset, row.line, state, row.head, row.last)
+        mode = MODES[walked.modes[index]]
+        return (index, plan.search.module, walked.paths[index], self.offpeak, mode, start)
 
     def _ranked(self, parts: list[tuple[int, Part]]) -> bool:
         """Whether every part's file has its rank: a search that held files ranks them once all are
         walked, a new search as they are found (a cold build writes while it walks)."""
-        return self.walk_done or all(index in self.ranks for index, _ in parts)
+        return self.walk_done or all(self.walked.ranks[index] != UNRANKED for index, _ in parts)
 
     def _rank_walked(self) -> None:
         """Ranks for every walked file from what the index held (new files fit between)."""
-        by_plan: dict[int, list[int]] = {}
-        for index, (plan, _) in enumerate(self.members):
-            by_plan.setdefault(id(plan), []).append(index)
-        for indices in by_plan.values():
-            current = [self.members[i][1].row.rank if self.members[i][1].row else None for i in indices]
+        walked = self.walked
+        for number in range(len(self.plans)):
+            indices = list(walked.of_plan(number))
+            current = [row.rank if (row := walked.rows.get(i)) else None for i in indices]
             for index, rank in zip(indices, assign_ranks(current), strict=True):
-                self.ranks[index] = rank
+                walked.ranks[index] = rank
 
     # -- writing --------------------------------------------------------------------------------
 
     def _write(self, parts: list[tuple[int, Part]]) -> None:
-        """One batch of parts into the index, in one transaction (the whole run again if another
-        process changed one of their files since this run planned)."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """One batch of parts into the index (the whole run again if another process changed one of
+        their files since this run planned), in the transaction open: one is begun where none is, and
+        committed once it is `COMMIT_SECONDS` old (a commit writes every page the transaction changed,
+        and a batch's copies change pages all over their table: fewer commits, fewer pages written)."""
+        if self.began is None:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.began = time.monotonic()
         try:
             self._check_basis(parts)
             usable = {index for index, part in parts if self._usable(index, part)}
             by_plan: dict[int, list[tuple[int, Part]]] = {}
             for index, part in parts:
-                by_plan.setdefault(id(self.members[index][0]), []).append((index, part))
+                by_plan.setdefault(self.walked.search[index], []).append((index, part))
             for plan_parts in by_plan.values():  # one search at a time: they share the staging tables
                 self._write_search(plan_parts, usable)
-            self.db.execute("COMMIT")
         except BaseException:
+            self.began = None
             self.db.execute("ROLLBACK")
             raise
         self.wrote = True
+        if time.monotonic() - self.began >= COMMIT_SECONDS:
+            self._commit()
+
+    def _commit(self) -> None:
+        if self.began is not None:
+            self.began = None
+            self.db.execute("COMMIT")
 
     def _write_search(self, parts: list[tuple[int, Part]], usable: set[int]) -> None:
         """One search's parts: old contributions out, then the parts in, then copies settled."""
-        plan = self.members[parts[0][0]][0]
+        walked = self.walked
+        plan = self.plans[walked.search[parts[0][0]]]
         writer = self._writer(plan)
         if plan.digests is not None and writer.generation() != plan.generation:
             plan.digests = None  # another process wrote: ask the database, and settle what it wrote too
             writer.touch_every_copy()
         for index, part in parts:
-            row = self.members[index][1].row
+            row = walked.rows.get(index)
             if row is not None and (part.start == 0 or index not in usable):
                 writer.remove([row.id])
         fresh = []
         for index, part in parts:
             if index not in usable:
                 continue
-            member = self.members[index][1]
+            member = walked.member(index)
             if part.start == 0:
-                fresh.append((member, part, self.ranks[index]))
+                fresh.append((member, part, walked.ranks[index]))
             else:
                 writer.extend_file(member, part)
         writer.add_files(fresh)
@@ -230,9 +254,8 @@ class Run:
     def _usable(self, index: int, part: Part) -> bool:
         """Whether a part goes into the index; a file that could not be read does not (its skips count
         this time only, and what the index held of it is taken out)."""
-        member = self.members[index][1]
         cannot = part.failed or (part.skips is not None and _cannot_read(part.skips))
-        if not cannot and member.stat is not None:
+        if not cannot and index not in self.walked.unstated:
             return True
         if part.digests or part.loose or part.tail:
             raise IndexUnavailable("a log file could not be read to its end; logs read without the index")
@@ -244,7 +267,9 @@ class Run:
     def _check_basis(self, parts: list[tuple[int, Part]]) -> None:
         """Raise `_Stale` unless the index still holds of the parts' files what this run planned against:
         nothing to check where no other process wrote the search since (its generation says so)."""
-        for plan in {id(self.members[index][0]): self.members[index][0] for index, _ in parts}.values():
+        walked = self.walked
+        for number in {walked.search[index] for index, _ in parts}:
+            plan = self.plans[number]
             if plan.search_id is None:
                 continue  # a new search: `_writer` checks that it still is
             (generation,) = self.db.execute(
@@ -260,15 +285,14 @@ class Run:
             }
             versions = dict(held.values())
             for index, _ in parts:
-                member_plan, member = self.members[index]
-                if member_plan is not plan:
+                if walked.search[index] != number:
                     continue
-                if member.row is not None:
-                    if versions.get(member.row.id) != member.row.version:
+                row = walked.rows.get(index)
+                if row is not None:
+                    if versions.get(row.id) != row.version:
                         raise Stale
-                elif member.stat is not None:
-                    if (member.stat.dev, member.stat.ino) in held:
-                        raise Stale
+                elif walked.identity(index) in held:
+                    raise Stale
 
     def _writer(self, plan: SearchPlan) -> Writer:
         """The search's writer (the search made when new: unless another process made it meanwhile).
@@ -285,18 +309,20 @@ class Run:
         """The last batch, files gone, ranks that moved, and the answer, in one snapshot."""
         if pending:
             self._write(pending)
+        self._commit()
         writable = self.wrote or self._ranks_moved() or any(plan.gone() for plan in self.plans)
         self.db.execute("BEGIN IMMEDIATE" if writable else "BEGIN")
         try:
-            rows: dict[int, list[FileRow]] = {}
-            for plan in self.plans:
+            noted: dict[int, Noted] = {}
+            for number, plan in enumerate(self.plans):
                 if plan.search_id is None:
                     continue
                 if not writable and self._generation(plan.search_id) == plan.generation:
-                    rows[id(plan)] = list(plan.rows.values())  # nothing written since it was planned
+                    noted[number] = _noted(plan.rows.values())  # nothing written since it was planned
                 else:
-                    rows[id(plan)] = self._settle_files(plan, writable)
-            result = self._answer(rows)
+                    self._settle_files(number, writable)
+                    noted[number] = _noted_in(self.db, plan.search_id)
+            result = self._answer(noted)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -304,75 +330,72 @@ class Run:
         return result
 
     def _ranks_moved(self) -> bool:
-        return any(
-            member.row is not None and member.row.rank != self.ranks[index]
-            for index, (_, member) in enumerate(self.members)
-        )
+        ranks = self.walked.ranks
+        return any(row.rank != ranks[index] for index, row in self.walked.rows.items())
 
     def _generation(self, search: int) -> int:
         (generation,) = self.db.execute("SELECT generation FROM searches WHERE id = ?", (search,)).fetchone()
         return int(generation)
 
-    def _settle_files(self, plan: SearchPlan, writable: bool) -> list[FileRow]:
+    def _settle_files(self, number: int, writable: bool) -> None:
         """The search's files as now indexed must be this run's walk (else plan again); files gone are
-        taken out and moved ranks set. The files as then indexed."""
+        taken out and moved ranks set. Each indexed file is met once, not kept: a cold build holds
+        thousands."""
+        plan, walked = self.plans[number], self.walked
         assert plan.search_id is not None
-        rows = load_rows(self.db, plan.search_id)
-        by_identity = {(row.dev, row.ino): row for row in rows}
-        planned = {row.id: row.version for row in plan.rows.values()}
-        kept: set[int] = set()
-        moved = []
-        for index, (member_plan, member) in enumerate(self.members):
-            stat = member.stat
-            if member_plan is not plan or stat is None:
+        at: dict[tuple[int, int], int] = {}  # identity -> walked file
+        for index in walked.of_plan(number):
+            identity = walked.identity(index)
+            if identity is not None:
+                at[identity] = index
+        gone, moved = [], []
+        for row in each_row(self.db, plan.search_id):
+            index = at.pop((row.dev, row.ino), None)
+            if index is None:
+                if plan.rows.get(row.id, (None,))[-1] != row.version:
+                    raise Stale  # a file another process indexed since this run planned
+                gone.append(row.id)
                 continue
-            row = by_identity.get((stat.dev, stat.ino))
-            if row is None:
-                if member.action == UNCHANGED:
-                    raise Stale
-                continue  # not indexed this time: it could not be read
-            if not member.stat_is(row):
+            if not walked.indexed_as(index, row):
                 raise Stale
-            kept.add(row.id)
-            if row.rank != self.ranks[index]:
-                moved.append((row.id, self.ranks[index]))
-        gone = [row for row in rows if row.id not in kept]
-        if any(planned.get(row.id) != row.version for row in gone):
-            raise Stale  # a file another process indexed since this run planned
+            if row.rank != walked.ranks[index]:
+                moved.append((row.id, walked.ranks[index]))
+        if any(walked.action(index) == UNCHANGED for index in at.values()):
+            raise Stale  # (the others were not indexed this time: they could not be read)
         if not (gone or moved):
-            return rows
+            return
         if not writable:
             raise Stale
         writer = self._writer(plan)
         if gone:
-            writer.remove(row.id for row in gone)
+            writer.remove(gone)
         if moved:
             writer.set_ranks(moved)
         writer.flush()
-        return load_rows(self.db, plan.search_id)
 
-    def _answer(self, rows_by_plan: dict[int, list[FileRow]]) -> ScanResult:
+    def _answer(self, noted_by_plan: dict[int, Noted]) -> ScanResult:
         names = series_names(self.db)
         tally = LogTally()
         skips = Skips()
         skips.merge(self.walk_skips)
         duplicates = 0
-        for plan in self.plans:
+        walked = self.walked
+        for number, plan in enumerate(self.plans):
             if plan.search_id is None:
                 continue
             answer = SearchAnswer(self.db, plan.search_id, names)
-            rows = {(row.dev, row.ino): row for row in rows_by_plan[id(plan)]}
+            within, noted = noted_by_plan[number]
+            duplicates += within
             tails = []
-            for member in plan.members:
-                stat = member.stat
-                row = rows.get((stat.dev, stat.ino)) if stat is not None else None
+            for index in walked.of_plan(number) if noted else ():  # in walk order
+                row = noted.get(walked.identity(index))  # type: ignore[arg-type]
                 if row is None:
                     continue
-                duplicates += row.within
-                if row.skips is not None:
-                    add_summary(skips, member.path, json.loads(row.skips))
-                if row.tail is not None:
-                    tails.append((row.id, row.rank, row.tail, member.path))
+                file_id, rank, file_skips, tail = row
+                if file_skips is not None:
+                    add_summary(skips, walked.paths[index], json.loads(file_skips))
+                if tail is not None:
+                    tails.append((file_id, rank, tail, walked.paths[index]))
             answer.add_tails(tails, skips)
             duplicates += answer.duplicates
             found = answer.tally(self.grain)
@@ -385,11 +408,51 @@ class Run:
         return ScanResult(
             tally=tally,
             skips=skips,
-            tools=tools_read(member for _, member in self.members),
+            tools=tools_in_order(self._tools()),
             records=sum(counts[0] for counts in tally.counts.values()),
             duplicates=duplicates,
-            bytes=sum(member.size for _, member in self.members),
+            bytes=sum(self.walked.stats[2::5]),
         )
+
+    def _tools(self) -> dict[str, tuple[int, int]]:
+        """Files and bytes walked by tool."""
+        tools: dict[str, tuple[int, int]] = {}
+        for number, plan in enumerate(self.plans):
+            sizes = [self.walked.size(index) for index in self.walked.of_plan(number)]
+            if not sizes:
+                continue
+            files, size = tools.get(plan.search.tool, (0, 0))
+            tools[plan.search.tool] = (files + len(sizes), size + sum(sizes))
+        return tools
+
+
+# Of a search's indexed files: the copies met again within them, and by identity those with skips or a
+# tail (file id, rank, skips, tail) for the answer.
+Noted = tuple[int, dict[tuple[int, int], tuple[int, int, str | None, str | None]]]
+
+
+def _noted(rows: Iterable[FileRow]) -> Noted:
+    within, noted = 0, {}
+    for row in rows:
+        within += row.within
+        if row.skips is not None or row.tail is not None:
+            noted[row.dev, row.ino] = (row.id, row.rank, row.skips, row.tail)
+    return within, noted
+
+
+def _noted_in(db: sqlite3.Connection, search: int) -> Noted:
+    (within,) = db.execute(
+        "SELECT coalesce(sum(within), 0) FROM files WHERE search = ?", (search,)
+    ).fetchone()
+    noted = {
+        (dev, ino): (file_id, rank, skips, tail)
+        for dev, ino, file_id, rank, skips, tail in db.execute(
+            "SELECT dev, ino, id, rank, skips, tail FROM files"
+            " WHERE search = ? AND (skips IS NOT NULL OR tail IS NOT NULL)",
+            (search,),
+        )
+    }
+    return int(within), noted
 
 
 class _Batches:

@@ -261,7 +261,8 @@ class Writer:
                 for cell, counts in self.delta.items()
             ),
         )
-        db.execute("DELETE FROM tally WHERE search = ? AND n = 0", (search,))
+        if any(counts[0] < 0 for counts in self.delta.values()):  # (only then can a bucket empty)
+            db.execute("DELETE FROM tally WHERE search = ? AND n = 0", (search,))
         db.execute(
             "UPDATE searches SET crossed = crossed + ?, generation = generation + 1 WHERE id = ?",
             (self.crossed, search),
