@@ -173,12 +173,32 @@ def test_a_newer_index_is_left_alone(cli: Cli, tmp_path: Path) -> None:
     report(cli, tmp_path)
     index = tmp_path / store.FILE_NAME
     with closing(sqlite3.connect(index)) as connection:
-        connection.execute(f"PRAGMA user_version = {store.SCHEMA + 1}")
+        connection.execute(f"PRAGMA user_version = {(store.SCHEMA + 1) << store.SCHEMA_SHIFT}")
     document, notes = report(cli, tmp_path)
     assert document == cold_report(cli)
     assert notes == "tokenplan: note: the log index was written by a newer tokenplan; logs read without it\n"
     with closing(sqlite3.connect(index)) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone() == (store.SCHEMA + 1,)
+        assert connection.execute("PRAGMA user_version").fetchone() == (
+            (store.SCHEMA + 1) << store.SCHEMA_SHIFT,
+        )
+
+
+@pytest.mark.parametrize("version", ["older", "same-number-other-tables"])
+def test_an_index_of_another_schema_is_rebuilt(cli: Cli, tmp_path: Path, version: str) -> None:
+    """An older schema, or a development build's tables under the same number, is rebuilt at once:
+    never a note on every run."""
+    tmp_path.mkdir(exist_ok=True)
+    stamp = (
+        store.SCHEMA - 1 << store.SCHEMA_SHIFT if version == "older" else store.SCHEMA << store.SCHEMA_SHIFT
+    )
+    with closing(sqlite3.connect(tmp_path / store.FILE_NAME)) as connection:
+        connection.execute("CREATE TABLE searches (id INTEGER PRIMARY KEY, key BLOB)")
+        connection.execute(f"PRAGMA user_version = {stamp}")
+    assert report(cli, tmp_path) == (cold_report(cli), "")
+    with closing(sqlite3.connect(tmp_path / store.FILE_NAME)) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (store.USER_VERSION,)
+        assert connection.execute("SELECT count(*) FROM files").fetchone()[0] > 0
+    assert report(cli, tmp_path) == (cold_report(cli), "")
 
 
 @pytest.mark.parametrize("how", ["folder-is-a-file", "index-is-a-folder"])

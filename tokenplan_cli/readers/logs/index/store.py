@@ -2,16 +2,18 @@
 
 One SQLite file in the user's cache folder, in WAL mode (a reader never waits for a writer) with
 `synchronous=NORMAL` (a power cut may lose the last transactions, never the database's consistency).
-`PRAGMA user_version` holds the schema: an older one is dropped and rebuilt, a newer one (a newer
-tokenplan's) is left alone. Every failure becomes `IndexUnavailable`, whose note says in one line why
-the logs are read without the index this time; a damaged database is deleted, so the next run builds
-it again. See docs/log-index.md for the tables.
+`PRAGMA user_version` holds the schema: its number and a checksum of the tables' text
+(`USER_VERSION`). An older number, or the same number with other tables (a development build's), is
+dropped and rebuilt; a newer number (a newer tokenplan's) is left alone. Every failure becomes
+`IndexUnavailable`, whose note says in one line why the logs are read without the index this time; a
+damaged database is deleted, so the next run builds it again. See docs/log-index.md for the tables.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -89,6 +91,10 @@ CREATE TABLE tally (
     PRIMARY KEY (search, series, quarter)
 ) WITHOUT ROWID;
 """
+# The schema's number in the high byte of `user_version`, a checksum of `TABLES` below it: a database
+# made by code with the same number but other tables is rebuilt rather than failing every run.
+SCHEMA_SHIFT = 24
+USER_VERSION = SCHEMA << SCHEMA_SHIFT | zlib.crc32(TABLES.encode()) & ((1 << SCHEMA_SHIFT) - 1)
 UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL")
 
 
@@ -126,9 +132,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA:
+        if version == USER_VERSION:
             return connection
-        if version > SCHEMA:
+        if version >> SCHEMA_SHIFT > SCHEMA:
             raise IndexUnavailable("the log index was written by a newer tokenplan; logs read without it")
         _create(connection)
     except BaseException:
@@ -143,7 +149,7 @@ def _create(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         # another run may have built it meanwhile
-        if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+        if connection.execute("PRAGMA user_version").fetchone()[0] != USER_VERSION:
             for (name,) in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             ).fetchall():
@@ -151,7 +157,7 @@ def _create(connection: sqlite3.Connection) -> None:
             for statement in TABLES.split(";"):
                 if statement.strip():
                     connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {SCHEMA}")
+            connection.execute(f"PRAGMA user_version = {USER_VERSION}")
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
