@@ -20,6 +20,7 @@ from tokenplan_cli.core.usagelog import (
     Pricer,
     report_usage,
     slot_of,
+    slot_start,
     tally_between,
 )
 from tokenplan_cli.readers.ratecard import load_rate_card
@@ -35,15 +36,31 @@ SPAN = 96 * 240
 def test_offsets_change_where_the_zone_does() -> None:
     berlin = ZoneInfo("Europe/Berlin")
     march = slot_of(datetime(2026, 3, 29, 1, 0, tzinfo=UTC))  # 02:00 CET becomes 03:00 CEST
-    assert zone_offsets(berlin, march - 96, march + 96) == ((march - 96, 60), (march, 120))
-    assert zone_offsets(UTC, 0, 10**6) == ((0, 0),)
+    day = march // 96
+    assert zone_offsets(berlin, [day - 1, day, day + 1]) == (((day - 1) * 96, 60), (march, 120))
+    assert zone_offsets(UTC, [0, 10**6]) == ((0, 0),)
+
+
+def test_offsets_are_right_on_the_days_asked_however_far_apart() -> None:
+    """Days far apart (a record dated in the year 9998) cost two lookups each, not one per day between;
+    every quarter hour of each day asked has its own offset."""
+    berlin = ZoneInfo("Europe/Berlin")
+    days = [
+        slot_of(datetime(*date, tzinfo=UTC)) // 96 for date in ((2026, 3, 29), (2026, 7, 1), (9998, 12, 31))
+    ]
+    concrete = units(report_grain(berlin, 60), days)
+    for day in days:
+        for slot in range(day * 96, day * 96 + 96):
+            local = slot_start(slot).astimezone(berlin)
+            offset = local.utcoffset() // timedelta(minutes=1)  # type: ignore[operator]
+            assert concrete.unit(slot)[0] == (slot * 15 + offset) // 60
 
 
 @pytest.mark.parametrize("zone", ZONES)
 @pytest.mark.parametrize("minutes", [15, 60, 1440])
 def test_the_units_in_sql_are_the_units_in_python(zone: str, minutes: int) -> None:
     grain = report_grain(ZoneInfo(zone), minutes, [START + 1000, START + 1001, START + 5000])
-    concrete = units(grain, START, START + SPAN)
+    concrete = units(grain, range(START // 96, (START + SPAN) // 96 + 1))
     with sqlite3.connect(":memory:") as connection:
         connection.execute("CREATE TABLE t (s INTEGER)")
         connection.executemany("INSERT INTO t VALUES (?)", ((s,) for s in range(START, START + SPAN, 7)))

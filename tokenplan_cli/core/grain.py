@@ -13,7 +13,7 @@ merges in Python; `tests/test_grain.py` holds them, and the reports made from th
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, timedelta, tzinfo
 from typing import Any, NamedTuple
 
@@ -64,42 +64,51 @@ class Units(NamedTuple):
         return [*cells, cuts]
 
 
-def units(grain: Grain, first: int, last: int) -> Units:
-    """The grain over the quarter hours `first` to `last` (both included)."""
-    grids = tuple((minutes, zone_offsets(zone, first, last)) for zone, minutes in grain.grids)
+def units(grain: Grain, days: Iterable[int]) -> Units:
+    """The grain over the quarter hours of `days` (UTC days since the epoch: those that hold a bucket)."""
+    present = sorted(set(days))
+    grids = tuple((minutes, zone_offsets(zone, present)) for zone, minutes in grain.grids)
     return Units(grids, grain.cuts)
 
 
-def zone_offsets(zone: tzinfo, first: int, last: int) -> tuple[tuple[int, int], ...]:
-    """(quarter hour, UTC offset in minutes) at each change of the zone's offset between `first` and
-    `last`, the first entry holding `first`'s: each quarter hour has the offset of its start.
+def days_of(slots: Iterable[int]) -> set[int]:
+    """The UTC days (since the epoch) of quarter hours."""
+    return {slot // SLOTS_PER_DAY for slot in slots}
 
-    The offset is looked up once a day and, where it changed, the quarter hour of the change is found
-    by bisection (a change and its undoing within one day would be missed: no zone has one).
+
+def zone_offsets(zone: tzinfo, days: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    """(quarter hour, UTC offset in minutes) at each change of the zone's offset, right for every quarter
+    hour of `days` (sorted UTC days since the epoch), the first entry holding the first day's start:
+    each quarter hour has the offset of its start.
+
+    The offset is looked up at each day's first and last quarter hour, the quarter hour of a change
+    within a day found by bisection (a change and its undoing within one day would be missed: no zone
+    has one); a change between two days is placed at the later day's start, no quarter hour between
+    them being asked about. So the work grows with the days that hold data, not with the span between
+    the first and the last (one record dated in the year 9998 made it three million lookups).
     """
 
     def offset(slot: int) -> int:
         found = slot_start(slot).astimezone(zone).utcoffset()
         return (found or timedelta()) // timedelta(minutes=1)
 
+    if not days:
+        return ((0, 0),)
     if zone is UTC:
-        return ((first, 0),)
-    changes = [(first, offset(first))]
-    low = first
-    while low < last:
-        high = min(low + SLOTS_PER_DAY, last)
-        if offset(high) != changes[-1][1]:
-            start, end = low, high  # offset(start) is the last known; offset(end) differs
-            while end - start > 1:
+        return ((days[0] * SLOTS_PER_DAY, 0),)
+    changes: list[tuple[int, int]] = []
+    for day in days:
+        start, end = day * SLOTS_PER_DAY, (day + 1) * SLOTS_PER_DAY - 1
+        if not changes or offset(start) != changes[-1][1]:
+            changes.append((start, offset(start)))
+        if offset(end) != changes[-1][1]:
+            while end - start > 1:  # offset(start) is the last known; offset(end) differs
                 middle = (start + end) // 2
                 if offset(middle) == changes[-1][1]:
                     start = middle
                 else:
                     end = middle
             changes.append((end, offset(end)))
-            low = end
-        else:
-            low = high
     return tuple(changes)
 
 
@@ -107,8 +116,7 @@ def coarsened(tally: LogTally, grain: Grain) -> LogTally:
     """The tally with the quarter hours of each unit of `grain` merged (a bucket at the first of them)."""
     if not tally.counts:
         return LogTally()
-    slots = [key.slot for key in tally.counts]
-    concrete = units(grain, min(slots), max(slots))
+    concrete = units(grain, days_of(key.slot for key in tally.counts))
     first_of: dict[tuple[Any, ...], int] = {}
     for key in tally.counts:
         cell = (key.tool, key.model, key.window, concrete.unit(key.slot))

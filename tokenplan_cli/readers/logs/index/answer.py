@@ -15,14 +15,21 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from tokenplan_cli.core.grain import Grain, coarsened, units
+from tokenplan_cli.core.grain import Grain, coarsened, days_of, units
 from tokenplan_cli.core.usage import ZERO
-from tokenplan_cli.core.usagelog import BucketKey, LogTally
+from tokenplan_cli.core.usagelog import SLOTS_PER_DAY, BucketKey, LogTally
 from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs.index.copies import Copy, FileCopies
 from tokenplan_cli.readers.logs.index.write import add_summary, held_copies
 
 _new_key = tuple.__new__
+
+
+# The UTC days that hold a bucket of a search (floored, as Python's `//`: SQLite's division truncates).
+DAYS = (
+    f"SELECT DISTINCT ((quarter >> 1) - ((quarter >> 1) % {SLOTS_PER_DAY} + {SLOTS_PER_DAY})"
+    f" % {SLOTS_PER_DAY}) / {SLOTS_PER_DAY} FROM tally WHERE search = ?"
+)
 
 
 class SearchAnswer:
@@ -61,13 +68,11 @@ class SearchAnswer:
         return self._coarse(grain)
 
     def _coarse(self, grain: Grain) -> LogTally:
-        first, last = self.db.execute(
-            "SELECT min(quarter >> 1), max(quarter >> 1) FROM tally WHERE search = ?", (self.search,)
-        ).fetchone()
-        slots = [key.slot for key in self.delta.counts] + ([first, last] if first is not None else [])
-        if not slots:
+        days = days_of(key.slot for key in self.delta.counts)
+        days.update(day for (day,) in self.db.execute(DAYS, (self.search,)))
+        if not days:
             return LogTally()
-        concrete = units(grain, min(slots), max(slots))
+        concrete = units(grain, days)
         cells = concrete.sql("quarter >> 1")
         named = ", ".join(f"{cell} AS unit{n}" for n, cell in enumerate(cells))
         by = ", ".join(f"unit{n}" for n in range(len(cells)))
