@@ -50,6 +50,13 @@ def test_help_ends_with_the_examples_and_shows_conventional_metavars(cli: Cli, c
         assert f"$ {example.command}" in tail and f"{example.what}:" in tail
 
 
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_help_sent_to_a_pipe_has_no_trailing_spaces(cli: Cli, command: str) -> None:
+    lines = str(cli.run([*command.split(), "--help"]).stdout).splitlines()
+    assert any("Usage: tokenplan" in line for line in lines)
+    assert [line for line in lines if line != line.rstrip()] == []
+
+
 @pytest.mark.parametrize(
     ("command", "shown"),
     [

@@ -142,10 +142,10 @@ def install_help() -> None:
 
     def preparing(original: Any) -> Any:
         def format_help(self: click.Command, ctx: click.Context, formatter: Any) -> Any:
-            from tokenplan_cli.commands.help import prepare
+            from tokenplan_cli.commands.help import prepare, without_trailing_spaces
 
             prepare(self, ctx.command_path)
-            return original(self, ctx, formatter)
+            return without_trailing_spaces(lambda: original(self, ctx, formatter))
 
         format_help.prepares = True  # type: ignore[attr-defined]
         return format_help

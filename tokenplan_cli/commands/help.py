@@ -14,16 +14,21 @@ Typer draws `--help`; this module prepares a command just before it does (`cli.i
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from typer import _click as click
 
 if TYPE_CHECKING:  # the examples load only when a help page is drawn (every call imports this module)
     from tokenplan_cli.commands.examples import Example
+
+T = TypeVar("T")
 
 # The metavar of a value option that declares none, by its name; a path option shows FILE.
 METAVARS = {
@@ -83,6 +88,18 @@ def prepare(command: click.Command, path: str) -> None:
     for sub in getattr(command, "commands", {}).values():  # a group lists its commands' first lines
         sub.help = unwrapped(sub.help)
     command.prepared = True  # type: ignore[attr-defined]
+
+
+def without_trailing_spaces(draw: Callable[[], T]) -> T:
+    """`draw()`, its help page printed without the spaces Rich pads its panels' lines with, when the
+    page goes to a pipe or a file (on a terminal they are invisible and harmless)."""
+    if sys.stdout.isatty():
+        return draw()
+    page = io.StringIO()
+    with contextlib.redirect_stdout(page):
+        drawn = draw()
+    sys.stdout.write("\n".join(line.rstrip() for line in page.getvalue().split("\n")))
+    return drawn
 
 
 def unwrapped(text: str | None) -> str | None:
