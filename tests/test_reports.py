@@ -28,6 +28,8 @@ def test_markdown_reports_open_with_the_answer_and_keep_every_figure(
     assert title == f"### tokenplan {doc['command']}"
     assert headline.startswith("**") and headline.endswith("**")
     assert "\x1b[" not in text and text.endswith("\n") and "\n\n\n" not in text
+    assert [line for line in text.splitlines() if line != line.rstrip()] == []  # pasted as printed
+    assert "\u00a0" not in text  # the renderer's unbreakable spaces are plain ones in a report
     shown = text.replace("\\", "")  # what GitHub shows: the escapes go
     missing = [figure for _, figure in figures(doc) if not whole(figure, shown)]
     assert not missing  # a Markdown table keeps every column, whatever the terminal's width

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from tokenplan_cli.render.blocks import Block, Chart, Para, Surface, Table, plain
-from tokenplan_cli.render.layout import lay_out
+from tokenplan_cli.render.layout import GLUE, lay_out
 
 SURFACE = Surface(80, True)  # charts: block characters read well in a GitHub code block
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|$~#])")
@@ -56,7 +56,8 @@ def escape(text: str) -> str:
 
 
 def _text(para: Para) -> str:
-    return "".join(text for text, _ in para.pieces)
+    """The paragraph's text, its unbreakable spaces plain ones (GitHub wraps a paragraph as it likes)."""
+    return "".join(text for text, _ in para.pieces).replace(GLUE, " ").rstrip()
 
 
 def _list_item(block: Block) -> str | None:
