@@ -174,3 +174,43 @@ def test_tool_names(values: list[str], expected: tuple[str, ...]) -> None:
 def test_an_unknown_tool_gets_a_did_you_mean() -> None:
     with pytest.raises(Exception, match="unknown log source 'claude'; did you mean 'claude-code'"):
         tool_names(["claude"])
+
+
+def _tree(root: Path) -> Path:
+    """Folders a walk must get right: names only a suffix test tells apart, a linked file and folder,
+    a dangling link, a loop, and sorting within each folder."""
+    for name in ("b.jsonl", "a.jsonl", ".jsonl", "x.jsonl.bak", "rollout-1.jsonl", "z..jsonl", "c.JSONL"):
+        (root / "logs" / "p").mkdir(parents=True, exist_ok=True)
+        (root / "logs" / "p" / name).write_text("{}\n")
+    (root / "logs" / "p" / "sub").mkdir()
+    (root / "logs" / "p" / "sub" / "rollout-2.jsonl").write_text("{}\n")
+    (root / "logs" / "linked.jsonl").symlink_to(root / "logs" / "p" / "a.jsonl")
+    (root / "logs" / "dangling.jsonl").symlink_to(root / "nowhere.jsonl")
+    (root / "logs" / "again").symlink_to(root / "logs" / "p")
+    (root / "logs" / "p" / "loop").symlink_to(root / "logs")
+    return root / "logs"
+
+
+@pytest.mark.parametrize("tool", ["claude-code", "codex"])
+@pytest.mark.parametrize("as_file", [False, True], ids=["folder", "file"])
+def test_find_stats_is_find_files_with_one_stat_each(tmp_path: Path, tool: str, as_file: bool) -> None:
+    """A reader's `find_stats` walks as its `find_files` does: the same files in the same order, the same
+    skips, and each file's stat as `os.stat` gives it."""
+    import importlib
+    import os
+
+    from tokenplan_cli.readers.logs import LOG_READERS
+
+    reader = importlib.import_module(LOG_READERS[tool])
+    root = _tree(tmp_path)
+    if as_file:
+        root = root / "p" / "a.jsonl"
+    paths_skips, stats_skips = Skips(), Skips()
+    paths = [str(path) for path in reader.find_files(root, paths_skips)]
+    found = list(reader.find_stats(root, stats_skips))
+    assert [path for path, _ in found] == paths
+    assert paths  # (the tree holds files of both tools)
+    assert [stat for _, stat in found] == [os.stat(path) for path in paths]
+    assert stats_skips.by_file() == paths_skips.by_file()
+    # (a folder met again through a link is reported as a loop, as `walk_files` reports it)
+    assert as_file or [f.reasons for f in stats_skips.by_file()] == [("symbolic link loop",)] * 2

@@ -13,6 +13,10 @@ def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
 def find_files(root: Path, skips: Skips) -> Iterator[Path]:
     "The log files under `root` (or `root` itself when it is a file), in a stable order."
 
+def find_stats(root: Path, skips: Skips) -> Iterator[Found]:    # optional
+    "`find_files`' files as (path, stat) pairs, each stat'ed as it is listed (`walk_stats`): the scanner
+    then makes no `Path` for a file, and stats it once (a warm log index does little else per file)."
+
 def read_file(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[UsageRecord]:
     "Stream the records of one file (from where `resume` says, for a file read in LINES mode)."
 
@@ -65,7 +69,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 # --from name -> module. The order is the order of `usage report`'s listing of tools found.
 LOG_READERS = {
@@ -84,6 +88,8 @@ LOG_READERS = {
     "csv": "tokenplan_cli.readers.logs.generic",
     "jsonl": "tokenplan_cli.readers.logs.generic",
 }
+
+Taken = TypeVar("Taken")
 
 # `index_mode` values: how the log index may read a file again (see the docstring above).
 LINES = "lines"
@@ -177,6 +183,10 @@ class Skips:
         return bool(self._files or self._bare_totals)
 
 
+# A file found by a walk: its path as text and its stat (None: it could not be stat'ed; reading it says why).
+Found = tuple[str, os.stat_result | None]
+
+
 def walk_files(
     root: Path,
     wanted: Callable[[Path], bool],
@@ -193,6 +203,62 @@ def walk_files(
     if root.is_file():
         yield root
         return
+
+    def take(entry: os.DirEntry[str]) -> Path | None:
+        path = Path(entry.path)
+        return path if wanted(path) else None
+
+    yield from _walk(root, take, skips, passed_over)
+
+
+def walk_stats(
+    root: Path,
+    wanted: Callable[[str], bool],
+    skips: Skips,
+    passed_over: Callable[[str], bool] | None = None,
+) -> Iterator[Found]:
+    """`walk_files` for a test on the file's name alone (`wanted(name)`), yielding each file's path as
+    text with its stat: one `stat` a file, the directory entry's, and no `Path` made (a third of a warm
+    walk's time went to making them)."""
+    if root.is_file():
+        yield str(root), _stat(str(root))
+        return
+
+    def take(entry: os.DirEntry[str]) -> Found | None:
+        if not wanted(entry.name):
+            return None
+        try:
+            return entry.path, entry.stat()
+        except OSError:  # reading it will say why
+            return entry.path, None
+
+    yield from _walk(root, take, skips, passed_over)
+
+
+def suffix(name: str) -> str:
+    """A file name's suffix as `Path.suffix` has it (`.jsonl`; none for `.jsonl` alone), for `walk_stats`.
+
+    >>> suffix("a.jsonl"), suffix(".jsonl"), suffix("a.b.csv"), suffix("a.")
+    ('.jsonl', '', '.csv', '')
+    """
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _walk(
+    root: Path,
+    take: Callable[[os.DirEntry[str]], Taken | None],
+    skips: Skips,
+    passed_over: Callable[[str], bool] | None,
+) -> Iterator[Taken]:
+    """What `take` makes of each file under the folder `root` (None: not wanted), in `walk_files`' order."""
     seen: set[tuple[int, int]] = set()
     pending = [str(root)]  # folders as strings: a Path for each of thousands of folders cost a third
     while pending:
@@ -207,7 +273,7 @@ def walk_files(
             continue
         seen.add((stat.st_dev, stat.st_ino))
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            entries = sorted(os.scandir(folder), key=_name)
         except OSError as exc:
             skips.add(folder, 0, cannot_read(exc))
             continue
@@ -217,11 +283,15 @@ def walk_files(
                 if entry.is_dir():
                     if passed_over is None or not passed_over(entry.name):
                         subfolders.append(entry.path)
-                elif entry.is_file() and wanted(path := Path(entry.path)):
-                    yield path
+                elif entry.is_file() and (taken := take(entry)) is not None:
+                    yield taken
             except OSError as exc:
                 skips.add(entry.path, 0, cannot_read(exc))
         pending.extend(reversed(subfolders))
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def cannot_read(exc: OSError) -> str:

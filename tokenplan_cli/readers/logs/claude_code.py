@@ -32,14 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import LINES, Skips, walk_files
+from tokenplan_cli.readers.logs import LINES, Found, Skips, suffix, walk_stats
 from tokenplan_cli.readers.logs.claude_record import SYNTHETIC, TOOL, built, whole
 from tokenplan_cli.readers.logs.fields import count
 from tokenplan_cli.readers.logs.jsonlines import line_records
 from tokenplan_cli.readers.logs.resume import Resume
 
 __all__ = [  # the reader contract
-    "PARSERS", "TOOL", "VERSION", "default_roots", "find_files", "index_mode", "read_file",
+    "PARSERS", "TOOL", "VERSION", "default_roots", "find_files", "find_stats", "index_mode", "read_file",
 ]  # fmt: skip
 
 PARSERS = ("tokenplan_cli.readers.logs.claude_fast",)  # imported where files are read (msgspec)
@@ -59,7 +59,11 @@ def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
 
 
 def find_files(root: Path, skips: Skips) -> Iterator[Path]:
-    return walk_files(root, lambda path: path.suffix == ".jsonl", skips)
+    return (Path(path) for path, _ in find_stats(root, skips))
+
+
+def find_stats(root: Path, skips: Skips) -> Iterator[Found]:
+    return walk_stats(root, lambda name: suffix(name) == ".jsonl", skips)
 
 
 def read_file(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[UsageRecord]:

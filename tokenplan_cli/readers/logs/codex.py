@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import LINES, Skips, walk_files
+from tokenplan_cli.readers.logs import LINES, Found, Skips, suffix, walk_stats
 from tokenplan_cli.readers.logs.fields import (
     EPOCH,
     UNKNOWN_MODEL,
@@ -179,11 +179,15 @@ def default_roots(env: Mapping[str, str], home: Path) -> list[Path]:
 
 
 def find_files(root: Path, skips: Skips) -> Iterator[Path]:
-    return walk_files(root, _is_rollout, skips)
+    return (Path(path) for path, _ in find_stats(root, skips))
 
 
-def _is_rollout(path: Path) -> bool:
-    return path.name.startswith("rollout-") and path.suffix == ".jsonl"
+def find_stats(root: Path, skips: Skips) -> Iterator[Found]:
+    return walk_stats(root, _is_rollout, skips)
+
+
+def _is_rollout(name: str) -> bool:
+    return name.startswith("rollout-") and suffix(name) == ".jsonl"
 
 
 def read_file(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[UsageRecord]:

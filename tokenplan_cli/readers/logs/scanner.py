@@ -27,7 +27,7 @@ from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import BucketKey, LogTally, bucketer_for
 from tokenplan_cli.readers.digests import blake2b
-from tokenplan_cli.readers.logs import LOG_READERS, Skips, cannot_read
+from tokenplan_cli.readers.logs import LOG_READERS, Found, Skips, cannot_read
 
 # Below this many bytes in all, files are read in this process: starting workers would cost more.
 POOL_FROM_BYTES = 16 * 1024 * 1024
@@ -39,7 +39,7 @@ SLOT_WIDTH = 8  # integers the parent keeps per request: file, bucket in the fil
 class LogFile(NamedTuple):
     tool: str  # the --from name it was found for
     module: str  # the reader module
-    path: Path
+    path: str  # as walked
     size: int
     search: int = 0  # of the `Search` that found it, in `log_searches`' list
     stat: os.stat_result | None = None  # as the walk found it (None: it could not be stat'ed)
@@ -160,11 +160,9 @@ def walk_searches(searches: Sequence[Search], explicit: bool, skips: Skips) -> I
                 if explicit or unusable != MISSING:
                     skips.add(root, 0, unusable)
                 continue
-            for path in reader.find_files(root, skips):
+            for path, stat in _found(reader, root, skips):
                 found += 1
-                try:
-                    stat = path.stat()
-                except OSError:  # reading it will say why
+                if stat is None:  # reading it will say why
                     yield LogFile(tool, module_name, path, 0, number)
                     continue
                 identity = stat.st_dev << 64 | stat.st_ino  # (one number: thousands are held)
@@ -174,6 +172,21 @@ def walk_searches(searches: Sequence[Search], explicit: bool, skips: Skips) -> I
                 yield LogFile(tool, module_name, path, stat.st_size, number, stat)
             if explicit and not found and skips.total == skipped and root.is_dir():
                 skips.add(root, 0, "no log files found")
+
+
+def _found(reader: Any, root: Path, skips: Skips) -> Iterator[Found]:
+    """The reader's files under `root` with their stats: as it finds them (`find_stats`), else stat'ed."""
+    find_stats = getattr(reader, "find_stats", None)
+    if find_stats is not None:
+        return find_stats(root, skips)  # type: ignore[no-any-return]
+    return ((str(path), _stat(path)) for path in reader.find_files(root, skips))
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 MISSING = "no such file or directory"
@@ -430,7 +443,7 @@ def tools_in_order(tools: Mapping[str, tuple[int, int]]) -> tuple[ToolFiles, ...
 
 
 def _task(index: int, log_file: LogFile, offpeak: OffPeakWindow) -> Task:
-    return index, log_file.module, str(log_file.path), offpeak
+    return index, log_file.module, log_file.path, offpeak
 
 
 class Job(NamedTuple):

@@ -90,20 +90,14 @@ class Member(NamedTuple):
     stat: Stat | None  # None: it could not be stat'ed
     row: FileRow | None
     action: str
-    mode: str
+    mode: str | None  # LINES or WHOLE (None for an unchanged file: it is not read)
     companions: str | None
     digest: bytes  # `path_digest` of where it was found
-
-    def stat_is(self, row: FileRow) -> bool:
-        """Whether `row` was indexed from the file as this run found it (path, size, times, companions)."""
-        stat = self.stat
-        return stat is not None and (row.path, row.size, row.mtime, row.ctime, row.companions) == (
-            self.digest, stat.size, stat.mtime, stat.ctime, self.companions,
-        )  # fmt: skip
 
 
 ACTIONS = (UNCHANGED, RESUME, READ)
 MODES = (LINES, WHOLE)
+NO_MODE = 255  # in `Walked.modes`: an unchanged file, whose reader was not asked
 UNRANKED = -(1 << 63)
 DIGEST_BYTES = 16  # of `path_digest`
 
@@ -141,7 +135,7 @@ class Walked:
             self.stats.extend(member.stat)
         self.digests += member.digest
         self.actions.append(ACTIONS.index(member.action))
-        self.modes.append(MODES.index(member.mode))
+        self.modes.append(NO_MODE if member.mode is None else MODES.index(member.mode))
         if member.row is not None:
             self.rows[index] = member.row
         if member.companions is not None:
@@ -154,9 +148,13 @@ class Walked:
         stat = self.stat(index)
         return Member(
             self.paths[index], search.tool, search.module, 0 if stat is None else stat.size, stat,
-            self.rows.get(index), ACTIONS[self.actions[index]], MODES[self.modes[index]],
+            self.rows.get(index), ACTIONS[self.actions[index]], self.mode(index),
             self.companions.get(index), self.digest(index),
         )  # fmt: skip
+
+    def mode(self, index: int) -> str | None:
+        found = self.modes[index]
+        return None if found == NO_MODE else MODES[found]
 
     def digest(self, index: int) -> bytes:
         return bytes(self.digests[index * DIGEST_BYTES : (index + 1) * DIGEST_BYTES])
@@ -176,7 +174,7 @@ class Walked:
         return self.stats[index * 5 + 2]
 
     def indexed_as(self, index: int, row: FileRow) -> bool:
-        """Whether `row` was indexed from the file as walked (`Member.stat_is`)."""
+        """Whether `row` was indexed from the file as walked (path, size, times, companions)."""
         if index in self.unstated:
             return False
         at = index * 5
@@ -228,40 +226,38 @@ class SearchPlan:
         self.companions_of = getattr(reader, "companions", None)
 
     def classify(self, log_file: LogFile) -> Member:
-        """What to do with a walked file (each once, in walk order)."""
-        mode = self.index_mode(log_file.path)
-        companions = self._companions(log_file)
+        """What to do with a walked file (each once, in walk order). An unchanged file costs a digest of
+        its path and a comparison: its reader is not asked how it would be read again."""
+        text = log_file.path
+        digest = path_digest(text)
+        companions = None if self.companions_of is None else companion_stats(self.companions_of(Path(text)))
         found = log_file.stat
-        stat = (
-            None
-            if found is None
-            else Stat(found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
-        )
-        text = str(log_file.path)
-        row = self.by_identity.get((stat.dev, stat.ino)) if stat is not None else None
-        if row is not None and row.id in self.matched:
-            row = None  # (two files cannot share an identity: only an index from another machine)
-        member = Member(
-            text, log_file.tool, log_file.module, log_file.size, stat, row, READ, mode, companions,
-            path_digest(text),
-        )  # fmt: skip
+        stat = row = None
+        if found is not None:
+            stat = Stat(found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+            row = self.by_identity.get((stat.dev, stat.ino))
+            if row is not None and row.id in self.matched:
+                row = None  # (two files cannot share an identity: only an index from another machine)
+        self.walked += 1
         if row is not None:
             self.matched.add(row.id)
-            if member.stat_is(row) and not racy(row):
-                member = member._replace(action=UNCHANGED)
-            elif mode == LINES and row.path == member.digest:  # a renamed file is read again: a reader
-                member = member._replace(action=RESUME)  # may read a name (Codex's session, a CSV suffix)
-        self.walked += 1
-        return member
+            if (row.path, row.size, row.mtime, row.ctime, row.companions) == (
+                digest, stat.size, stat.mtime, stat.ctime, companions,  # type: ignore[union-attr]
+            ) and not racy(row):  # fmt: skip
+                return Member(
+                    text, log_file.tool, log_file.module, log_file.size, stat, row, UNCHANGED, None,
+                    companions, digest,
+                )  # fmt: skip
+        mode = self.index_mode(Path(text))
+        # A renamed file is read again: a reader may read a name (Codex's session, a CSV suffix).
+        action = RESUME if row is not None and mode == LINES and row.path == digest else READ
+        return Member(
+            text, log_file.tool, log_file.module, log_file.size, stat, row, action, mode, companions, digest
+        )  # fmt: skip
 
     def gone(self) -> list[FileRow]:
         """Indexed files the walk did not find (deleted, moved away, replaced by another inode)."""
         return [row for row in self.rows.values() if row.id not in self.matched]
-
-    def _companions(self, log_file: LogFile) -> str | None:
-        if self.companions_of is None:
-            return None
-        return companion_stats(self.companions_of(log_file.path))
 
 
 def racy(row: FileRow) -> bool:

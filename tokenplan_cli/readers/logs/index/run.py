@@ -25,7 +25,6 @@ from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs.index.answer import SearchAnswer, series_names
 from tokenplan_cli.readers.logs.index.plan import (
     GAP,
-    MODES,
     RESUME,
     UNCHANGED,
     UNRANKED,
@@ -178,7 +177,8 @@ class Run:
         if walked.action(index) == RESUME and row is not None:
             state = json.loads(row.state) if row.state is not None else None
             start = Start(row.offset, row.line, state, row.head, row.last)
-        mode = MODES[walked.modes[index]]
+        mode = walked.mode(index)
+        assert mode is not None  # (a file to read was classified with its mode)
         return (index, plan.search.module, walked.paths[index], self.offpeak, mode, start)
 
     def _ranked(self, parts: list[tuple[int, Part]]) -> bool:
