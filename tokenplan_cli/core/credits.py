@@ -117,7 +117,8 @@ def _model_credits(
         coefficient = window_coefficient(window, card)
         base = compute_base_credits(quantities, resolved, card)
         for kind, credits in base.items():
-            by_kind[kind] += credits * coefficient
+            if credits:  # (a report prices hundreds of lines: no product of nothing)
+                by_kind[kind] += credits * coefficient if coefficient != 1 else credits
         window_base = sum(base.values(), ZERO)
         if window == "offpeak":
             offpeak += window_base * coefficient

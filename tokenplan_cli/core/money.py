@@ -26,10 +26,10 @@ RATIO_DECIMALS = 6
 
 def round_half_up(value: Fraction, decimals: int) -> Decimal:
     """`value` rounded half away from zero to `decimals` places, as an exact Decimal."""
-    scaled = value * 10**decimals
-    sign = -1 if scaled < 0 else 1
-    whole, remainder = divmod(abs(scaled.numerator), scaled.denominator)
-    if 2 * remainder >= scaled.denominator:
+    numerator, denominator = value.numerator * 10**decimals, value.denominator  # (whole numbers only:
+    sign = -1 if numerator < 0 else 1  # a report rounds a thousand figures)
+    whole, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
         whole += 1
     return Decimal(sign * whole).scaleb(-decimals)
 

@@ -74,7 +74,8 @@ class Usage(NamedTuple):
         merged: dict[tuple[str, Window], Quantities] = {}
         for line in lines:
             key = (line.model, line.window)
-            merged[key] = merged.get(key, Quantities()).plus(line.quantities)
+            found = merged.get(key)
+            merged[key] = line.quantities if found is None else found.plus(line.quantities)
         return Usage(tuple(UsageLine(m, w, q) for (m, w), q in merged.items()))
 
     def plus(self, other: Usage) -> Usage:

@@ -471,12 +471,15 @@ def _quantities(totals: list[int], audio: Fraction) -> Quantities:
 
 
 def _grouped(name: Any, keys: list[BucketKey], tally: LogTally, mapping: ModelMap, pricer: Pricer) -> Grouped:
-    usage = charged_usage(keys, tally, mapping)
-    quantities = Quantities()
-    for line in usage.lines:
-        quantities = quantities.plus(line.quantities)
-    requests = sum(tally.counts[key][0] for key in keys)
-    return Grouped(name, requests, quantities, pricer.credits(keys, tally, mapping))
+    totals = [0] * 6  # the order of `counts_of`: whole numbers, summed before any Fraction is made
+    audio = ZERO
+    for key in keys:
+        for kind, value in enumerate(tally.counts[key]):
+            totals[kind] += value
+        if key in tally.audio:
+            audio += tally.audio[key]
+    requests, *tokens = totals
+    return Grouped(name, requests, _quantities(tokens, audio), pricer.credits(keys, tally, mapping))
 
 
 def _model_use(

@@ -307,9 +307,13 @@ def assign_ranks(current: Sequence[int | None]) -> list[int]:
     [1048576, 2097152]
     >>> assign_ranks([10, None, 30, 20])  # 30 is out of order (a renamed file): it moves
     [10, 13, 16, 20]
+    >>> assign_ranks([7, 9, 12])  # every file where it was
+    [7, 9, 12]
     >>> assign_ranks([5, 6, None, 7])  # no room between 6 and 7: all afresh
     [1048576, 2097152, 3145728, 4194304]
     """
+    if None not in current and all(a < b for a, b in zip(current, current[1:], strict=False)):  # type: ignore[operator]
+        return list(current)  # type: ignore[arg-type]  # (a warm walk: every file where it was)
     kept = _longest_increasing(current)
     ranks: list[int | None] = [current[i] if i in kept else None for i in range(len(current))]
     start = 0
