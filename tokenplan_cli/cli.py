@@ -7,7 +7,6 @@ from `ExitCode`. The core and the application layer name a bad input by its fiel
 named by the invoked command's flag (`--used`), from that command's own options (`field_flags`).
 """
 
-import atexit
 import errno
 import importlib
 import os
@@ -23,6 +22,7 @@ from typer.core import TyperGroup
 
 from tokenplan_cli import __version__
 from tokenplan_cli.core.errors import BadInputError, ExitCode, TokenplanError
+from tokenplan_cli.exits import completing, leave, report_error, silence_broken_pipe
 
 # name -> module defining `app` (a typer.Typer); the order is the order of `tokenplan --help`.
 COMMANDS = {
@@ -177,7 +177,7 @@ class TokenplanGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:  # caught here: click's main would turn it into exit code 1 ("check failed")
-            _silence_broken_pipe()
+            silence_broken_pipe()
             return ExitCode.OK
 
     def main(  # type: ignore[override]
@@ -250,7 +250,7 @@ def run_guarded(invoke: Any, *, wants_json: bool, flag_of: Callable[[str], str |
     except typer.Abort:
         return report_error("aborted", ExitCode.BAD_INPUT, wants_json)
     except BrokenPipeError:
-        _silence_broken_pipe()
+        silence_broken_pipe()
         return ExitCode.OK
     except KeyboardInterrupt:
         return 130
@@ -272,18 +272,6 @@ def _usage_message(exc: click.exceptions.UsageError) -> str:
     return f"{message.rstrip('.')} (see '{command} --help')"
 
 
-def report_error(message: str, code: int, wants_json: bool) -> int:
-    """Print `tokenplan: error: …` on stderr (and the JSON error document on stdout under --json)."""
-    one_line = " ".join(message.split())
-    if wants_json:
-        from tokenplan_cli.render.jsonout import dumps
-
-        document = {"schema_version": 1, "error": {"code": int(code), "message": one_line}}
-        _write_if_possible(sys.stdout, dumps(document) + "\n")
-    _write_if_possible(sys.stderr, f"tokenplan: error: {one_line}\n")
-    return int(code)
-
-
 def _output_failed(exc: OSError) -> bool:
     """Whether `exc` came from writing the output outside `writers.files.standard_output` (which turns
     its own failures into errors): stdout refuses a flush, or the disk is full (reading never says so).
@@ -295,32 +283,6 @@ def _output_failed(exc: OSError) -> bool:
     except (OSError, ValueError, AttributeError):  # AttributeError: stdout closed before the start
         return True
     return False
-
-
-def _write_if_possible(stream: Any, text: str) -> None:
-    """Write to a stream that may be closed, full or gone (the error may be about it): the exit code
-    still tells what happened."""
-    if stream is None:
-        return
-    try:
-        stream.write(text)
-        stream.flush()
-    except (OSError, ValueError):
-        pass
-
-
-def _silence_broken_pipe() -> None:
-    """The reader went away (`tokenplan … | head`): stop quietly, as other tools do."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-def completing() -> bool:
-    """Whether the shell is asking for completions (`_TOKENPLAN_COMPLETE` set)."""
-    return bool(os.environ.get("_TOKENPLAN_COMPLETE"))
 
 
 def _completion_script(argv: list[str]) -> int:
@@ -392,37 +354,11 @@ def main() -> None:
 
 def run() -> NoReturn:
     """Entry point of the `tokenplan` console script and `python -m tokenplan_cli`: `main`, then leave
-    without tearing the interpreter down.
-
-    Freeing every module's objects one by one at exit cost about 25 ms a run (`estimate --json`: 132
-    against 106 ms), and scripts run this CLI in loops. Exit handlers still run and the standard streams
-    are flushed; every file the commands write is closed before they return. A traceback (a bug under
-    TOKENPLAN_DEBUG=1) still takes Python's own way out.
-    """
+    without tearing the interpreter down (`exits.leave`). A traceback (a bug under TOKENPLAN_DEBUG=1)
+    still takes Python's own way out."""
     try:
         main()
         code: object = ExitCode.OK
     except SystemExit as exc:
         code = exc.code
-    if code is None:
-        code = ExitCode.OK
-    elif not isinstance(code, int):  # what Python does with `sys.exit("message")`
-        sys.stderr.write(f"{code}\n")
-        code = 1
-    atexit._run_exitfuncs()
-    os._exit(_flushed(code))
-
-
-def _flushed(code: int) -> int:
-    """Flush stdout and stderr before leaving; `code`, or 2 if the output could not be written after all
-    (output a command writes is flushed, and checked, before it returns: this is for the rest)."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except BrokenPipeError:  # a reader gone away (`| head`)
-            pass
-        except (OSError, ValueError) as exc:  # ValueError: a stream closed
-            if stream is sys.stdout and code == ExitCode.OK:
-                code = report_error(f"cannot write the output: {exc}", ExitCode.BAD_INPUT, False)
-    return code
+    leave(code)

@@ -1,6 +1,8 @@
 """The `tokenplan` console script: `tokenplan statusline` goes to its guarded fast path before anything
 else is imported (a status line must print its line even if a module fails to load, and runs on every
-message of a session); every other command, and `statusline --help`, goes to the CLI (`cli.run`)."""
+message of a session); `usage report … --json`, which scripts repeat warm, is answered without Typer
+when its argv is of the one shape `quick.py` reads; every other command, `statusline --help`, and every
+call `quick.py` declines go to the CLI (`cli.run`)."""
 
 import sys
 
@@ -15,6 +17,14 @@ def run() -> None:
             sys.stdout.flush()
             raise SystemExit(0) from None
         main(args[1:])
+    if args[:2] == ["usage", "report"]:
+        from tokenplan_cli.quick import answer
+
+        code = answer(args)
+        if code is not None:
+            from tokenplan_cli.exits import leave
+
+            leave(code)
     from tokenplan_cli.cli import run as run_cli
 
     run_cli()

@@ -1,0 +1,169 @@
+"""`usage report … --json` without Typer (`quick.py`): byte for byte what the Typer CLI gives, in stdout,
+stderr and the exit code, for the shapes it answers and for those it must decline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tokenplan_cli.quick import usage_report_request
+
+FIXTURES = Path(__file__).parent / "fixtures" / "logs"
+CLAUDE = str(FIXTURES / "claude")
+CODEX = str(FIXTURES / "codex")
+REPORT = ["usage", "report"]
+# The Typer CLI alone, as the console script ran it before `quick.py` (`cli.run`).
+TYPER_ONLY = "import sys; sys.argv[0] = 'tokenplan'; from tokenplan_cli.cli import run; run()"
+
+ANSWERED = [
+    pytest.param([*REPORT, "--from", "claude-code", CLAUDE, "--json"], id="from-path-json"),
+    pytest.param([*REPORT, "--json", "--from", "claude-code", CLAUDE], id="json-first"),
+    pytest.param([*REPORT, CLAUDE, "--from", "claude-code", "--json"], id="path-first"),
+    pytest.param([*REPORT, "--from", "claude-code", CLAUDE, CLAUDE + "/projects", "--json"], id="two-paths"),
+    pytest.param([*REPORT, "--from", "claude-code", "--json"], id="default-roots"),
+    pytest.param([*REPORT, "--from", "claude-code", "--from", "codex", "--json"], id="two-tools"),
+    pytest.param([*REPORT, "--from", "claude-code,codex", "--json"], id="comma-separated"),
+    pytest.param([*REPORT, "--json"], id="every-tool"),
+    pytest.param([*REPORT, "--from", "codex", CODEX, "--json", "--json"], id="json-twice"),
+    # errors: answered, found wrong, and given to the CLI, which reports them
+    pytest.param([*REPORT, "--from", "claude-cod", CLAUDE, "--json"], id="unknown-tool"),
+    pytest.param(
+        [*REPORT, "--from", "claude-code", "--from", "codex", CLAUDE, "--json"], id="paths-two-tools"
+    ),
+    pytest.param([*REPORT, "--from", "claude-code", CLAUDE + "/missing", "--json"], id="missing-path"),
+    pytest.param([*REPORT, "--from", "claude-code", CODEX, "--json"], id="no-usage-found"),
+    pytest.param([*REPORT, "--from", "csv", "--json"], id="csv-without-path"),
+    pytest.param([*REPORT, "--from", "", "--json"], id="empty-tool"),
+]
+DECLINED = [
+    pytest.param([*REPORT, "--from", "claude-code", CLAUDE], id="human"),
+    pytest.param([*REPORT, "--from=claude-code", CLAUDE, "--json"], id="opt=value"),
+    pytest.param([*REPORT, "--fro", "claude-code", CLAUDE, "--json"], id="abbreviation"),
+    pytest.param([*REPORT, "--jso", "--from", "claude-code", CLAUDE], id="abbreviated-json"),
+    pytest.param([*REPORT, "--json", "--help"], id="help"),
+    pytest.param([*REPORT, "-h", "--json"], id="short-help"),
+    pytest.param([*REPORT, "--json", "--by", "model", "--from", "claude-code", CLAUDE], id="other-option"),
+    pytest.param([*REPORT, "--json", "--no-index", "--from", "claude-code", CLAUDE], id="other-flag"),
+    pytest.param([*REPORT, "--json", "--from", "claude-code", "--", CLAUDE], id="double-dash"),
+    pytest.param([*REPORT, "--json", "--from"], id="from-without-value"),
+    pytest.param([*REPORT, "--json", "--from", "--json"], id="from-dash-value"),
+    pytest.param([*REPORT, "--json", "--unknown"], id="unknown-option"),
+    pytest.param([*REPORT, "--json", "--from", "claude-code", ""], id="empty-path"),
+    pytest.param([*REPORT, "--json", "-", "--from", "claude-code"], id="dash-path"),
+    pytest.param([*REPORT, "--json", "--csv", "--from", "claude-code", CLAUDE], id="two-formats"),
+    pytest.param(["usage", "reports", "--json"], id="other-command"),
+    pytest.param(["--version", *REPORT, "--json"], id="root-option-first"),
+]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A machine of its own: a home without logs but Claude Code's fixture, a cache, no config."""
+    home = tmp_path_factory.mktemp("home")
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TOKENPLAN_", "_TOKENPLAN"))},
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "CLAUDE_CONFIG_DIR": CLAUDE,
+        "CODEX_HOME": str(home / "codex"),
+        "TOKENPLAN_CACHE_DIR": str(home / "cache"),
+        "TOKENPLAN_CONFIG": str(home / "config.toml"),
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+        "TZ": "UTC",
+    }
+
+
+def both_ways(
+    args: list[str], env: dict[str, str], preexec: Callable[[], None] | None = None, **streams: object
+) -> tuple[subprocess.CompletedProcess[bytes], subprocess.CompletedProcess[bytes]]:
+    """The call through the console script's entry (quick.py first), then through Typer alone."""
+    options: dict[str, object] = {"env": env, "capture_output": True, **streams}
+    if streams:
+        options.pop("capture_output")
+        options.setdefault("stderr", subprocess.PIPE)
+    if preexec is not None:
+        options["preexec_fn"] = preexec
+    quick = subprocess.run([sys.executable, "-m", "tokenplan_cli", *args], **options)  # type: ignore[call-overload]
+    typer = subprocess.run([sys.executable, "-c", TYPER_ONLY, *args], **options)  # type: ignore[call-overload]
+    return quick, typer
+
+
+def outcome(done: subprocess.CompletedProcess[bytes]) -> tuple[int, bytes | None, bytes | None]:
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("args", ANSWERED + DECLINED)
+def test_the_same_bytes_and_exit_code_as_the_typer_cli(args: list[str], env: dict[str, str]) -> None:
+    quick, typer = both_ways(args, env)
+    assert outcome(quick) == outcome(typer)
+    assert typer.stdout or typer.stderr  # (each case says something: a report, an error or a page)
+
+
+@pytest.mark.parametrize("args", ANSWERED)
+def test_these_are_answered_without_typer(args: list[str]) -> None:
+    assert usage_report_request(args[2:]) is not None
+
+
+@pytest.mark.parametrize("args", DECLINED)
+def test_these_are_declined(args: list[str]) -> None:
+    assert args[:2] != REPORT or usage_report_request(args[2:]) is None
+
+
+def test_a_warm_report_imports_no_typer(env: dict[str, str]) -> None:
+    """What the fast path is for: the answer comes without Typer (nor Rich) being imported."""
+    script = (
+        "import sys; from tokenplan_cli import quick; "
+        f"code = quick.answer({[*REPORT, '--from', 'claude-code', CLAUDE, '--json']!r}); "
+        "sys.stdout.flush(); "
+        "print(code, sorted(m for m in ('typer', 'click', 'rich') if m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "0 []"
+    assert done.stdout.startswith("{")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param({"stdout": open(os.devnull, "w")}, id="devnull"),  # noqa: SIM115
+        pytest.param({"stdout": open("/dev/full", "w")}, id="full-disk"),  # noqa: SIM115
+        pytest.param({"stdout": subprocess.PIPE, "preexec": lambda: os.close(1)}, id="stdout-closed"),
+    ],
+)
+def test_output_that_cannot_be_written_ends_alike(case: dict[str, object], env: dict[str, str]) -> None:
+    args = [*REPORT, "--from", "claude-code", CLAUDE, "--json"]
+    streams = {k: v for k, v in case.items() if k != "preexec"}
+    quick, typer = both_ways(args, env, case.get("preexec"), **streams)  # type: ignore[arg-type]
+    assert outcome(quick) == outcome(typer)
+
+
+def test_a_reader_gone_away_ends_alike(env: dict[str, str]) -> None:
+    """`tokenplan usage report --json | head -c0`: exit 0 and nothing on stderr, both ways."""
+    results = []
+    for command in (
+        [sys.executable, "-m", "tokenplan_cli"],
+        [sys.executable, "-c", TYPER_ONLY],
+    ):
+        with subprocess.Popen(
+            [*command, *REPORT, "--from", "claude-code", CLAUDE, "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as process:
+            assert process.stdout is not None and process.stderr is not None
+            process.stdout.close()
+            results.append((process.stderr.read(), process.wait()))
+    assert results[0] == results[1] == (b"", 0)
+
+
+def test_shell_completion_is_left_to_the_cli(env: dict[str, str]) -> None:
+    completing = {**env, "_TOKENPLAN_COMPLETE": "complete_bash", "COMP_WORDS": "tokenplan usage report --j",
+                  "COMP_CWORD": "3"}  # fmt: skip
+    quick, typer = both_ways([*REPORT, "--json"], completing)
+    assert outcome(quick) == outcome(typer)

@@ -1,0 +1,123 @@
+"""Answers without Typer for the one call scripts and status bars repeat warm: `usage report --json`.
+
+With the log index warm, that call's own work (a walk, a few queries, a report of a few hundred
+buckets) takes less time than importing Typer and building the CLI's commands. So the console script
+(`entry.py`) hands the argv here first, and a call of exactly this shape is answered without Typer:
+
+    tokenplan usage report [--from TOOL | PATH]... --json
+
+(`--from` and PATHs in any order, each `--from` followed by its value as a word of its own). Anything
+else is declined, and the Typer CLI runs it as always: another option or command, `--opt=value`, an
+abbreviation, `--help`, `--`, a value that begins with `-`, shell completion. The answer is made by the
+functions the `usage report` command calls (`app.report.usage_report`, `views.usage`, `render.emit`),
+with what its options default to; only the reading of argv is this module's own.
+
+What the answer writes (stdout, and notes on stderr) is held until it is complete. On any error the
+call is declined after all and the CLI runs it from the start, so every error message, JSON error
+document and exit code is the CLI's own (an error costs the time of a second run). Once held, the
+output is written as the CLI writes it (`writers.files.standard_output`), and the process leaves by
+the CLI's way out (`exits.leave`). `tests/test_quick.py` runs many argv shapes both ways and compares
+stdout, stderr and the exit code byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+JSON_FLAG = "--json"
+FROM_OPTION = "--from"
+
+
+def answer(args: Sequence[str]) -> int | None:
+    """The exit code of the call `args` (its output written), or None: declined, nothing written."""
+    from tokenplan_cli.exits import completing
+
+    if list(args[:2]) != ["usage", "report"] or completing():
+        return None
+    request = usage_report_request(args[2:])
+    if request is None:
+        return None
+    tools, paths = request
+    return _held(lambda: _usage_report(tools, paths))
+
+
+def usage_report_request(args: Sequence[str]) -> tuple[list[str] | None, list[Path] | None] | None:
+    """The `--from` values and PATHs of `usage report` options this path answers (None: declined).
+
+    They are what the CLI's options give the command: None when not given, else lists in the order typed.
+    """
+    tools: list[str] = []
+    paths: list[Path] = []
+    json_output = False
+    words = iter(args)
+    for word in words:
+        if word == JSON_FLAG:
+            json_output = True
+        elif word == FROM_OPTION:
+            value = next(words, None)
+            if value is None or value.startswith("-"):
+                return None
+            tools.append(value)
+        elif word.startswith("-") or not word:
+            return None
+        else:
+            paths.append(Path(word))
+    if not json_output:
+        return None
+    return tools or None, paths or None
+
+
+def _usage_report(tools: list[str] | None, paths: list[Path] | None) -> None:
+    """What `commands/usage.py`'s `report` does with these options and every other at its default."""
+    from tokenplan_cli.app.logs import LogRequest
+    from tokenplan_cli.app.report import usage_report
+    from tokenplan_cli.app.settings import load_card, now_utc
+    from tokenplan_cli.render import OutputFormat, emit
+    from tokenplan_cli.views.usage import logged_report_document, report_rows
+
+    card = load_card(None)
+    logged = usage_report(
+        card, LogRequest(tools=tools, paths=paths), by="day", as_of=None, now=now_utc(), progress=False
+    )
+    emit(logged_report_document(logged), OutputFormat.JSON, human="usage_report", csv_rows=report_rows)
+
+
+def _held(work: Callable[[], None]) -> int | None:
+    """Do `work` with stdout and stderr held; write what it wrote and return 0, or None after any error
+    (nothing written: the CLI runs the call again and reports the error its way)."""
+    stdout, stderr = sys.stdout, sys.stderr
+    held_out, held_err = io.StringIO(), io.StringIO()
+    if stdout is None:
+        return None  # (started with stdout closed: the CLI says so)
+    sys.stdout, sys.stderr = held_out, held_err
+    try:
+        work()
+    except KeyboardInterrupt:
+        return 130  # as the CLI's boundary: nothing more is written
+    except Exception:  # noqa: BLE001 - the CLI runs the call again and reports it
+        return None
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+    return _write(held_out.getvalue(), held_err.getvalue())
+
+
+def _write(out: str, err: str) -> int:
+    """Write the held output as the CLI writes it: notes on stderr, then the document on stdout; a
+    reader gone away is no error, stdout that cannot be written is one (the CLI's own messages)."""
+    from tokenplan_cli.core.errors import BadInputError, ExitCode
+    from tokenplan_cli.exits import report_error, silence_broken_pipe, write_if_possible
+    from tokenplan_cli.writers.files import standard_output
+
+    if err:
+        write_if_possible(sys.stderr, err)
+    try:
+        with standard_output() as stream:
+            stream.write(out)
+    except BrokenPipeError:
+        silence_broken_pipe()
+    except BadInputError as exc:  # `standard_output`'s, which names no option
+        return report_error(exc.message, exc.exit_code, wants_json=True)
+    return ExitCode.OK
