@@ -162,6 +162,21 @@ def test_a_reader_gone_away_ends_alike(env: dict[str, str]) -> None:
     assert results[0] == results[1] == (b"", 0)
 
 
+def test_a_card_named_by_the_environment_is_the_clis_to_read(env: dict[str, str], tmp_path: Path) -> None:
+    """`TOKENPLAN_RATES` stands for `--rates` (an envvar of the CLI's option): the same card both ways."""
+    card = (Path(__file__).parent.parent / "rates.toml").read_text()
+    dearer = card.replace(
+        "cache_hit = 2.5, cache_miss = 300, output = 600", "cache_hit = 2.5, cache_miss = 300, output = 700"
+    )
+    assert dearer != card
+    (tmp_path / "rates.toml").write_text(dearer)
+    args = [*REPORT, "--from", "claude-code", CLAUDE, "--json"]
+    plain, _ = both_ways(args, env)
+    quick, typer = both_ways(args, {**env, "TOKENPLAN_RATES": str(tmp_path / "rates.toml")})
+    assert outcome(quick) == outcome(typer) and quick.returncode == 0
+    assert quick.stdout != plain.stdout  # (the card was read: output is dearer)
+
+
 def test_shell_completion_is_left_to_the_cli(env: dict[str, str]) -> None:
     completing = {**env, "_TOKENPLAN_COMPLETE": "complete_bash", "COMP_WORDS": "tokenplan usage report --j",
                   "COMP_CWORD": "3"}  # fmt: skip

@@ -8,7 +8,8 @@ buckets) takes less time than importing Typer and building the CLI's commands. S
 
 (`--from` and PATHs in any order, each `--from` followed by its value as a word of its own). Anything
 else is declined, and the Typer CLI runs it as always: another option or command, `--opt=value`, an
-abbreviation, `--help`, `--`, a value that begins with `-`, shell completion. The answer is made by the
+abbreviation, `--help`, `--`, a value that begins with `-`, shell completion, a card named by
+`TOKENPLAN_RATES`. The answer is made by the
 functions the `usage report` command calls (`app.report.usage_report`, `views.usage`, `render.emit`),
 with what its options default to; only the reading of argv is this module's own.
 
@@ -23,11 +24,14 @@ stdout, stderr and the exit code byte for byte.
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 JSON_FLAG = "--json"
+# The CLI's `--rates` reads this variable when the option is not given (Typer's envvar): declined.
+RATES_VARIABLE = "TOKENPLAN_RATES"
 FROM_OPTION = "--from"
 
 
@@ -35,7 +39,7 @@ def answer(args: Sequence[str]) -> int | None:
     """The exit code of the call `args` (its output written), or None: declined, nothing written."""
     from tokenplan_cli.exits import completing
 
-    if list(args[:2]) != ["usage", "report"] or completing():
+    if list(args[:2]) != ["usage", "report"] or completing() or RATES_VARIABLE in os.environ:
         return None
     request = usage_report_request(args[2:])
     if request is None:
