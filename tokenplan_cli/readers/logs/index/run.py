@@ -89,6 +89,8 @@ class Run:
         self.walk_done = False
         self.wrote = False
         self.began: float | None = None  # when the transaction the batches are written in began
+        # Each search's writer in that transaction: what they write is settled once, as it commits.
+        self.writers: dict[int, Writer] = {}
         self.seen = time.time_ns()  # before the walk: what it finds is no older than this
         self.plans = self._plans()
         self.walked = Walked(self.plans)  # every walked file, in walk order
@@ -211,29 +213,38 @@ class Run:
             by_plan: dict[int, list[tuple[int, Part]]] = {}
             for index, part in parts:
                 by_plan.setdefault(self.walked.search[index], []).append((index, part))
-            for plan_parts in by_plan.values():  # one search at a time: they share the staging tables
-                self._write_search(plan_parts, usable)
+            for number, plan_parts in by_plan.items():
+                self._write_search(number, plan_parts, usable)
+            self.wrote = True
+            if time.monotonic() - self.began >= COMMIT_SECONDS:
+                self._commit()
         except BaseException:
-            self.began = None
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.wrote = True
-        if time.monotonic() - self.began >= COMMIT_SECONDS:
-            self._commit()
 
     def _commit(self) -> None:
-        if self.began is not None:
-            self.began = None
-            self.db.execute("COMMIT")
+        """Settle what the transaction's writers wrote (the tally moved once, the copies met in one
+        pass), and commit."""
+        if self.began is None:
+            return
+        for number, writer in self.writers.items():
+            writer.flush()
+            self.plans[number].generation = writer.generation()
+        self.writers = {}
+        self.began = None
+        self.db.execute("COMMIT")
 
-    def _write_search(self, parts: list[tuple[int, Part]], usable: set[int]) -> None:
-        """One search's parts: old contributions out, then the parts in, then copies settled."""
+    def _rollback(self) -> None:
+        self.writers = {}
+        self.began = None
+        if self.db.in_transaction:  # (not when the commit itself failed)
+            self.db.execute("ROLLBACK")
+
+    def _write_search(self, number: int, parts: list[tuple[int, Part]], usable: set[int]) -> None:
+        """One search's parts: old contributions out, then the parts in (their copies settled as the
+        transaction commits)."""
         walked = self.walked
-        plan = self.plans[walked.search[parts[0][0]]]
-        writer = self._writer(plan)
-        if plan.digests is not None and writer.generation() != plan.generation:
-            plan.digests = None  # another process wrote: ask the database, and settle what it wrote too
-            writer.touch_every_copy()
+        writer = self._open_writer(number)
         for index, part in parts:
             row = walked.rows.get(index)
             if row is not None and (part.start == 0 or index not in usable):
@@ -248,8 +259,26 @@ class Run:
             else:
                 writer.extend_file(member, part)
         writer.add_files(fresh)
-        writer.flush()
-        plan.generation = writer.generation()
+
+    def _open_writer(self, number: int) -> Writer:
+        """The search's writer for the transaction open (made at its first batch). When another process
+        wrote the search since this run last did, a cold build's Bloom filter no longer holds every
+        digest: the database is asked instead, and what the other process wrote is settled too."""
+        writer = self.writers.get(number)
+        if writer is not None:
+            return writer
+        plan = self.plans[number]
+        others = (
+            plan.digests is not None
+            and plan.search_id is not None
+            and self._generation(plan.search_id) != plan.generation
+        )
+        if others:
+            plan.digests = None
+        writer = self.writers[number] = self._writer(plan)
+        if others:
+            writer.touch_every_copy()
+        return writer
 
     def _usable(self, index: int, part: Part) -> bool:
         """Whether a part goes into the index; a file that could not be read does not (its skips count
@@ -309,7 +338,11 @@ class Run:
         """The last batch, files gone, ranks that moved, and the answer, in one snapshot."""
         if pending:
             self._write(pending)
-        self._commit()
+        try:
+            self._commit()
+        except BaseException:
+            self._rollback()
+            raise
         writable = self.wrote or self._ranks_moved() or any(plan.gone() for plan in self.plans)
         self.db.execute("BEGIN IMMEDIATE" if writable else "BEGIN")
         try:

@@ -31,7 +31,10 @@ COUNTS = ("n", "hit", "miss", "write", "output", "reasoning")
 _ADDED = ", ".join(f"{name} = {name} + excluded.{name}" for name in COUNTS)
 _UPSERT_TALLY = f"ON CONFLICT (search, series, quarter) DO UPDATE SET {_ADDED}"
 _UPSERT_LOOSE = f"ON CONFLICT (file, series, quarter) DO UPDATE SET {_ADDED}"
-_ADD_AUDIO = "audio = fraction_add(audio, excluded.audio)"
+# (the function only where there is audio to add: a call into Python a row costs more than the row)
+_ADD_AUDIO = (
+    "audio = CASE WHEN excluded.audio IS NULL THEN audio ELSE fraction_add(audio, excluded.audio) END"
+)
 FILE_BLOBS = "digests, kept, buckets, kept_audio, rank"
 CHUNK = 500  # ids or digests a statement names at most
 ZERO = Fraction(0)
@@ -63,6 +66,10 @@ class Writer:
         self.touched: set[bytes] = set()  # digests to settle
         self.unsure: list[tuple[bytes, int]] = []  # new copies (digest, file) to look for elsewhere
         self.files: dict[int, FileCopies] = {}  # files whose copies were read this batch
+        # New files' copies, inserted together when the copies are next read or at the flush: a batch's
+        # copies meet pages all over their table, and the fewer the insertions, the fewer pages written.
+        self.pending_digests = bytearray()
+        self.pending_files = array("q")
         for statement in TEMP_TABLES.split(";"):
             connection.execute(statement)
 
@@ -73,6 +80,7 @@ class Writer:
         ids = list(dict.fromkeys(file_ids))
         if not ids:
             return
+        self._insert_pending()
         db, search = self.db, self.search
         db.execute("DELETE FROM gone")
         db.executemany("INSERT INTO gone VALUES (?)", ((i,) for i in ids))
@@ -120,8 +128,7 @@ class Writer:
         if not parts:
             return
         (last,) = self.db.execute("SELECT coalesce(max(id), 0) FROM files").fetchone()
-        files, loose, copies = [], [], []
-        search = self.search
+        files, loose = [], []
         for file_id, (member, part, rank) in enumerate(parts, last + 1):
             cells = self._cells(part)
             files.append(self._file_row(file_id, member, part, rank, cells))
@@ -131,16 +138,24 @@ class Writer:
             ]
             self._move_by(cells, part.loose, part.loose_audio)
             self._move_by(cells, part.keyed_sums, part.keyed_sums_audio)
-            digests = [part.digests[at : at + DIGEST] for at in range(0, len(part.digests), DIGEST)]
-            copies += [(search, digest, file_id) for digest in digests]
+            digests = part.digests
+            self.pending_digests += digests
+            self.pending_files.extend([file_id] * (len(digests) // DIGEST))
             if self.seen_digests is not None:
-                self.touched.update(digests[at] for at in self.seen_digests.met(part.digests, DIGEST))
+                self.touched.update(
+                    digests[at * DIGEST : (at + 1) * DIGEST] for at in self.seen_digests.met(digests, DIGEST)
+                )
             else:
-                self.unsure += [(digest, file_id) for digest in digests]
+                self.unsure += [(digests[at : at + DIGEST], file_id) for at in range(0, len(digests), DIGEST)]
         self.db.executemany(f"INSERT INTO files VALUES ({', '.join('?' * FILE_COLUMNS)})", files)
         self.db.executemany("INSERT INTO loose VALUES (?,?,?,?,?,?,?,?,?,?)", loose)
-        copies.sort()  # by digest, the table's order: its pages are met in turn, not at random
-        self.db.executemany("INSERT INTO copies VALUES (?,?,?,1)", copies)
+
+    def _insert_pending(self) -> None:
+        """The new files' copies into `copies`, counted, in one statement."""
+        if not self.pending_files:
+            return
+        insert_copies(self.db, self.search, bytes(self.pending_digests), self.pending_files)
+        self.pending_digests, self.pending_files = bytearray(), array("q")
 
     def _file_row(
         self, file_id: int, member: Member, part: Part, rank: int, cells: list[Cell]
@@ -160,6 +175,7 @@ class Writer:
         of it the file already kept (the better one stays, the first read between equals)."""
         stat, row = member.stat, member.row
         assert stat is not None and row is not None
+        self._insert_pending()
         file_id, search = row.id, self.search
         held = self._file_copies([file_id])[file_id]
         cells = self._cells(part)
@@ -229,6 +245,7 @@ class Writer:
 
     def touch_every_copy(self) -> None:
         """Settle, at the next flush, every digest the search holds more than one copy of."""
+        self._insert_pending()
         self.touched.update(
             digest
             for (digest,) in self.db.execute(
@@ -241,6 +258,7 @@ class Writer:
 
     def flush(self) -> None:
         """Settle every digest touched since the last flush, and move the tally as it must."""
+        self._insert_pending()
         db, search = self.db, self.search
         if self.unsure:
             self._probe((digest, file_id, 0) for digest, file_id in self.unsure)
@@ -275,7 +293,7 @@ class Writer:
         if not self.touched:
             return
         touched, self.touched = self.touched, set()
-        found = held_copies(self.db, self.search, touched, self.files)
+        found = held_copies(self.db, self.search, touched, self.files, contested=True)
         flips = []
         for digest, copies in found.items():
             best = None
@@ -386,10 +404,43 @@ def file_copies(
     return {file_id: cache[file_id] for file_id in ids}
 
 
+def insert_copies(db: sqlite3.Connection, search: int, digests: bytes, files: array) -> None:  # type: ignore[type-arg]
+    """Counted copies of `digests` (DIGEST bytes each) held by `files` (a file id each): one statement
+    that splits the digests itself where SQLite has `json_each`, without a row of Python objects each."""
+    global _JSON_EACH
+    if _JSON_EACH is None:
+        try:
+            db.execute("SELECT count(*) FROM json_each('[1]')").fetchone()
+            _JSON_EACH = True
+        except sqlite3.OperationalError:  # (built without JSON: SQLite before 3.38, or left out)
+            _JSON_EACH = False
+    if _JSON_EACH:
+        db.execute(
+            f"INSERT INTO copies SELECT ?1, substr(?2, key * {DIGEST} + 1, {DIGEST}), value, 1"
+            " FROM json_each(?3) ORDER BY 2",  # (in the table's order: its pages are met in turn)
+            (search, digests, json.dumps(files.tolist())),
+        )
+        return
+    db.executemany(
+        "INSERT INTO copies VALUES (?,?,?,1)",
+        sorted((search, digests[n * DIGEST : (n + 1) * DIGEST], file_id) for n, file_id in enumerate(files)),
+    )
+
+
+_JSON_EACH: bool | None = None  # whether SQLite has `json_each` (its library is the process's)
+
+
 def held_copies(
-    db: sqlite3.Connection, search: int, digests: Iterable[bytes], cache: dict[int, FileCopies]
+    db: sqlite3.Connection,
+    search: int,
+    digests: Iterable[bytes],
+    cache: dict[int, FileCopies],
+    *,
+    contested: bool = False,
 ) -> dict[bytes, list[tuple[int, int, Copy]]]:
-    """Every copy the search holds of each digest: (file, counted, the copy)."""
+    """Every copy the search holds of each digest: (file, counted, the copy). With `contested`, only of
+    the digests whose counted copy may be the wrong one: a lone copy counted is right, and most digests
+    a cold build settles are lone (the Bloom filter was wrong), so their files' blobs are not read."""
     found: dict[bytes, list[tuple[int, int]]] = {}
     listed = list(digests)
     for start in range(0, len(listed), CHUNK):
@@ -400,6 +451,8 @@ def held_copies(
             (search, *chunk),
         ):
             found.setdefault(digest, []).append((file_id, counted))
+    if contested:
+        found = {digest: copies for digest, copies in found.items() if len(copies) > 1 or not copies[0][1]}
     held = file_copies(db, [file_id for copies in found.values() for file_id, _ in copies], cache)
     result: dict[bytes, list[tuple[int, int, Copy]]] = {}
     for digest, copies in found.items():
