@@ -122,7 +122,7 @@ def test_every_example_runs(
     )
     cli.run(["rates", "export", "-o", "my-rates.toml"], env=env)
     before = set(work.iterdir())
-    monkeypatch.setattr("tokenplan_cli.commands.common.now_utc", lambda: CLOCK)
+    monkeypatch.setattr("tokenplan_cli.app.settings.now_utc", lambda: CLOCK)  # the clock, read only there
     result = cli.run(shlex.split(example.command)[1:], code=example.code, env=env)
     assert "Traceback" not in result.output
     assert result.stdout.strip() or set(work.iterdir()) - before  # it printed, or wrote the file it names

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tokenplan_cli.quick import usage_report_request
+from tokenplan_cli.quick import status_request, usage_report_request
 
 FIXTURES = Path(__file__).parent / "fixtures" / "logs"
 CLAUDE = str(FIXTURES / "claude")
@@ -61,6 +61,28 @@ DECLINED = [
 ]
 
 
+NOW = "2026-10-03T12:00Z"  # two days into the plan held (`held`), the fixture's requests behind it
+STATUS_ANSWERED = [
+    pytest.param(["status", "--json", "--now", NOW], id="status-json-now"),
+    pytest.param(["status", "--now", "2026-10-02", "--json"], id="status-now-first"),
+    pytest.param(["status", "--now", "2026-10-02", "--now", NOW, "--json"], id="status-now-twice"),
+    pytest.param(["status", "--json", "--check", "--now", NOW], id="status-check"),
+    pytest.param(["status", "--json", "--now", "2026-11-30"], id="status-expired"),
+    pytest.param(["status", "--json", "--now", "yesterday"], id="status-bad-instant"),
+    pytest.param(["status", "--json", "--now", "2026-09-01"], id="status-before-start"),
+]
+STATUS_DECLINED = [
+    pytest.param(["status", "--now", NOW], id="status-human"),
+    pytest.param(["status", "--now=" + NOW, "--json"], id="status-now=value"),
+    pytest.param(["status", "--json", "--now"], id="status-now-without-value"),
+    pytest.param(["status", "--json", "--now", NOW, "--tier", "Max"], id="status-other-option"),
+    pytest.param(["status", "--json", "--now", NOW, "--used", "30%"], id="status-used"),
+    pytest.param(["status", "--json", "--help"], id="status-help"),
+    pytest.param(["status", "--json", "--chec", "--now", NOW], id="status-abbreviation"),
+    pytest.param(["status", "--json", "--now", NOW, CLAUDE], id="status-path"),
+]
+
+
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A machine of its own: a home without logs but Claude Code's fixture, a cache, no config."""
@@ -77,6 +99,19 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "COLUMNS": "100",
         "TZ": "UTC",
     }
+
+
+@pytest.fixture(scope="module")
+def held(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The same machine with a plan held (Standard, bought 2026-10-01) and Claude Code its tool."""
+    folder = tmp_path_factory.mktemp("held")
+    held = {**env, "TOKENPLAN_CONFIG": str(folder / "config.toml"), "TOKENPLAN_CACHE_DIR": str(folder)}
+    for args in (
+        ["plan", "set", "Standard", "--start", "2026-10-01", "--now", NOW],
+        ["plan", "defaults", "--from", "claude-code"],
+    ):
+        subprocess.run([sys.executable, "-c", TYPER_ONLY, *args], env=held, check=True, capture_output=True)
+    return held
 
 
 def both_ways(
@@ -105,14 +140,32 @@ def test_the_same_bytes_and_exit_code_as_the_typer_cli(args: list[str], env: dic
     assert typer.stdout or typer.stderr  # (each case says something: a report, an error or a page)
 
 
+@pytest.mark.parametrize("args", STATUS_ANSWERED + STATUS_DECLINED)
+@pytest.mark.parametrize("plan", ["held", "none"])
+def test_status_the_same_bytes_and_exit_code(
+    args: list[str], plan: str, env: dict[str, str], held: dict[str, str]
+) -> None:
+    quick, typer = both_ways(args, held if plan == "held" else env)
+    assert outcome(quick) == outcome(typer)
+    assert typer.stdout or typer.stderr
+
+
 @pytest.mark.parametrize("args", ANSWERED)
 def test_these_are_answered_without_typer(args: list[str]) -> None:
     assert usage_report_request(args[2:]) is not None
 
 
-@pytest.mark.parametrize("args", DECLINED)
+@pytest.mark.parametrize("args", [*STATUS_ANSWERED, pytest.param(["status", "--json"], id="status-clock")])
+def test_these_status_calls_are_answered_without_typer(args: list[str]) -> None:
+    assert status_request(args[1:]) is not None
+
+
+@pytest.mark.parametrize("args", DECLINED + STATUS_DECLINED)
 def test_these_are_declined(args: list[str]) -> None:
-    assert args[:2] != REPORT or usage_report_request(args[2:]) is None
+    if args[:2] == REPORT:
+        assert usage_report_request(args[2:]) is None
+    if args[:1] == ["status"]:
+        assert status_request(args[1:]) is None
 
 
 def test_a_warm_report_imports_no_typer(env: dict[str, str]) -> None:
@@ -162,7 +215,10 @@ def test_a_reader_gone_away_ends_alike(env: dict[str, str]) -> None:
     assert results[0] == results[1] == (b"", 0)
 
 
-def test_a_card_named_by_the_environment_is_the_clis_to_read(env: dict[str, str], tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["report", "status"])
+def test_a_card_named_by_the_environment_is_the_clis_to_read(
+    command: str, env: dict[str, str], held: dict[str, str], tmp_path: Path
+) -> None:
     """`TOKENPLAN_RATES` stands for `--rates` (an envvar of the CLI's option): the same card both ways."""
     card = (Path(__file__).parent.parent / "rates.toml").read_text()
     dearer = card.replace(
@@ -170,9 +226,14 @@ def test_a_card_named_by_the_environment_is_the_clis_to_read(env: dict[str, str]
     )
     assert dearer != card
     (tmp_path / "rates.toml").write_text(dearer)
-    args = [*REPORT, "--from", "claude-code", CLAUDE, "--json"]
-    plain, _ = both_ways(args, env)
-    quick, typer = both_ways(args, {**env, "TOKENPLAN_RATES": str(tmp_path / "rates.toml")})
+    args = (
+        [*REPORT, "--from", "claude-code", CLAUDE, "--json"]
+        if command == "report"
+        else ["status", "--json", "--now", NOW]
+    )
+    machine = env if command == "report" else held
+    plain, _ = both_ways(args, machine)
+    quick, typer = both_ways(args, {**machine, "TOKENPLAN_RATES": str(tmp_path / "rates.toml")})
     assert outcome(quick) == outcome(typer) and quick.returncode == 0
     assert quick.stdout != plain.stdout  # (the card was read: output is dearer)
 

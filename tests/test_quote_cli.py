@@ -83,7 +83,7 @@ def test_quote_annual_in_cny_takes_no_purchase_discount(cli: Cli) -> None:
 
 
 def test_quote_starts_now_by_default(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tokenplan_cli.commands.common.now_utc", lambda: NOW)
+    monkeypatch.setattr("tokenplan_cli.app.settings.now_utc", lambda: NOW)  # the clock, read only there
     doc = cli.json(["quote", "Pro"])
     assert (doc["start"], doc["expires_at"], doc["price"]) == (
         "2026-11-23T00:00:00Z",

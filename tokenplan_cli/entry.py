@@ -1,8 +1,8 @@
 """The `tokenplan` console script: `tokenplan statusline` goes to its guarded fast path before anything
 else is imported (a status line must print its line even if a module fails to load, and runs on every
-message of a session); `usage report … --json`, which scripts repeat warm, is answered without Typer
-when its argv is of the one shape `quick.py` reads; every other command, `statusline --help`, and every
-call `quick.py` declines go to the CLI (`cli.run`)."""
+message of a session); `usage report … --json` and `status … --json`, which scripts repeat warm, are
+answered without Typer when their argv is of a shape `quick.py` reads; every other command,
+`statusline --help`, and every call `quick.py` declines go to the CLI (`cli.run`)."""
 
 import sys
 
@@ -17,7 +17,7 @@ def run() -> None:
             sys.stdout.flush()
             raise SystemExit(0) from None
         main(args[1:])
-    if args[:2] == ["usage", "report"]:
+    if args[:2] == ["usage", "report"] or args[:1] == ["status"]:
         from tokenplan_cli.quick import answer
 
         code = answer(args)

@@ -1,17 +1,20 @@
-"""Answers without Typer for the one call scripts and status bars repeat warm: `usage report --json`.
+"""Answers without Typer for the calls scripts and status bars repeat warm: `usage report --json` and
+`status --json`.
 
-With the log index warm, that call's own work (a walk, a few queries, a report of a few hundred
+With the log index warm, such a call's own work (a walk, a few queries, a report of a few hundred
 buckets) takes less time than importing Typer and building the CLI's commands. So the console script
-(`entry.py`) hands the argv here first, and a call of exactly this shape is answered without Typer:
+(`entry.py`) hands the argv here first, and a call of exactly one of these shapes is answered without
+Typer:
 
     tokenplan usage report [--from TOOL | PATH]... --json
+    tokenplan status [--now INSTANT] [--check] --json
 
-(`--from` and PATHs in any order, each `--from` followed by its value as a word of its own). Anything
+(options in any order, each `--from` and `--now` followed by its value as a word of its own). Anything
 else is declined, and the Typer CLI runs it as always: another option or command, `--opt=value`, an
 abbreviation, `--help`, `--`, a value that begins with `-`, shell completion, a card named by
-`TOKENPLAN_RATES`. The answer is made by the
-functions the `usage report` command calls (`app.report.usage_report`, `views.usage`, `render.emit`),
-with what its options default to; only the reading of argv is this module's own.
+`TOKENPLAN_RATES`. The answer is made by the functions the command calls (`app.report.usage_report`
+or `app.status.plan_status`, then `views` and `render.emit`), with what its other options default to;
+only the reading of argv is this module's own.
 
 What the answer writes (stdout, and notes on stderr) is held until it is complete. On any error the
 call is declined after all and the CLI runs it from the start, so every error message, JSON error
@@ -33,19 +36,26 @@ JSON_FLAG = "--json"
 # The CLI's `--rates` reads this variable when the option is not given (Typer's envvar): declined.
 RATES_VARIABLE = "TOKENPLAN_RATES"
 FROM_OPTION = "--from"
+NOW_OPTION = "--now"
+CHECK_FLAG = "--check"
 
 
 def answer(args: Sequence[str]) -> int | None:
     """The exit code of the call `args` (its output written), or None: declined, nothing written."""
     from tokenplan_cli.exits import completing
 
-    if list(args[:2]) != ["usage", "report"] or completing() or RATES_VARIABLE in os.environ:
+    if completing() or RATES_VARIABLE in os.environ:
         return None
-    request = usage_report_request(args[2:])
-    if request is None:
-        return None
-    tools, paths = request
-    return _held(lambda: _usage_report(tools, paths))
+    if list(args[:2]) == ["usage", "report"]:
+        request = usage_report_request(args[2:])
+        if request is not None:
+            tools, paths = request
+            return _held(lambda: _usage_report(tools, paths))
+    if args[:1] == ["status"]:
+        status = status_request(args[1:])
+        if status is not None:
+            return _held(lambda: _status(*status))
+    return None
 
 
 def usage_report_request(args: Sequence[str]) -> tuple[list[str] | None, list[Path] | None] | None:
@@ -74,6 +84,27 @@ def usage_report_request(args: Sequence[str]) -> tuple[list[str] | None, list[Pa
     return tools or None, paths or None
 
 
+def status_request(args: Sequence[str]) -> tuple[str | None, bool] | None:
+    """`status`'s `--now` text (None: not given) and `--check`, of the options this path answers (None:
+    declined)."""
+    now: str | None = None
+    check = json_output = False
+    words = iter(args)
+    for word in words:
+        if word == JSON_FLAG:
+            json_output = True
+        elif word == CHECK_FLAG:
+            check = True
+        elif word == NOW_OPTION:
+            value = next(words, None)
+            if value is None or value.startswith("-"):
+                return None
+            now = value  # (given twice, the last one counts, as with the CLI's option)
+        else:
+            return None
+    return (now, check) if json_output else None
+
+
 def _usage_report(tools: list[str] | None, paths: list[Path] | None) -> None:
     """What `commands/usage.py`'s `report` does with these options and every other at its default."""
     from tokenplan_cli.app.logs import LogRequest
@@ -89,29 +120,49 @@ def _usage_report(tools: list[str] | None, paths: list[Path] | None) -> None:
     emit(logged_report_document(logged), OutputFormat.JSON, human="usage_report", csv_rows=report_rows)
 
 
-def _held(work: Callable[[], None]) -> int | None:
-    """Do `work` with stdout and stderr held; write what it wrote and return 0, or None after any error
-    (nothing written: the CLI runs the call again and reports the error its way)."""
+def _status(now: str | None, check: bool) -> int:
+    """What `commands/status.py`'s `status` does with these options and every other at its default."""
+    from tokenplan_cli.app.logs import LogRequest
+    from tokenplan_cli.app.status import PlanGiven, UseGiven, plan_status
+    from tokenplan_cli.commands.context import Context
+    from tokenplan_cli.core.errors import ExitCode
+    from tokenplan_cli.render import OutputFormat, emit
+    from tokenplan_cli.views.held_status import held_status_document
+
+    context = Context(now=now, json_output=True)
+    card = context.card
+    report = plan_status(
+        card, context.now, context.currency, plan=PlanGiven(None, None, None),
+        use=UseGiven(None, None, None), paid=None,
+        logs=LogRequest(paths=None, tools=None, maps=None, strict=False), progress=False,
+    )  # fmt: skip
+    emit(held_status_document(report, context.zone), OutputFormat.JSON, human="held_status")
+    return ExitCode.CHECK_FAILED if check and report.status.stops_early else ExitCode.OK
+
+
+def _held(work: Callable[[], int | None]) -> int | None:
+    """Do `work` with stdout and stderr held; write what it wrote and return its exit code (None: 0), or
+    None after any error (nothing written: the CLI runs the call again and reports the error its way)."""
     stdout, stderr = sys.stdout, sys.stderr
     held_out, held_err = io.StringIO(), io.StringIO()
     if stdout is None:
         return None  # (started with stdout closed: the CLI says so)
     sys.stdout, sys.stderr = held_out, held_err
     try:
-        work()
+        code = work()
     except KeyboardInterrupt:
         return 130  # as the CLI's boundary: nothing more is written
     except Exception:  # noqa: BLE001 - the CLI runs the call again and reports it
         return None
     finally:
         sys.stdout, sys.stderr = stdout, stderr
-    return _write(held_out.getvalue(), held_err.getvalue())
+    return _write(held_out.getvalue(), held_err.getvalue(), code or 0)
 
 
-def _write(out: str, err: str) -> int:
+def _write(out: str, err: str, code: int) -> int:
     """Write the held output as the CLI writes it: notes on stderr, then the document on stdout; a
     reader gone away is no error, stdout that cannot be written is one (the CLI's own messages)."""
-    from tokenplan_cli.core.errors import BadInputError, ExitCode
+    from tokenplan_cli.core.errors import BadInputError
     from tokenplan_cli.exits import report_error, silence_broken_pipe, write_if_possible
     from tokenplan_cli.writers.files import standard_output
 
@@ -120,8 +171,9 @@ def _write(out: str, err: str) -> int:
     try:
         with standard_output() as stream:
             stream.write(out)
-    except BrokenPipeError:
+    except BrokenPipeError:  # (the CLI's boundary then ends with 0, a check or not)
         silence_broken_pipe()
+        return 0
     except BadInputError as exc:  # `standard_output`'s, which names no option
         return report_error(exc.message, exc.exit_code, wants_json=True)
-    return ExitCode.OK
+    return code

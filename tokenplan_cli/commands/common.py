@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import functools
-from datetime import datetime, tzinfo
+from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tokenplan_cli.commands.context import (  # noqa: F401 - the commands take them from here
+    Context,
+    load_card,
+    now_utc,
+    output_format,
+    resolve_as_of,
+    resolve_currency,
+    resolve_now,
+    resolve_zone,
+)
 from tokenplan_cli.commands.groups import Group
 from tokenplan_cli.core.dates import parse_instant
-from tokenplan_cli.core.errors import BadInputError
-from tokenplan_cli.core.ratecard import Currency, RateCard
-from tokenplan_cli.render import OutputFormat
 
 if TYPE_CHECKING:  # the plan held is a value of the commands that quote it (estimate needs none of it)
     from tokenplan_cli.app.quotes import HeldUse
@@ -115,28 +121,6 @@ def command_app(**settings: object) -> typer.Typer:
     return typer.Typer(add_completion=False, **settings)  # type: ignore[arg-type]
 
 
-def load_card(path: Path | None) -> RateCard:
-    """The card at `path`, or the built-in one (validated; from the card cache when it holds it)."""
-    from tokenplan_cli.app.settings import load_card as load
-
-    return load(path)
-
-
-def now_utc() -> datetime:
-    from tokenplan_cli.app.settings import now_utc as now
-
-    return now()
-
-
-def resolve_as_of(text: str | None) -> datetime:
-    return resolve_now(text, "as_of")
-
-
-def resolve_now(text: str | None, field: str = "now") -> datetime:
-    """The instant `text` gives (a bare date is 00:00 UTC), or now."""
-    return parse_instant(text, field=field) if text else now_utc()
-
-
 def optional_instant(text: str | None, field: str) -> datetime | None:
     """The instant `text` gives, or None when the option was not given."""
     return None if text is None else parse_instant(text, field=field)
@@ -147,62 +131,6 @@ def optional_share(text: str | None, field: str) -> Fraction | None:
     from tokenplan_cli.core.amounts import parse_share
 
     return None if text is None else parse_share(text, field=field)
-
-
-def resolve_zone(card: RateCard, name: str | None) -> tzinfo:
-    """The zone of `--tz`, else the config file's, else the card's default zone."""
-    from tokenplan_cli.app.settings import resolve_zone as resolve
-
-    return resolve(card, name)
-
-
-def resolve_currency(card: RateCard, code: str | None) -> Currency:
-    """The currency of `--currency`, else the config file's, else the card's."""
-    from tokenplan_cli.app.settings import resolve_currency as resolve
-
-    return resolve(card, code)
-
-
-def output_format(json_output: bool, csv_output: bool = False) -> OutputFormat:
-    if json_output and csv_output:
-        raise BadInputError("--json and --csv exclude each other: pick one")
-    if json_output:
-        return OutputFormat.JSON
-    return OutputFormat.CSV if csv_output else OutputFormat.HUMAN
-
-
-class Context:
-    """The options that say what a command computes against, resolved when first asked for: the card
-    (`--rates`), the currency, the zone instants are shown in (`--tz`), the instant (`--now`, read from
-    the clock once) and the output format (`--json`)."""
-
-    def __init__(
-        self,
-        *,
-        rates: Path | None = None,
-        currency: str | None = None,
-        tz: str | None = None,
-        now: str | None = None,
-        json_output: bool = False,
-    ) -> None:
-        self.fmt = output_format(json_output)
-        self.rates, self.currency_code, self.tz, self.now_text = rates, currency, tz, now
-
-    @functools.cached_property
-    def card(self) -> RateCard:
-        return load_card(self.rates)
-
-    @functools.cached_property
-    def currency(self) -> Currency:
-        return resolve_currency(self.card, self.currency_code)
-
-    @functools.cached_property
-    def zone(self) -> tzinfo:
-        return resolve_zone(self.card, self.tz)
-
-    @functools.cached_property
-    def now(self) -> datetime:
-        return resolve_now(self.now_text)
 
 
 CONTEXT_OPTIONS = {
