@@ -7,9 +7,10 @@ they came from.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from tokenplan_cli.core.subscription import Reading, Subscription
+if TYPE_CHECKING:  # values of a file that holds a plan: a command without one loads no plan rules
+    from tokenplan_cli.core.subscription import Reading, Subscription
 
 SCHEMA_VERSION = 1
 
