@@ -51,7 +51,7 @@ def answer(args: Sequence[str]) -> int | None:
         if request is not None:
             tools, paths = request
             return _held(lambda: _usage_report(tools, paths))
-    if args[:1] == ["status"]:
+    if list(args[:1]) == ["status"]:
         status = status_request(args[1:])
         if status is not None:
             return _held(lambda: _status(*status))

@@ -32,7 +32,7 @@ from tokenplan_cli.readers.logs import LOG_READERS, Found, Skips, cannot_read
 # Below this many bytes in all, files are read in this process: starting workers would cost more.
 POOL_FROM_BYTES = 16 * 1024 * 1024
 DIGEST = 16  # bytes of a dedupe key's digest (blake2b): collisions are out of reach at any log size
-_new_key = tuple.__new__  # a BucketKey from its fields' tuple without the keyword-handling __new__
+_new_key = tuple.__new__  # a NamedTuple from its fields' tuple without the keyword-handling __new__
 SLOT_WIDTH = 8  # integers the parent keeps per request: file, bucket in the file, preferred, 5 counts
 
 
@@ -169,7 +169,7 @@ def walk_searches(searches: Sequence[Search], explicit: bool, skips: Skips) -> I
                 if identity in seen:
                     continue
                 seen.add(identity)
-                yield LogFile(tool, module_name, path, stat.st_size, number, stat)
+                yield _new_key(LogFile, (tool, module_name, path, stat.st_size, number, stat))  # (each file)
             if explicit and not found and skips.total == skipped and root.is_dir():
                 skips.add(root, 0, "no log files found")
 

@@ -96,9 +96,12 @@ class Member(NamedTuple):
 
 
 ACTIONS = (UNCHANGED, RESUME, READ)
+ACTION_CODES = {action: code for code, action in enumerate(ACTIONS)}
 MODES = (LINES, WHOLE)
+MODE_CODES = {mode: code for code, mode in enumerate(MODES)}
 NO_MODE = 255  # in `Walked.modes`: an unchanged file, whose reader was not asked
 UNRANKED = -(1 << 63)
+_new = tuple.__new__  # a NamedTuple from its fields' tuple, without the keyword-handling __new__
 DIGEST_BYTES = 16  # of `path_digest`
 
 
@@ -134,8 +137,8 @@ class Walked:
         else:
             self.stats.extend(member.stat)
         self.digests += member.digest
-        self.actions.append(ACTIONS.index(member.action))
-        self.modes.append(NO_MODE if member.mode is None else MODES.index(member.mode))
+        self.actions.append(ACTION_CODES[member.action])
+        self.modes.append(NO_MODE if member.mode is None else MODE_CODES[member.mode])
         if member.row is not None:
             self.rows[index] = member.row
         if member.companions is not None:
@@ -227,27 +230,31 @@ class SearchPlan:
 
     def classify(self, log_file: LogFile) -> Member:
         """What to do with a walked file (each once, in walk order). An unchanged file costs a digest of
-        its path and a comparison: its reader is not asked how it would be read again."""
+        its path and a comparison: its reader is not asked how it would be read again (a warm run does
+        this for every file: the tuples are made without their keyword-handling constructors)."""
         text = log_file.path
         digest = path_digest(text)
         companions = None if self.companions_of is None else companion_stats(self.companions_of(Path(text)))
         found = log_file.stat
         stat = row = None
-        if found is not None:
-            stat = Stat(found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
-            row = self.by_identity.get((stat.dev, stat.ino))
-            if row is not None and row.id in self.matched:
-                row = None  # (two files cannot share an identity: only an index from another machine)
         self.walked += 1
-        if row is not None:
-            self.matched.add(row.id)
-            if (row.path, row.size, row.mtime, row.ctime, row.companions) == (
-                digest, stat.size, stat.mtime, stat.ctime, companions,  # type: ignore[union-attr]
-            ) and not racy(row):  # fmt: skip
-                return Member(
-                    text, log_file.tool, log_file.module, log_file.size, stat, row, UNCHANGED, None,
-                    companions, digest,
-                )  # fmt: skip
+        if found is not None:
+            size, mtime, ctime = found.st_size, found.st_mtime_ns, found.st_ctime_ns
+            stat = _new(Stat, (found.st_dev, found.st_ino, size, mtime, ctime))
+            row = self.by_identity.get(stat[:2])
+            if row is not None:
+                if row.id in self.matched:
+                    row = None  # (two files cannot share an identity: only an index from another machine)
+                else:
+                    self.matched.add(row.id)
+                    if (
+                        row.path == digest and row.size == size and row.mtime == mtime and row.ctime == ctime
+                        and row.companions == companions and not racy(row)
+                    ):  # fmt: skip
+                        return _new(Member, (
+                            text, log_file.tool, log_file.module, log_file.size, stat, row, UNCHANGED, None,
+                            companions, digest,
+                        ))  # fmt: skip
         mode = self.index_mode(Path(text))
         # A renamed file is read again: a reader may read a name (Codex's session, a CSV suffix).
         action = RESUME if row is not None and mode == LINES and row.path == digest else READ
