@@ -191,7 +191,16 @@ class Walked:
 
     def of_plan(self, plan: int) -> Iterator[int]:
         """The files walked for `plans[plan]`, in walk order."""
+        if len(self.plans) == 1:  # (the one search of `--from TOOL`: every file)
+            return iter(range(len(self.paths)))
         return (index for index, number in enumerate(self.search) if number == plan)
+
+    def sizes(self, plan: int) -> list[int]:
+        """The sizes of the files walked for `plans[plan]`, in walk order."""
+        every = self.stats[2::5]
+        if len(self.plans) == 1:
+            return list(every)
+        return [size for size, number in zip(every, self.search, strict=True) if number == plan]
 
 
 def search_key(search: Search, offpeak: OffPeakWindow) -> bytes:
@@ -296,13 +305,13 @@ def companion_stats(paths: Sequence[os.PathLike[str] | str]) -> str:
 
 def load_rows(connection: sqlite3.Connection, search_id: int) -> list[FileRow]:
     query = f"SELECT {ROW_COLUMNS} FROM files WHERE search = ?"
-    return [FileRow(*row) for row in connection.execute(query, (search_id,))]
+    return [_new(FileRow, row) for row in connection.execute(query, (search_id,))]
 
 
 def each_row(connection: sqlite3.Connection, search_id: int) -> Iterator[FileRow]:
     """The search's files one at a time (`load_rows` holds them all)."""
     query = f"SELECT {ROW_COLUMNS} FROM files WHERE search = ?"
-    return (FileRow(*row) for row in connection.execute(query, (search_id,)))
+    return (_new(FileRow, row) for row in connection.execute(query, (search_id,)))
 
 
 def assign_ranks(current: Sequence[int | None]) -> list[int]:

@@ -451,7 +451,7 @@ class Run:
         """Files and bytes walked by tool."""
         tools: dict[str, tuple[int, int]] = {}
         for number, plan in enumerate(self.plans):
-            sizes = [self.walked.size(index) for index in self.walked.of_plan(number)]
+            sizes = self.walked.sizes(number)
             if not sizes:
                 continue
             files, size = tools.get(plan.search.tool, (0, 0))
