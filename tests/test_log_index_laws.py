@@ -34,7 +34,7 @@ from tokenplan_cli.core.grain import coarsened, report_grain
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.usagelog import slot_of
 from tokenplan_cli.readers.logs import Skips
-from tokenplan_cli.readers.logs.index import reading, run, scan_with_index
+from tokenplan_cli.readers.logs.index import reading, run, scan_with_index, write
 from tokenplan_cli.readers.logs.scanner import ScanResult, Search, log_searches, scan_files, walk_searches
 from tokenplan_cli.readers.ratecard import load_rate_card
 
@@ -380,6 +380,17 @@ def test_batches_of_one_file_answer_as_a_cold_read(
         patch.setattr(run, "COMMIT_SECONDS", commit_seconds)
         patch.setattr(run, "walk_searches", slow_walk)
         check_steps(CASES["claude-code"], ops, CARD, fresh, workers=2, pool_from_bytes=0)
+
+
+@settings(max_examples=EXAMPLES // 2)
+@example(ops=TIES)
+@example(ops=FILLED)
+@given(ops=st.lists(OPS, min_size=1, max_size=6))
+def test_copies_written_row_by_row_answer_as_a_cold_read(ops: list[tuple[str, int, int, int]]) -> None:
+    """Where SQLite has no `json_each`, a batch's copies go in one row at a time."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(write, "_JSON_EACH", False)
+        check_steps(CASES["claude-code"], ops, CARD)
 
 
 # -- SQLite stores: rows added, changed and deleted in place, the store copied ----------------------
