@@ -1,11 +1,14 @@
-"""The log index's plan: ranks that keep the walk's order with as few moves as can be, and which stats
-are too fresh to be trusted."""
+"""The log index's plan: ranks that keep the walk's order with as few moves as can be, which stats are
+too fresh to be trusted, and the Bloom filter a cold build plans with."""
 
 from __future__ import annotations
+
+import tracemalloc
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tokenplan_cli.readers.logs.index.filter import DigestFilter
 from tokenplan_cli.readers.logs.index.plan import FileRow, assign_ranks, racy
 
 RANKS = st.lists(st.one_of(st.none(), st.integers(-(10**9), 10**9)), max_size=40)
@@ -49,3 +52,17 @@ def test_a_stat_taken_within_a_tick_of_a_write_is_not_trusted() -> None:
     assert racy(row(walk - second, walk))  # whole seconds: a coarse file system, within 2 s
     assert not racy(row(walk - 3 * second, walk))
     assert racy(row(walk + 5 * second + 1, walk))  # a time ahead of this clock: never trusted
+
+
+def test_a_digest_filter_takes_its_memory_at_its_first_digest() -> None:
+    """A run plans a filter for every search that holds nothing (most of a report's searches): they cost
+    nothing until a digest comes, and then say what they said before."""
+    tracemalloc.start()
+    try:
+        filters = [DigestFilter() for _ in range(16)]
+        assert tracemalloc.get_traced_memory()[0] < DigestFilter.SIZE
+    finally:
+        tracemalloc.stop()
+    first, second = bytes(range(16)), bytes(range(1, 17))
+    assert list(filters[0].met(first + second, 16)) == []
+    assert list(filters[0].met(second + bytes(16) + first, 16)) == [0, 2]

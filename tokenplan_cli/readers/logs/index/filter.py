@@ -14,11 +14,16 @@ class DigestFilter:
     SIZE = 1 << 20  # 8 M bits in 1 MB
 
     def __init__(self) -> None:
-        self.bits = bytearray(self.SIZE)
+        # Made at the first digest: a run plans a filter for every search that holds nothing (most of a
+        # report's), and a megabyte made before the workers are forked is copied into each of them as
+        # this process sets its bits.
+        self.bits: bytearray | None = None
 
     def met(self, digests: bytes, width: int) -> Iterator[int]:
         """The positions, among `digests` (`width` bytes each), of those that may have been added before;
         adds every one. A digest's first four bytes (uniform: they are a hash's) say its bit."""
+        if self.bits is None:
+            self.bits = bytearray(self.SIZE)
         bits, mask = self.bits, self.SIZE * 8 - 1
         for position, word in enumerate(memoryview(digests).cast("I")[:: width // 4]):
             bit = word & mask
