@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from itertools import chain
 from pathlib import Path
@@ -12,7 +13,7 @@ from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.records import normalise_model
 from tokenplan_cli.core.usagelog import slot_start
-from tokenplan_cli.readers.logs import Skips
+from tokenplan_cli.readers.logs import Skips, scanner
 from tokenplan_cli.readers.logs.scanner import (
     ScanResult,
     iter_log_files,
@@ -87,6 +88,25 @@ def test_workers_read_while_the_walk_goes_on(card: RateCard, tmp_path: Path, poo
     assert [f.reasons for f in streamed.skips.by_file()] == [("symbolic link loop",)]
 
 
+def test_what_is_shared_with_the_workers_is_left_out_of_collections_while_they_run() -> None:
+    """Objects made before the workers are forked stay out of the collector's passes until the reading
+    is done (its writes would unshare their pages), and are collected again after, as an error too."""
+    frozen = []
+
+    def serve(task: int) -> int:
+        return task
+
+    jobs = [scanner.Job(1, number) for number in range(4)]
+    for _ in scanner.read_jobs(jobs, serve, workers=2, pool_from_bytes=0):
+        frozen.append(gc.get_freeze_count())
+    assert len(frozen) == 4 and min(frozen) > 0
+    assert gc.get_freeze_count() == 0
+    replies = scanner.read_jobs(jobs, serve, workers=2, pool_from_bytes=0)
+    next(replies)
+    replies.close()  # (a consumer that stops early, on an error)
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_bad_request_is_refused_before_any_file_is_found(tmp_path: Path) -> None:
     with pytest.raises(BadInputError, match="paths belong to one log source: name it with `tools`") as one:
         iter_log_files((), [tmp_path], {}, tmp_path, Skips())
@@ -96,8 +116,6 @@ def test_a_bad_request_is_refused_before_any_file_is_found(tmp_path: Path) -> No
 
 
 def test_a_worker_that_fails_is_reported_not_hung(card: RateCard, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tokenplan_cli.readers.logs import scanner
-
     def broken(task: object) -> object:
         raise ValueError("a bug")
 

@@ -516,6 +516,7 @@ def _pooled(
     they are handed out in the order found, and this process walks on between replies; once all are
     found, the rest go largest first.
     """
+    import gc
     import select
 
     from tokenplan_cli.workers import Failure, Worker
@@ -523,10 +524,18 @@ def _pooled(
     queue = _Queue(found)
     by_pipe: dict[int, Worker] = {}
     waiting: dict[int, int] = {}  # pipe -> files sent to its worker and not yet answered
-    for _ in range(workers):
-        worker = Worker(serve, siblings=by_pipe.values())
-        by_pipe[worker.replies] = worker  # type: ignore[index]
-        waiting[worker.replies] = 0  # type: ignore[index]
+    # What this process holds when the workers are forked is shared with them until either writes it, and
+    # the collector writes into every object it visits: left out of its collections while the workers
+    # run (`gc.freeze`), those pages stay shared (a 5 GB cold build peaked at 53-54 MB, not 59-60).
+    gc.freeze()
+    try:
+        for _ in range(workers):
+            worker = Worker(serve, siblings=by_pipe.values())
+            by_pipe[worker.replies] = worker  # type: ignore[index]
+            waiting[worker.replies] = 0  # type: ignore[index]
+    except BaseException:
+        gc.unfreeze()
+        raise
     poller = select.poll()
     for pipe in by_pipe:
         poller.register(pipe, select.POLLIN)
@@ -580,6 +589,7 @@ def _pooled(
         if received != len(found):
             raise RuntimeError(f"log-reading workers stopped early ({received} of {len(found)} files read)")
     finally:
+        gc.unfreeze()
         for worker in by_pipe.values():  # only after an error: stop the others
             worker.finish(kill=True)
 
