@@ -243,3 +243,30 @@ def test_shell_completion_is_left_to_the_cli(env: dict[str, str]) -> None:
                   "COMP_CWORD": "3"}  # fmt: skip
     quick, typer = both_ways([*REPORT, "--json"], completing)
     assert outcome(quick) == outcome(typer)
+
+
+def test_a_failed_check_ends_alike(env: dict[str, str], tmp_path: Path) -> None:
+    """`status --json --check` whose credits run out before the plan expires: the document, then exit 1."""
+    import json
+
+    line = {
+        "type": "assistant", "sessionId": "s1", "requestId": "req_1", "uuid": "u1", "isSidechain": False,
+        "timestamp": "2026-10-02T08:00:00.000Z",
+        "message": {"id": "msg_1", "role": "assistant", "model": "mimo-v2.5-pro",
+                    "usage": {"input_tokens": 10**9, "output_tokens": 10**9}},
+    }  # fmt: skip
+    project = tmp_path / "claude" / "projects" / "-home-dev-big"
+    project.mkdir(parents=True)
+    (project / "s1.jsonl").write_text(json.dumps(line) + "\n")
+    machine = {**env, "CLAUDE_CONFIG_DIR": str(tmp_path / "claude"), "TOKENPLAN_CACHE_DIR": str(tmp_path)}
+    machine["TOKENPLAN_CONFIG"] = str(tmp_path / "config.toml")
+    for args in (
+        ["plan", "set", "Lite", "--start", "2026-10-01", "--now", NOW],
+        ["plan", "defaults", "--from", "claude-code"],
+    ):
+        subprocess.run(
+            [sys.executable, "-c", TYPER_ONLY, *args], env=machine, check=True, capture_output=True
+        )
+    quick, typer = both_ways(["status", "--json", "--check", "--now", NOW], machine)
+    assert outcome(quick) == outcome(typer)
+    assert typer.returncode == 1 and json.loads(typer.stdout)["command"] == "status"
