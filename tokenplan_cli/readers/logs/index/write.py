@@ -37,6 +37,7 @@ _ADD_AUDIO = (
 )
 FILE_BLOBS = "digests, kept, buckets, kept_audio, rank"
 CHUNK = 500  # ids or digests a statement names at most
+SETTLED = 1000  # digests settled with one reading of their files' blobs
 ZERO = Fraction(0)
 
 TEMP_TABLES = """
@@ -292,9 +293,19 @@ class Writer:
         """For every touched digest, count the copy the scanner's rule picks and no other."""
         if not self.touched:
             return
-        touched, self.touched = self.touched, set()
-        found = held_copies(self.db, self.search, touched, self.files, contested=True)
+        touched, self.touched = list(self.touched), set()
         flips = []
+        for start in range(0, len(touched), SETTLED):
+            self._settle(touched[start : start + SETTLED], flips)
+        self.db.executemany(
+            "UPDATE copies SET counted = ? WHERE search = ? AND digest = ? AND file = ?", flips
+        )
+
+    def _settle(self, digests: list[bytes], flips: list[tuple[int, int, bytes, int]]) -> None:
+        """Settle some digests (their files' copies read for them alone: a transaction's digests touch
+        files by the thousand, whose blobs need not all be held at once)."""
+        self.files = {}
+        found = held_copies(self.db, self.search, digests, self.files, contested=True)
         for digest, copies in found.items():
             best = None
             for _, _, copy in copies:
@@ -305,9 +316,6 @@ class Writer:
                     flips.append((0 if counted else 1, self.search, digest, file_id))
                     self._count(copy, -1 if counted else 1)
                     self.crossed += 1 if counted else -1
-        self.db.executemany(
-            "UPDATE copies SET counted = ? WHERE search = ? AND digest = ? AND file = ?", flips
-        )
 
     def generation(self) -> int:
         """How many writes the search has had (by any process)."""
