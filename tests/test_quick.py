@@ -30,6 +30,8 @@ ANSWERED = [
     pytest.param([*REPORT, "--from", "claude-code,codex", "--json"], id="comma-separated"),
     pytest.param([*REPORT, "--json"], id="every-tool"),
     pytest.param([*REPORT, "--from", "codex", CODEX, "--json", "--json"], id="json-twice"),
+    pytest.param([*REPORT, "--json", "--no-index", "--from", "claude-code", CLAUDE], id="no-index"),
+    pytest.param([*REPORT, "--no-index", "--json", "--no-index"], id="no-index-twice"),
     # errors: answered, found wrong, and given to the CLI, which reports them
     pytest.param([*REPORT, "--from", "claude-cod", CLAUDE, "--json"], id="unknown-tool"),
     pytest.param(
@@ -48,7 +50,9 @@ DECLINED = [
     pytest.param([*REPORT, "--json", "--help"], id="help"),
     pytest.param([*REPORT, "-h", "--json"], id="short-help"),
     pytest.param([*REPORT, "--json", "--by", "model", "--from", "claude-code", CLAUDE], id="other-option"),
-    pytest.param([*REPORT, "--json", "--no-index", "--from", "claude-code", CLAUDE], id="other-flag"),
+    pytest.param(
+        [*REPORT, "--json", "--no-index", "--strict", "--from", "claude-code", CLAUDE], id="other-flag"
+    ),
     pytest.param([*REPORT, "--json", "--from", "claude-code", "--", CLAUDE], id="double-dash"),
     pytest.param([*REPORT, "--json", "--from"], id="from-without-value"),
     pytest.param([*REPORT, "--json", "--from", "--json"], id="from-dash-value"),

@@ -6,7 +6,7 @@ buckets) takes less time than importing Typer and building the CLI's commands. S
 (`entry.py`) hands the argv here first, and a call of exactly one of these shapes is answered without
 Typer:
 
-    tokenplan usage report [--from TOOL | PATH]... --json
+    tokenplan usage report [--from TOOL | PATH]... [--no-index] --json
     tokenplan status [--now INSTANT] [--check] --json
 
 (options in any order, each `--from` and `--now` followed by its value as a word of its own). Anything
@@ -38,6 +38,7 @@ RATES_VARIABLE = "TOKENPLAN_RATES"
 FROM_OPTION = "--from"
 NOW_OPTION = "--now"
 CHECK_FLAG = "--check"
+NO_INDEX_FLAG = "--no-index"
 
 
 def answer(args: Sequence[str]) -> int | None:
@@ -49,8 +50,7 @@ def answer(args: Sequence[str]) -> int | None:
     if list(args[:2]) == ["usage", "report"]:
         request = usage_report_request(args[2:])
         if request is not None:
-            tools, paths = request
-            return _held(lambda: _usage_report(tools, paths))
+            return _held(lambda: _usage_report(*request))
     if list(args[:1]) == ["status"]:
         status = status_request(args[1:])
         if status is not None:
@@ -58,18 +58,22 @@ def answer(args: Sequence[str]) -> int | None:
     return None
 
 
-def usage_report_request(args: Sequence[str]) -> tuple[list[str] | None, list[Path] | None] | None:
-    """The `--from` values and PATHs of `usage report` options this path answers (None: declined).
+def usage_report_request(args: Sequence[str]) -> tuple[list[str] | None, list[Path] | None, bool] | None:
+    """The `--from` values, PATHs and `--no-index` of `usage report` options this path answers (None:
+    declined).
 
     They are what the CLI's options give the command: None when not given, else lists in the order typed.
+    (`--no-index` is answered too, so that a cold read and an indexed one are timed alike.)
     """
     tools: list[str] = []
     paths: list[Path] = []
-    json_output = False
+    json_output = no_index = False
     words = iter(args)
     for word in words:
         if word == JSON_FLAG:
             json_output = True
+        elif word == NO_INDEX_FLAG:
+            no_index = True
         elif word == FROM_OPTION:
             value = next(words, None)
             if value is None or value.startswith("-"):
@@ -81,7 +85,7 @@ def usage_report_request(args: Sequence[str]) -> tuple[list[str] | None, list[Pa
             paths.append(Path(word))
     if not json_output:
         return None
-    return tools or None, paths or None
+    return tools or None, paths or None, no_index
 
 
 def status_request(args: Sequence[str]) -> tuple[str | None, bool] | None:
@@ -105,7 +109,7 @@ def status_request(args: Sequence[str]) -> tuple[str | None, bool] | None:
     return (now, check) if json_output else None
 
 
-def _usage_report(tools: list[str] | None, paths: list[Path] | None) -> None:
+def _usage_report(tools: list[str] | None, paths: list[Path] | None, no_index: bool) -> None:
     """What `commands/usage.py`'s `report` does with these options and every other at its default."""
     from tokenplan_cli.app.logs import LogRequest
     from tokenplan_cli.app.report import usage_report
@@ -115,7 +119,12 @@ def _usage_report(tools: list[str] | None, paths: list[Path] | None) -> None:
 
     card = load_card(None)
     logged = usage_report(
-        card, LogRequest(tools=tools, paths=paths), by="day", as_of=None, now=now_utc(), progress=False
+        card,
+        LogRequest(tools=tools, paths=paths, no_index=no_index),
+        by="day",
+        as_of=None,
+        now=now_utc(),
+        progress=False,
     )
     emit(logged_report_document(logged), OutputFormat.JSON, human="usage_report", csv_rows=report_rows)
 
