@@ -65,48 +65,49 @@ def usage_report_request(args: Sequence[str]) -> tuple[list[str] | None, list[Pa
     They are what the CLI's options give the command: None when not given, else lists in the order typed.
     (`--no-index` is answered too, so that a cold read and an indexed one are timed alike.)
     """
-    tools: list[str] = []
-    paths: list[Path] = []
-    json_output = no_index = False
-    words = iter(args)
-    for word in words:
-        if word == JSON_FLAG:
-            json_output = True
-        elif word == NO_INDEX_FLAG:
-            no_index = True
-        elif word == FROM_OPTION:
-            value = next(words, None)
-            if value is None or value.startswith("-"):
-                return None
-            tools.append(value)
-        elif word.startswith("-") or not word:
-            return None
-        else:
-            paths.append(Path(word))
-    if not json_output:
+    argv = _words(args, flags={JSON_FLAG, NO_INDEX_FLAG}, options={FROM_OPTION}, paths=True)
+    if argv is None:
         return None
-    return tools or None, paths or None, no_index
+    flags, values, paths = argv
+    return values[FROM_OPTION] or None, [Path(path) for path in paths] or None, NO_INDEX_FLAG in flags
 
 
 def status_request(args: Sequence[str]) -> tuple[str | None, bool] | None:
     """`status`'s `--now` text (None: not given) and `--check`, of the options this path answers (None:
     declined)."""
-    now: str | None = None
-    check = json_output = False
+    argv = _words(args, flags={JSON_FLAG, CHECK_FLAG}, options={NOW_OPTION}, paths=False)
+    if argv is None:
+        return None
+    flags, values, _ = argv
+    now = (
+        values[NOW_OPTION][-1] if values[NOW_OPTION] else None
+    )  # given twice, the last counts, as in the CLI
+    return now, CHECK_FLAG in flags
+
+
+def _words(
+    args: Sequence[str], *, flags: set[str], options: set[str], paths: bool
+) -> tuple[set[str], dict[str, list[str]], list[str]] | None:
+    """The `flags` given, each of `options`' values (each the word after it) and the other words, of a
+    `--json` call made of nothing else (None: declined; so is a path where `paths` is false, an empty
+    word, and a value that begins with `-`)."""
+    given: set[str] = set()
+    values: dict[str, list[str]] = {option: [] for option in options}
+    others: list[str] = []
     words = iter(args)
     for word in words:
-        if word == JSON_FLAG:
-            json_output = True
-        elif word == CHECK_FLAG:
-            check = True
-        elif word == NOW_OPTION:
+        if word in flags:
+            given.add(word)
+        elif word in options:
             value = next(words, None)
             if value is None or value.startswith("-"):
                 return None
-            now = value  # (given twice, the last one counts, as with the CLI's option)
-        else:
+            values[word].append(value)
+        elif word.startswith("-") or not word or not paths:
             return None
-    return (now, check) if json_output else None
+        else:
+            others.append(word)
+    return (given, values, others) if JSON_FLAG in given else None
 
 
 def _usage_report(tools: list[str] | None, paths: list[Path] | None, no_index: bool) -> None:
