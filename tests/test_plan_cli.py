@@ -91,6 +91,7 @@ def test_calibrate_records_the_console_reading(cli: Cli, config_file: Path) -> N
         "credits_used": 6_930_000_000,
         "used_fraction": Decimal("0.63"),
     }
+    assert doc["settings"]["currency"] == {"value": "USD", "origin": "card"}  # no flag gave it
     cli.json(["plan", "calibrate", "--used", "7.2B", "--at", "2026-11-11T08:00Z", *NOW])
     shown = cli.json(["plan", "show", *NOW])["plan"]
     assert shown["reading"]["given"] == "7.2B" and shown["readings"] == 2

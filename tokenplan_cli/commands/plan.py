@@ -20,7 +20,6 @@ from tokenplan_cli.commands.common import (
 from tokenplan_cli.commands.groups import option_group
 from tokenplan_cli.core.dates import parse_instant
 from tokenplan_cli.core.errors import BadInputError
-from tokenplan_cli.core.ratecard import Currency
 from tokenplan_cli.render import emit
 
 app = command_app(
@@ -117,9 +116,9 @@ def calibrate(
     context = Context(rates=rates, now=now, json_output=json_output)
     instant = context.now
     taken = parse_instant(at, field="at") if at is not None else instant
-    state = record(context.card, parse_reading(taken, used, field="used"), instant, context.currency)
+    record(context.card, parse_reading(taken, used, field="used"), instant, context.currency)
     message = f"reading of {used.strip()} at {taken:%Y-%m-%d %H:%M:%S} UTC recorded"
-    _show(context, "plan calibrate", message, state.currency)
+    _show(context, "plan calibrate", message)
 
 
 @app.command()
@@ -175,14 +174,13 @@ def defaults(
     _show(context, "plan defaults", "defaults saved")
 
 
-def _show(context: Context, command: str, message: str, money: Currency | None = None) -> None:
-    """What `plan show` shows (with `message` saying what the command did): in `money`, else the
-    currency of --currency when given, else each default's own."""
+def _show(context: Context, command: str, message: str) -> None:
+    """What `plan show` shows (with `message` saying what the command did): in the currency of
+    --currency when given (a setting from a flag), else in each default's own."""
     from tokenplan_cli.app.plan import plan_overview
     from tokenplan_cli.views.plan import plan_document
 
-    if money is None and context.currency_code is not None:
-        money = context.currency
+    money = context.currency if context.currency_code is not None else None
     overview = plan_overview(context.card, context.now, money)
     document = plan_document(command, overview, context.zone, message)
     emit(document, context.fmt, human="plan")
