@@ -52,6 +52,24 @@ def timed_both(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
+def alternating(
+    runs: dict[str, tuple[list[str], dict[str, str]]], rounds: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall and CPU milliseconds of each labelled (command, environment), timed in turn, round after
+    round (so that the load of a shared machine falls on each alike), after one untimed run each (the
+    OS cache warmed, bytecode and the card cache written)."""
+    for command, environment in runs.values():
+        timed(command, environment)
+    walls: dict[str, list[float]] = {label: [] for label in runs}
+    cpus: dict[str, list[float]] = {label: [] for label in runs}
+    for _ in range(rounds):
+        for label, (command, environment) in runs.items():
+            wall, used = timed_both(command, environment)
+            walls[label].append(wall * 1000)
+            cpus[label].append(used * 1000)
+    return walls, cpus
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
@@ -70,15 +88,7 @@ def main() -> None:
         **({"  the same, no card cache": ([tokenplan, *ESTIMATE], uncached)} if args.cache else {}),
         **({"  the same, --compare's": ([args.compare, *ESTIMATE], env)} if args.compare else {}),
     }
-    for command, environment in runs.values():  # warm the OS cache, write bytecode and the card cache
-        timed(command, environment)
-    times: dict[str, list[float]] = {label: [] for label in runs}
-    cpu: dict[str, list[float]] = {label: [] for label in runs}
-    for _ in range(args.runs):
-        for label, (command, environment) in runs.items():
-            wall, used = timed_both(command, environment)
-            times[label].append(wall * 1000)
-            cpu[label].append(used * 1000)
+    times, cpu = alternating(runs, args.runs)
     for label, samples in times.items():
         median, low, high = statistics.median(samples), min(samples), max(samples)
         print(
@@ -90,15 +100,9 @@ def main() -> None:
     if args.all:
         for name, command in LIFECYCLE.items():
             installs = {"": tokenplan, **({" (--compare's)": args.compare} if args.compare else {})}
-            walls: dict[str, list[float]] = {label: [] for label in installs}
-            cpus: dict[str, list[float]] = {label: [] for label in installs}
-            for exe in installs.values():
-                timed([exe, *command], env)
-            for _ in range(args.runs):  # alternating, as above, so that load hits both alike
-                for label, exe in installs.items():
-                    wall, used = timed_both([exe, *command], env)
-                    walls[label].append(wall * 1000)
-                    cpus[label].append(used * 1000)
+            walls, cpus = alternating(
+                {label: ([exe, *command], env) for label, exe in installs.items()}, args.runs
+            )
             for label, ms_list in walls.items():
                 ms, low, high = statistics.median(ms_list), min(ms_list), max(ms_list)
                 print(
