@@ -25,13 +25,19 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from claude_logs import Generator  # noqa: E402
-from usage_report import Run, ccusage_binary, logs_for, measure, tokenplan_command  # noqa: E402
+from usage_report import (  # noqa: E402
+    Run,
+    benchmark_arguments,
+    ccusage_announced,
+    logs_for,
+    measure,
+    tokenplan_command,
+)
 
 INDEX = "log-index.sqlite"
 APPEND_BYTES = 10 * 1000 * 1000
@@ -187,19 +193,8 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100M,1G,5G")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
-    parser.add_argument("--ccusage", help="a ccusage executable (default: install ccusage@20.0.24 into OUT)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated logs for the next run")
-    parser.add_argument("--missing-request-ids", type=float, default=0.05)
-    args = parser.parse_args()
-    ccusage = ccusage_binary(args.out, args.ccusage)
-    version = subprocess.run([str(ccusage), "--version"], capture_output=True, text=True).stdout.strip()
-    print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}; ccusage {version}; "
-          f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+    args = benchmark_arguments(__doc__.splitlines()[0], "100M,1G,5G", 5)
+    ccusage = ccusage_announced(args)
     for size in args.sizes.split(","):
         run_size(size.strip(), args, ccusage)
 

@@ -173,10 +173,11 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
         shutil.rmtree(folder)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100M,1G")
-    parser.add_argument("--runs", type=int, default=7)
+def benchmark_arguments(description: str, sizes: str, runs: int) -> argparse.Namespace:
+    """The options the log benchmarks share (sizes, runs, seed, where the logs and ccusage live)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sizes", default=sizes)
+    parser.add_argument("--runs", type=int, default=runs)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
     parser.add_argument("--ccusage", help="a ccusage executable (default: install ccusage@20.0.24 into OUT)")
@@ -184,12 +185,23 @@ def main() -> None:
     parser.add_argument(
         "--missing-request-ids", type=float, default=0.05, help="share of requests logged without a requestId"
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def ccusage_announced(args: argparse.Namespace) -> Path:
+    """ccusage (installed if need be), after a line saying what this machine and run are."""
     ccusage = ccusage_binary(args.out, args.ccusage)
     version = subprocess.run([str(ccusage), "--version"], capture_output=True, text=True).stdout.strip()
     print(
-        f"cores: {os.cpu_count()}; python {sys.version.split()[0]}; {version}; load {os.getloadavg()[0]:.2f}"
+        f"cores: {os.cpu_count()}; python {sys.version.split()[0]}; {version}; load {os.getloadavg()[0]:.2f}",
+        flush=True,
     )
+    return ccusage
+
+
+def main() -> None:
+    args = benchmark_arguments(__doc__.splitlines()[0], "100M,1G", 7)
+    ccusage = ccusage_announced(args)
     for size in args.sizes.split(","):
         run_size(size.strip(), args, ccusage)
 
