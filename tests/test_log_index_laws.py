@@ -294,7 +294,8 @@ def indexed(searches: list[Search], card: RateCard, cache: Path, **options: Any)
 def check_steps(
     case: Case, ops: list[tuple[str, int, int, int]], card: RateCard, fresh: bool = False, **options: Any
 ) -> None:
-    """After each op, the index (a new one each step with `fresh`) answers as a cold read, twice."""
+    """After each op, the index (a new one each step with `fresh`) answers as a cold read, three times
+    (the last may be the answer kept: `index.answers`)."""
     with tempfile.TemporaryDirectory() as temporary:
         root, cache = Path(temporary) / "logs", Path(temporary) / "cache"
         root.mkdir()
@@ -311,6 +312,9 @@ def check_steps(
             merged = comparable(scan._replace(tally=coarsened(scan.tally, GRAIN)))
             again = indexed(searches, card, cache, grain=GRAIN, **options)
             assert comparable(again) == merged, ("again", step, op)
+            # and once more: the answer the run before kept, when it found every file unchanged
+            kept = indexed(searches, card, cache, grain=GRAIN, **options)
+            assert comparable(kept) == merged, ("kept", step, op)
 
 
 # Copies that tie on tokens but differ (a source and its swapped copy): within a file, across appends,

@@ -9,6 +9,7 @@ raises `IndexUnavailable`, whose note the caller prints before reading cold.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,14 @@ from typing import NamedTuple
 from tokenplan_cli.core.grain import Grain
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.readers.logs import Skips, scanner
+from tokenplan_cli.readers.logs.index.answers import (
+    answer_key,
+    keep_answer,
+    kept_answer,
+    walk_digest,
+    walked_files,
+)
+from tokenplan_cli.readers.logs.index.plan import search_key
 from tokenplan_cli.readers.logs.index.run import Progress, Run, Stale
 from tokenplan_cli.readers.logs.index.store import (
     IndexUnavailable,
@@ -109,13 +118,12 @@ def scan_with_index(
     index cannot serve.
     """
     path = index_path(env)
+    threshold = scanner.POOL_FROM_BYTES if pool_from_bytes is None else pool_from_bytes
     for _ in range(ATTEMPTS):
         connection = connect(path)
         try:
             register_functions(connection)
-            threshold = scanner.POOL_FROM_BYTES if pool_from_bytes is None else pool_from_bytes
-            run = Run(connection, searches, explicit, offpeak, workers, threshold, grain)
-            result = run.scan(progress)
+            result = _scan(connection, searches, explicit, offpeak, grain, progress, workers, threshold)
         except Stale:
             continue
         except sqlite3.Error as exc:
@@ -129,3 +137,43 @@ def scan_with_index(
         all_skips.merge(result.skips)
         return result._replace(skips=all_skips)
     raise IndexUnavailable("the log index is busy (other tokenplans keep changing it); logs read without it")
+
+
+def _scan(
+    db: sqlite3.Connection,
+    searches: Sequence[Search],
+    explicit: bool,
+    offpeak: OffPeakWindow,
+    grain: Grain | None,
+    progress: Progress | None,
+    workers: int | None,
+    threshold: int,
+) -> ScanResult:
+    """The answer kept for this walk (`answers`), else one update of the index (`Run`), whose answer is
+    kept when it found every file unchanged. Where no answer is kept for what is asked (a cold build),
+    the run walks as it reads."""
+    keys = [search_key(search, offpeak) for search in searches]
+    key = answer_key(keys, grain)
+    walk = None
+    if _answerable(searches) and db.execute("SELECT 1 FROM answers WHERE key = ?", (key,)).fetchone():
+        walk_skips = Skips()
+        files = list(scanner.walk_searches(searches, explicit, walk_skips))
+        walk = (files, walk_skips)
+        walked = walked_files(files) if not walk_skips.any() else None
+        if walked is not None:
+            paths = [found.path for found in files]
+            kept = kept_answer(db, key, keys, walk_digest(walked), paths, grain)
+            if kept is not None:
+                return kept
+    run = Run(db, searches, explicit, offpeak, workers, threshold, grain, walk)
+    result = run.scan(progress)
+    if run.answer_keepable():
+        digest = walk_digest(run.walked_files())
+        keep_answer(db, key, keys, run.planned(), digest, run.walked.paths, result, grain)
+    return result
+
+
+def _answerable(searches: Sequence[Search]) -> bool:
+    """Whether the searches' answers may be kept: none has files with companions (`answers`)."""
+    readers = (importlib.import_module(search.module) for search in searches)
+    return all(getattr(reader, "companions", None) is None for reader in readers)

@@ -41,6 +41,7 @@ from tokenplan_cli.readers.logs.index.store import IndexUnavailable
 from tokenplan_cli.readers.logs.index.write import Writer, add_summary, search_id
 from tokenplan_cli.readers.logs.scanner import (
     Job,
+    LogFile,
     ScanResult,
     Search,
     read_jobs,
@@ -75,6 +76,7 @@ class Run:
         workers: int | None,
         pool_from_bytes: int,
         grain: Grain | None = None,
+        walk: tuple[Sequence[LogFile], Skips] | None = None,
     ) -> None:
         self.db = connection
         self.grain = grain
@@ -84,10 +86,13 @@ class Run:
         self.on_file: Callable[[int], None] | None = None
         self.workers = workers
         self.pool_from_bytes = pool_from_bytes
-        self.walk_skips = Skips()
+        # The walk's files and skips when it was walked before (for a kept answer), else walked here.
+        self.walk = walk
+        self.walk_skips = walk[1] if walk is not None else Skips()
         self.spare_skips = Skips()  # of files not indexed this time (they could not be read)
         self.walk_done = False
         self.wrote = False
+        self.unchanged = False  # whether the run found every file as indexed, and wrote nothing
         self.began: float | None = None  # when the transaction the batches are written in began
         # Each search's writer in that transaction: what they write is settled once, as it commits.
         self.writers: dict[int, Writer] = {}
@@ -157,7 +162,12 @@ class Run:
 
     def _jobs(self) -> Iterator[Job]:
         """Walk, and hand out each file that must be read (from where the index left it)."""
-        for log_file in walk_searches(self.searches, self.explicit, self.walk_skips):
+        files: Iterable[LogFile]
+        if self.walk is not None:
+            files = self.walk[0]
+        else:
+            files = walk_searches(self.searches, self.explicit, self.walk_skips)
+        for log_file in files:
             plan = self.plans[log_file.search]
             member = plan.classify(log_file)
             index = self.walked.add(log_file.search, member)
@@ -344,6 +354,7 @@ class Run:
             self._rollback()
             raise
         writable = self.wrote or self._ranks_moved() or any(plan.gone() for plan in self.plans)
+        self.unchanged = not writable
         self.db.execute("BEGIN IMMEDIATE" if writable else "BEGIN")
         try:
             noted: dict[int, Noted] = {}
@@ -361,6 +372,25 @@ class Run:
             self.db.execute("ROLLBACK")
             raise
         return result
+
+    def answer_keepable(self) -> bool:
+        """Whether the answer may be kept for the next walk that finds the same (`answers`): every file
+        was found as indexed, stat'ed, read from nowhere, and the walk met nothing it could not read."""
+        return (
+            self.unchanged
+            and not self.walked.unstated
+            and not (self.walk_skips.any() or self.spare_skips.any())
+            and all(plan.companions_of is None for plan in self.plans)
+        )
+
+    def walked_files(self) -> list[tuple[int, str, Sequence[int]]]:
+        """The walk as `answers.walk_digest` reads it."""
+        walked, stats = self.walked, self.walked.stats
+        return [(walked.search[i], walked.paths[i], stats[5 * i : 5 * i + 5]) for i in range(len(walked))]
+
+    def planned(self) -> list[list[int]]:
+        """Each search's id and generation as planned (`answers.generations`)."""
+        return [[plan.search_id, plan.generation] for plan in self.plans if plan.search_id is not None]
 
     def _ranks_moved(self) -> bool:
         ranks = self.walked.ranks

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tokenplan_cli.folders import user_cache_folder
 
-SCHEMA = 3
+SCHEMA = 4
 FILE_NAME = "log-index.sqlite"
 # The longest a run waits for another's write to end: writes are short batches, so this is rarely met.
 BUSY_SECONDS = 2.0
@@ -94,6 +94,13 @@ CREATE TABLE tally (
     n INTEGER NOT NULL, {KINDS}
     PRIMARY KEY (search, series, quarter)
 ) WITHOUT ROWID;
+CREATE TABLE answers (
+    key BLOB PRIMARY KEY,
+    walk BLOB NOT NULL,
+    generations TEXT NOT NULL,
+    made INTEGER NOT NULL,
+    answer BLOB NOT NULL
+);
 """
 # The schema's number in the high byte of `user_version`, a checksum of `TABLES` below it: a database
 # made by code with the same number but other tables is rebuilt rather than failing every run.

@@ -1,0 +1,188 @@
+"""Answers kept by the log index (`index.answers`): a walk that finds every file as the run before found it
+gets that run's answer, and anything a run would see (a file changed, another process's write, a zone's
+offsets) sends it the long way. The laws (`test_log_index_laws.py`) hold the kept answers equal to a cold
+read after random changes; these tests pin when one is used and what it holds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import time
+import zlib
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from readerkit import FIXTURES
+from test_log_index_laws import GRAIN, PAST, cold, comparable, indexed
+
+from tokenplan_cli.core.grain import coarsened
+from tokenplan_cli.core.ratecard import RateCard
+from tokenplan_cli.readers.logs import index
+from tokenplan_cli.readers.logs.index import answers, reading, run
+from tokenplan_cli.readers.logs.scanner import Search, log_searches
+
+SKIPPED_LINE = b'{"type": "assistant", "message": {"usage": {"output_tokens": \n'  # cut short
+
+
+@pytest.fixture
+def logs(tmp_path: Path) -> tuple[Path, list[Search]]:
+    """Claude Code's fixtures, one with a line that cannot be read, all modified long ago."""
+    root = tmp_path / "logs"
+    shutil.copytree(FIXTURES / "claude", root)
+    first = sorted(root.rglob("*.jsonl"))[0]
+    with open(first, "ab") as handle:
+        handle.write(SKIPPED_LINE)
+    for path in root.rglob("*.jsonl"):
+        os.utime(path, ns=(PAST, PAST))
+    return root, log_searches(("claude-code",), [root], {}, Path("/nowhere"))
+
+
+class Spy:
+    """Which runs gave a kept answer, and which read a log file."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.kept: list[bool] = []
+        self.read: list[str] = []
+        kept_answer, read_part = answers.kept_answer, reading.read_part
+
+        def spied_kept(*args: Any) -> Any:
+            found = kept_answer(*args)
+            self.kept.append(found is not None)
+            return found
+
+        monkeypatch.setattr(index, "kept_answer", spied_kept)
+        monkeypatch.setattr(run, "read_part", lambda task: self.read.append(task[2]) or read_part(task))
+
+
+def expected(searches: list[Search], card: RateCard) -> dict[str, Any]:
+    scan = cold(searches, card)
+    return comparable(scan._replace(tally=coarsened(scan.tally, GRAIN)))
+
+
+def warmed(searches: list[Search], card: RateCard, cache: Path) -> None:
+    """Built, then run once more with nothing changed: that run keeps its answer."""
+    indexed(searches, card, cache, grain=GRAIN)
+    indexed(searches, card, cache, grain=GRAIN)
+
+
+def stored(cache: Path) -> list[tuple[bytes, dict[str, Any]]]:
+    with closing(sqlite3.connect(cache / "log-index.sqlite")) as db:
+        rows = db.execute("SELECT key, answer FROM answers").fetchall()
+    return [(key, json.loads(zlib.decompress(blob))) for key, blob in rows]
+
+
+def test_a_walk_that_finds_every_file_unchanged_gets_the_kept_answer(
+    logs: tuple[Path, list[Search]], card: RateCard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, searches = logs
+    warmed(searches, card, tmp_path / "cache")
+    spy = Spy(monkeypatch)
+    answer = comparable(indexed(searches, card, tmp_path / "cache", grain=GRAIN))
+    assert spy.kept == [True]
+    assert spy.read == []
+    assert answer == expected(searches, card)
+    assert answer["skips"] and answer["skips"][0].path.endswith(".jsonl")  # given back its path
+
+
+def test_a_file_changed_since_is_read_and_answered_anew(
+    logs: tuple[Path, list[Search]], card: RateCard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, searches = logs
+    warmed(searches, card, tmp_path / "cache")
+    before = expected(searches, card)
+    last = sorted(root.rglob("*.jsonl"))[-1]
+    with open(last, "ab") as handle:
+        handle.write(sorted(root.rglob("*.jsonl"))[1].read_bytes())  # another file's requests, copied
+    os.utime(last, ns=(PAST + 10**9, PAST + 10**9))
+    spy = Spy(monkeypatch)
+    answer = comparable(indexed(searches, card, tmp_path / "cache", grain=GRAIN))
+    assert spy.kept == [False]
+    assert spy.read == [str(last)]
+    assert answer == expected(searches, card) != before
+
+
+def test_a_file_gone_is_not_answered_from_the_kept_answer(
+    logs: tuple[Path, list[Search]], card: RateCard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, searches = logs
+    warmed(searches, card, tmp_path / "cache")
+    sorted(root.rglob("*.jsonl"))[-1].unlink()
+    spy = Spy(monkeypatch)
+    assert comparable(indexed(searches, card, tmp_path / "cache", grain=GRAIN)) == expected(searches, card)
+    assert spy.kept == [False]
+
+
+def test_a_write_by_another_process_sends_the_run_the_long_way(
+    logs: tuple[Path, list[Search]], card: RateCard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, searches = logs
+    warmed(searches, card, tmp_path / "cache")
+    with closing(sqlite3.connect(tmp_path / "cache" / "log-index.sqlite")) as db, db:
+        db.execute("UPDATE searches SET generation = generation + 1")
+    spy = Spy(monkeypatch)
+    assert comparable(indexed(searches, card, tmp_path / "cache", grain=GRAIN)) == expected(searches, card)
+    assert spy.kept == [False]
+    assert spy.read == []  # the long way found every file as indexed, and kept its answer again
+    indexed(searches, card, tmp_path / "cache", grain=GRAIN)
+    assert spy.kept == [False, True]
+
+
+def test_a_zone_whose_offsets_moved_sends_the_run_the_long_way(
+    logs: tuple[Path, list[Search]], card: RateCard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The zone's rules are not in the key (its name is): the offsets over the answer's days are kept and
+    compared, as a new tzdata could move them."""
+    _, searches = logs
+    warmed(searches, card, tmp_path / "cache")
+    ((key, document),) = stored(tmp_path / "cache")
+    document["units"][0][0][1][0][1] += 60  # the first grid's first offset, an hour off
+    blob = zlib.compress(json.dumps(document).encode())
+    with closing(sqlite3.connect(tmp_path / "cache" / "log-index.sqlite")) as db, db:
+        db.execute("UPDATE answers SET answer = ? WHERE key = ?", (blob, key))
+    spy = Spy(monkeypatch)
+    assert comparable(indexed(searches, card, tmp_path / "cache", grain=GRAIN)) == expected(searches, card)
+    assert spy.kept == [False]
+
+
+def test_a_kept_answer_holds_no_path_nor_any_name_from_the_logs(
+    logs: tuple[Path, list[Search]], card: RateCard, tmp_path: Path
+) -> None:
+    root, searches = logs
+    warmed(searches, card, tmp_path / "cache")
+    ((_, document),) = stored(tmp_path / "cache")
+    text = json.dumps(document)
+    ((position, count, _, reasons),) = document["skipped"]  # the file by its position in the walk
+    assert (type(position), count, reasons) == (int, 1, ["malformed JSON"])
+    for path in root.rglob("*"):
+        assert path.name not in text
+    assert str(tmp_path) not in text
+
+
+def test_a_run_that_read_or_met_a_racy_file_keeps_no_answer(
+    logs: tuple[Path, list[Search]], card: RateCard, tmp_path: Path
+) -> None:
+    """A cold build writes: no answer. A file modified as it was indexed is read on next time, however
+    it looks: no answer while it is racy."""
+    root, searches = logs
+    indexed(searches, card, tmp_path / "cache", grain=GRAIN)
+    assert stored(tmp_path / "cache") == []
+    soon = time.time_ns() + 10 * 10**9  # (as if modified while each walk ran: racy for either run)
+    os.utime(sorted(root.rglob("*.jsonl"))[0], ns=(soon, soon))
+    indexed(searches, card, tmp_path / "cache", grain=GRAIN)
+    indexed(searches, card, tmp_path / "cache", grain=GRAIN)
+    assert stored(tmp_path / "cache") == []
+
+
+def test_answers_kept_are_few(
+    logs: tuple[Path, list[Search]], card: RateCard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, searches = logs
+    monkeypatch.setattr(answers, "KEPT", 2)
+    for grain in (GRAIN, None, GRAIN._replace(cuts=()), GRAIN):
+        indexed(searches, card, tmp_path / "cache", grain=grain)
+        indexed(searches, card, tmp_path / "cache", grain=grain)
+    assert len(stored(tmp_path / "cache")) == 2
