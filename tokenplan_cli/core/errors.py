@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from enum import IntEnum
@@ -91,6 +90,8 @@ def did_you_mean(name: str, known: Iterable[str]) -> str | None:
     >>> did_you_mean("Standrd", ["Lite", "Standard", "Pro", "Max"])
     "'Standard'"
     """
+    import difflib  # (only an error needs it: every command imports this module)
+
     by_folded = {k.casefold(): k for k in known}
     matches = difflib.get_close_matches(name.casefold(), list(by_folded), n=3, cutoff=0.6)
     return " or ".join(repr(by_folded[m]) for m in matches) or None

@@ -258,36 +258,65 @@ def _walk(
     skips: Skips,
     passed_over: Callable[[str], bool] | None,
 ) -> Iterator[Taken]:
-    """What `take` makes of each file under the folder `root` (None: not wanted), in `walk_files`' order."""
-    seen: set[tuple[int, int]] = set()
-    pending = [str(root)]  # folders as strings: a Path for each of thousands of folders cost a third
+    """What `take` makes of each file under the folder `root` (None: not wanted), in `walk_files`' order.
+
+    A folder is listed once: one reached again (through a symbolic link) is a loop, passed over. Only a
+    link can lead back, so folders are not stat'ed for their identity until a link to a folder is met
+    (then those listed before are, once): a warm walk of 1932 folders saved as many `stat`s.
+    """
+    seen: set[tuple[int, int]] | None = None  # identities of the folders listed, once a link is met
+    listed: list[str] = []  # folders listed before that
+    pending = [(str(root), False)]  # folders as strings: a Path for each of thousands cost a third
     while pending:
-        folder = pending.pop()
-        try:
-            stat = os.stat(folder)
-        except OSError as exc:
-            skips.add(folder, 0, cannot_read(exc))
+        folder, linked = pending.pop()
+        if linked and seen is None:
+            seen = _identities(listed)
+        if seen is not None and not _first_visit(folder, seen, skips):
             continue
-        if (stat.st_dev, stat.st_ino) in seen:
-            skips.add(folder, 0, "symbolic link loop")
-            continue
-        seen.add((stat.st_dev, stat.st_ino))
         try:
             entries = sorted(os.scandir(folder), key=_name)
         except OSError as exc:
             skips.add(folder, 0, cannot_read(exc))
             continue
+        if seen is None:
+            listed.append(folder)
         subfolders = []
         for entry in entries:
             try:
                 if entry.is_dir():
                     if passed_over is None or not passed_over(entry.name):
-                        subfolders.append(entry.path)
+                        subfolders.append((entry.path, entry.is_symlink()))
                 elif entry.is_file() and (taken := take(entry)) is not None:
                     yield taken
             except OSError as exc:
                 skips.add(entry.path, 0, cannot_read(exc))
         pending.extend(reversed(subfolders))
+
+
+def _first_visit(folder: str, seen: set[tuple[int, int]], skips: Skips) -> bool:
+    """Whether `folder` is met for the first time (noted), else skipped: a loop, or not there to stat."""
+    try:
+        stat = os.stat(folder)
+    except OSError as exc:
+        skips.add(folder, 0, cannot_read(exc))
+        return False
+    if (stat.st_dev, stat.st_ino) in seen:
+        skips.add(folder, 0, "symbolic link loop")
+        return False
+    seen.add((stat.st_dev, stat.st_ino))
+    return True
+
+
+def _identities(folders: list[str]) -> set[tuple[int, int]]:
+    """The device and inode of each folder that is still there."""
+    identities = set()
+    for folder in folders:
+        try:
+            stat = os.stat(folder)
+        except OSError:
+            continue
+        identities.add((stat.st_dev, stat.st_ino))
+    return identities
 
 
 def _name(entry: os.DirEntry[str]) -> str:

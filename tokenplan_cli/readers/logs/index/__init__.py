@@ -3,7 +3,8 @@
 `scan_with_index` answers what `scanner.scan_files` answers, a `ScanResult` equal to a cold read's, from
 a SQLite database that remembers what every file held: the walk is the cold read's, each file is
 compared with what is indexed (`plan`), only what changed is read (`reading`, in the same workers),
-written in batches (`write`), and the answer read out (`answer`). Whatever goes wrong with the database
+written in batches (`write`), and the answer read out (`answer`); or, when the walk finds every file as
+the last run found it, that run's answer is given (`answers`). Whatever goes wrong with the database
 raises `IndexUnavailable`, whose note the caller prints before reading cold.
 """
 
@@ -14,7 +15,7 @@ import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from tokenplan_cli.core.grain import Grain
 from tokenplan_cli.core.ratecard import OffPeakWindow
@@ -24,10 +25,9 @@ from tokenplan_cli.readers.logs.index.answers import (
     keep_answer,
     kept_answer,
     walk_digest,
-    walked_files,
+    walked_digest,
 )
-from tokenplan_cli.readers.logs.index.plan import search_key
-from tokenplan_cli.readers.logs.index.run import Progress, Run, Stale
+from tokenplan_cli.readers.logs.index.plan import Stale, search_key
 from tokenplan_cli.readers.logs.index.store import (
     IndexUnavailable,
     connect,
@@ -36,8 +36,10 @@ from tokenplan_cli.readers.logs.index.store import (
     is_damage,
     unavailable,
 )
-from tokenplan_cli.readers.logs.index.write import register_functions
 from tokenplan_cli.readers.logs.scanner import ScanResult, Search
+
+if TYPE_CHECKING:
+    from tokenplan_cli.readers.logs.index.run import Progress
 
 __all__ = ["IndexInfo", "IndexUnavailable", "clear_index", "index_info", "index_path", "scan_with_index"]
 
@@ -122,7 +124,6 @@ def scan_with_index(
     for _ in range(ATTEMPTS):
         connection = connect(path)
         try:
-            register_functions(connection)
             result = _scan(connection, searches, explicit, offpeak, grain, progress, workers, threshold)
         except Stale:
             continue
@@ -159,17 +160,22 @@ def _scan(
         walk_skips = Skips()
         files = list(scanner.walk_searches(searches, explicit, walk_skips))
         walk = (files, walk_skips)
-        walked = walked_files(files) if not walk_skips.any() else None
-        if walked is not None:
-            paths = [found.path for found in files]
-            kept = kept_answer(db, key, keys, walk_digest(walked), paths, grain)
+        digest = walk_digest(files) if not walk_skips.any() else None
+        if digest is not None:
+            kept = kept_answer(db, key, keys, digest, [found.path for found in files], grain)
             if kept is not None:
                 return kept
+    # (what updates the index is imported only when the answer is not kept: a warm run's imports count)
+    from tokenplan_cli.readers.logs.index.run import Run
+    from tokenplan_cli.readers.logs.index.write import register_functions
+
+    register_functions(db)
     run = Run(db, searches, explicit, offpeak, workers, threshold, grain, walk)
     result = run.scan(progress)
     if run.answer_keepable():
-        digest = walk_digest(run.walked_files())
-        keep_answer(db, key, keys, run.planned(), digest, run.walked.paths, result, grain)
+        walked = run.walked
+        digest = walked_digest(walked.search, walked.paths, walked.stats)
+        keep_answer(db, key, keys, run.planned(), digest, walked.paths, result, grain)
     return result
 
 

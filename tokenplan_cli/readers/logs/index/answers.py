@@ -41,10 +41,6 @@ ANSWER_FORMAT = 1  # bump when what an answer holds, or how it is written, chang
 KEPT = 16  # answers kept, the most recently made: a status line, a watch and a few reports each have one
 _new = tuple.__new__
 
-# One walked file as the digest reads it: its search's position, its path, and its stat's device, inode,
-# size, mtime and ctime (ns).
-WalkedFile = tuple[int, str, Sequence[int]]
-
 
 def answer_key(search_keys: Sequence[bytes], grain: Grain | None) -> bytes:
     """What an answer answers: the searches (their keys, in order) at a grain (None: quarter hours)."""
@@ -57,29 +53,30 @@ def answer_key(search_keys: Sequence[bytes], grain: Grain | None) -> bytes:
     return blake2b(b"\x1f".join([text, *search_keys]), digest_size=16).digest()
 
 
-def walk_digest(files: Iterable[WalkedFile]) -> bytes:
-    """A digest of a walk: each file's search, path and stat, in walk order."""
+def walk_digest(files: Sequence[LogFile]) -> bytes | None:
+    """A digest of a walk: each file's search, path and stat (device, inode, size, mtime and ctime), in
+    walk order; None when a file could not be stat'ed."""
     names: list[str] = []
     stats = array("q")
-    for search, path, stat in files:
-        names.append(f"{search}\x1f{path}")
-        stats.extend(stat)
-    digest = blake2b(digest_size=16)
-    digest.update("\x00".join(names).encode("utf-8", "surrogatepass"))
-    digest.update(stats.tobytes())
-    return digest.digest()
-
-
-def walked_files(files: Iterable[LogFile]) -> list[WalkedFile] | None:
-    """The walk's files as the digest reads them, or None when one could not be stat'ed."""
-    walked: list[WalkedFile] = []
     for found in files:
         stat = found.stat
         if stat is None:
             return None
-        walked.append((found.search, found.path, (stat.st_dev, stat.st_ino, stat.st_size,
-                                                   stat.st_mtime_ns, stat.st_ctime_ns)))  # fmt: skip
-    return walked
+        names.append(f"{found.search}\x1f{found.path}")
+        stats.extend((stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    return _digest(names, stats)
+
+
+def walked_digest(searches: Iterable[int], paths: Iterable[str], stats: array[int]) -> bytes:
+    """`walk_digest` of a walk held a column a field (`plan.Walked`: five numbers a file in `stats`)."""
+    return _digest([f"{search}\x1f{path}" for search, path in zip(searches, paths, strict=True)], stats)
+
+
+def _digest(names: list[str], stats: array[int]) -> bytes:
+    digest = blake2b(digest_size=16)
+    digest.update("\x00".join(names).encode("utf-8", "surrogatepass"))
+    digest.update(stats.tobytes())
+    return digest.digest()
 
 
 def generations(db: sqlite3.Connection, search_keys: Sequence[bytes]) -> list[list[int]] | None:

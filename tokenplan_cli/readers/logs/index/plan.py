@@ -38,6 +38,10 @@ RACY_NS = 100_000_000
 RACY_COARSE_NS = 2_000_000_000
 
 
+class Stale(Exception):
+    """Another process changed what a run planned against: plan again."""
+
+
 class FileRow(NamedTuple):
     """A file as the index holds it."""
 

@@ -30,6 +30,7 @@ from tokenplan_cli.readers.logs.index.plan import (
     UNRANKED,
     FileRow,
     SearchPlan,
+    Stale,
     Walked,
     assign_ranks,
     each_row,
@@ -58,10 +59,6 @@ COMMIT_SECONDS = 0.5
 SWITCH_SECONDS = 0.0005  # how long a thread may hold the interpreter while another waits, while writing
 
 Progress = Callable[[int, int], AbstractContextManager[Callable[[int], None]]]
-
-
-class Stale(Exception):
-    """Another process changed what this run planned against: plan again."""
 
 
 class Run:
@@ -382,11 +379,6 @@ class Run:
             and not (self.walk_skips.any() or self.spare_skips.any())
             and all(plan.companions_of is None for plan in self.plans)
         )
-
-    def walked_files(self) -> list[tuple[int, str, Sequence[int]]]:
-        """The walk as `answers.walk_digest` reads it."""
-        walked, stats = self.walked, self.walked.stats
-        return [(walked.search[i], walked.paths[i], stats[5 * i : 5 * i + 5]) for i in range(len(walked))]
 
     def planned(self) -> list[list[int]]:
         """Each search's id and generation as planned (`answers.generations`)."""
