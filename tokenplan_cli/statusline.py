@@ -19,7 +19,9 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NoReturn
+
+from tokenplan_cli.tuples import NamedTuple
 
 DEFAULT_TIMEOUT = 2.0
 COLOUR_CHOICES = ("auto", "always", "never")

@@ -18,7 +18,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
+
+from tokenplan_cli.tuples import NamedTuple
 
 FORK_SAFE = sys.platform.startswith("linux")
 LENGTH_BYTES = 8

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from tokenplan_cli.core.userconfig import EMPTY, UserConfig
+from tokenplan_cli.tuples import NamedTuple
 
 
 class ConfigFile(NamedTuple):

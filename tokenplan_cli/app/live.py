@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 from fractions import Fraction
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from tokenplan_cli.app.plan import NoPlanError
 from tokenplan_cli.app.status import FROM_LOGS, HELD_PLAN, PlanGiven, StatusReport, UseGiven, plan_status
 from tokenplan_cli.core.offpeak import OffPeakNow, offpeak_now
 from tokenplan_cli.core.ratecard import Currency, RateCard
+from tokenplan_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from tokenplan_cli.app.logs import LogRequest

@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.readers.logs import Skips
+from tokenplan_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:  # the scanner and the aggregation load only when logs are read
     from tokenplan_cli.core.grain import Grain

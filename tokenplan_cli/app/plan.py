@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.app.config import ConfigFile, current_config, save_config
 from tokenplan_cli.app.settings import Setting
@@ -19,6 +19,7 @@ from tokenplan_cli.core.ratecard import Currency, RateCard
 from tokenplan_cli.core.status import counting_start
 from tokenplan_cli.core.subscription import Cycle, Reading, Subscription, check_reading, cycle_at, reading_in
 from tokenplan_cli.core.userconfig import UserConfig
+from tokenplan_cli.tuples import NamedTuple
 
 
 class NoPlanError(BadInputError):

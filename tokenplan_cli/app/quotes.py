@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from fractions import Fraction
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from tokenplan_cli.core.amounts import Share
+from tokenplan_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:  # the quote engine loads only to quote (these records are in every command's options)
     from tokenplan_cli.core.quotes import HeldPlan, PurchaseQuote, RenewalQuote, UpgradeQuote

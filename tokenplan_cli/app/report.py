@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from fractions import Fraction
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from tokenplan_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:  # a held plan's modules load only when a plan is held (a report without stays fast)
     from tokenplan_cli.app.logs import LogRequest, ObservedLogs

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from tokenplan_cli.app.config import ConfigFile, current_config
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import Currency, RateCard
+from tokenplan_cli.tuples import NamedTuple
 
 Value = TypeVar("Value")
 

@@ -13,11 +13,12 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TextIO
 
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.setup import KEY_VARIABLE, KeyCheck, ToolSetup, check_key_form, setup_for
+from tokenplan_cli.tuples import NamedTuple
 from tokenplan_cli.writers.toolconfig import WriteResult
 
 

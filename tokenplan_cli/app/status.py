@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
 
 from tokenplan_cli.app.plan import HeldState, NoPlanError, held_state
 from tokenplan_cli.core.amounts import Share
@@ -21,6 +21,7 @@ from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.quotes import PlanPrice, plan_price
 from tokenplan_cli.core.ratecard import Currency, RateCard
 from tokenplan_cli.core.status import PlanStatus, compute_status
+from tokenplan_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:  # logs are read only when the use comes from them
     from tokenplan_cli.app.logs import LogRequest, ObservedLogs

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from tokenplan_cli.app.logs import LogRequest
 from tokenplan_cli.core.amounts import Number, parse_amount, parse_share
 from tokenplan_cli.core.errors import BadInputError
+from tokenplan_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:  # a profile is loaded only when one is read (estimate from amounts stays fast)
     from tokenplan_cli.core.profile import UsageProfile

@@ -6,7 +6,7 @@ held plan, and the files the examples name), so an example that stops working fa
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from tokenplan_cli.tuples import NamedTuple
 
 
 class Example(NamedTuple):

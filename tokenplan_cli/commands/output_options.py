@@ -8,7 +8,7 @@ They take these options as one `OutputRequest` (`option_group("output", report_o
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any
 
 import typer
 
@@ -16,6 +16,7 @@ from tokenplan_cli.commands.common import CsvOption, JsonOption
 from tokenplan_cli.commands.groups import Group
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.render import OutputFormat
+from tokenplan_cli.tuples import NamedTuple
 
 FORMATS = {
     "text": OutputFormat.HUMAN,

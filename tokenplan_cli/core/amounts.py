@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import NamedTuple
 
 from tokenplan_cli.core.errors import BadInputError, describe_value
 from tokenplan_cli.core.money import count, decimal_text, percent
+from tokenplan_cli.tuples import NamedTuple
 
 # Suffixes are case-insensitive; "m" is mega here, never milli (nobody counts milli-tokens).
 _SUFFIXES = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}

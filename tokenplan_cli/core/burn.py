@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from fractions import Fraction
 from itertools import pairwise
-from typing import NamedTuple
 
 from tokenplan_cli.core.dates import DAY, after_days, days_between, start_of_day
+from tokenplan_cli.tuples import NamedTuple
 
 ZERO = Fraction(0)
 

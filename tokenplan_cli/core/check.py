@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from fractions import Fraction
-from typing import NamedTuple
 
 from tokenplan_cli.core.daily import day_model
 from tokenplan_cli.core.errors import BadInputError
@@ -19,6 +18,7 @@ from tokenplan_cli.core.profile import UsageProfile
 from tokenplan_cli.core.ratecard import Currency, RateCard
 from tokenplan_cli.core.simulation import PlanRisk, SimulationSettings, simulate_scenario, validate_settings
 from tokenplan_cli.core.whatifs import BASELINE
+from tokenplan_cli.tuples import NamedTuple
 
 
 class CheckLimits(NamedTuple):

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from fractions import Fraction
-from typing import NamedTuple
 
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.lifecycle import ResolvedModel, Status, resolve_model
 from tokenplan_cli.core.ratecard import SECONDS_PER_HOUR, TOKEN_KINDS, RateCard
 from tokenplan_cli.core.usage import ZERO, Quantities, Usage, Window
+from tokenplan_cli.tuples import NamedTuple
 
 # The kinds credits are reported by: the token kinds, then audio.
 CREDIT_KINDS = (*TOKEN_KINDS, "audio")

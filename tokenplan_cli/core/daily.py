@@ -18,7 +18,6 @@ import math
 from datetime import datetime
 from fractions import Fraction
 from functools import lru_cache
-from typing import NamedTuple
 
 from tokenplan_cli.core.credits import CreditBreakdown, compute_credits
 from tokenplan_cli.core.errors import BadInputError
@@ -26,6 +25,7 @@ from tokenplan_cli.core.money import percent
 from tokenplan_cli.core.profile import UsageProfile
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.usage import Usage
+from tokenplan_cli.tuples import NamedTuple
 
 PPM = 10**6
 NOISE_LEVELS = 4096  # equally likely factors of the spread: the tail is cut at 1 in 2 * NOISE_LEVELS

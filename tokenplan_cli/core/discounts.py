@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fractions import Fraction
 from math import prod
-from typing import NamedTuple
 
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
 from tokenplan_cli.core.money import percent
 from tokenplan_cli.core.ratecard import Discount, RateCard
+from tokenplan_cli.tuples import NamedTuple
 
 # What a buyer can claim, as the card names the discounts.
 FIRST_PURCHASE = "first_purchase"

@@ -7,9 +7,10 @@ them into what each tool needs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from tokenplan_cli.core.errors import UnknownNameError
+from tokenplan_cli.tuples import NamedTuple
 
 Protocol = Literal["openai", "anthropic"]
 PROTOCOLS: tuple[Protocol, ...] = ("openai", "anthropic")

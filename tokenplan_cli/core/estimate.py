@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from fractions import Fraction
-from typing import NamedTuple
 
 from tokenplan_cli.core.credits import CreditBreakdown, compute_credits
 from tokenplan_cli.core.errors import BadInputError
@@ -13,6 +12,7 @@ from tokenplan_cli.core.payg import PaygComparison, compare_payg
 from tokenplan_cli.core.plans import PlanFit, Recommendation, evaluate_plans, recommend_plan
 from tokenplan_cli.core.ratecard import Currency, RateCard
 from tokenplan_cli.core.usage import Usage, UsageSource
+from tokenplan_cli.tuples import NamedTuple
 
 
 class Estimate(NamedTuple):

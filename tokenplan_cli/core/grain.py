@@ -15,10 +15,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import UTC, timedelta, tzinfo
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import SLOTS_PER_DAY, BucketKey, LogTally, slot_start
+from tokenplan_cli.tuples import NamedTuple
 
 QUARTER_MINUTES = 15
 DAY_MINUTES = 24 * 60

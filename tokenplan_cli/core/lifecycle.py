@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import Model, ModelKind, RateCard, TokenRates
+from tokenplan_cli.tuples import NamedTuple
 
 Status = Literal["active", "legacy", "forwarded", "discontinued"]
 

@@ -17,7 +17,8 @@ A draw `u` picks a day from a table by integer arithmetic: `slot = u * slots >> 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+
+from tokenplan_cli.tuples import NamedTuple
 
 MASK64 = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15

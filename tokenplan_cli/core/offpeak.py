@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
-from typing import NamedTuple
 
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.core.usage import Window
+from tokenplan_cli.tuples import NamedTuple
 
 MINUTES_PER_HOUR = 60
 MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR

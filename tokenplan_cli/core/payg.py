@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from fractions import Fraction
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from tokenplan_cli.core.credits import CreditBreakdown
 from tokenplan_cli.core.dates import days_between
 from tokenplan_cli.core.money import count
 from tokenplan_cli.core.ratecard import SECONDS_PER_HOUR, TOKEN_KINDS, Currency, PaygPrice, RateCard
+from tokenplan_cli.tuples import NamedTuple
 
 ZERO = Fraction(0)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 from math import ceil
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from tokenplan_cli.core.money import percent
 from tokenplan_cli.core.ratecard import CYCLES, Currency, RateCard
+from tokenplan_cli.tuples import NamedTuple
 
 BILLION = 10**9
 

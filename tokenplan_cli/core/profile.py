@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.core.usage import Period, Usage, UsageSource
+from tokenplan_cli.tuples import NamedTuple
 
 
 class DayUsage(NamedTuple):

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from tokenplan_cli.core.amounts import Share, shown_portion
 from tokenplan_cli.core.dates import utc_text
@@ -30,6 +30,7 @@ from tokenplan_cli.core.money import count, decimal_text
 from tokenplan_cli.core.plans import BILLION
 from tokenplan_cli.core.ratecard import Currency, RateCard, Tier
 from tokenplan_cli.core.validity import ValidityWindow, renewed_window, validity_window, window_notes
+from tokenplan_cli.tuples import NamedTuple
 
 ZERO = Fraction(0)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from tokenplan_cli.core.endpoints import Endpoints
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
 from tokenplan_cli.core.money import round_money
+from tokenplan_cli.tuples import NamedTuple
 
 ModelKind = Literal["llm", "asr", "tts"]
 Cycle = Literal["monthly", "annual"]

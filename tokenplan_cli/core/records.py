@@ -18,7 +18,8 @@ import re
 from datetime import datetime
 from fractions import Fraction
 from functools import lru_cache
-from typing import NamedTuple
+
+from tokenplan_cli.tuples import NamedTuple
 
 ZERO = Fraction(0)
 

@@ -20,10 +20,11 @@ merges the block into it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from tokenplan_cli.core.endpoints import Cluster, Endpoints, Protocol
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
+from tokenplan_cli.tuples import NamedTuple
 
 ConfigFormat = Literal["json", "toml"]
 # The variable every snippet reads the key from (OpenClaw's own name for it, so one variable serves all).

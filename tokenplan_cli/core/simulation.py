@@ -18,7 +18,6 @@ import math
 from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction
-from typing import NamedTuple
 
 from tokenplan_cli.core import montecarlo
 from tokenplan_cli.core.daily import PPM, DayModel, day_model
@@ -35,6 +34,7 @@ from tokenplan_cli.core.plans import (
 from tokenplan_cli.core.profile import UsageProfile
 from tokenplan_cli.core.ratecard import CYCLES, Currency, OffPeakWindow, RateCard
 from tokenplan_cli.core.whatifs import BASELINE, Lever, apply_lever
+from tokenplan_cli.tuples import NamedTuple
 
 INT64_MAX = 2**63 - 1
 MAX_SEED = 2**64 - 1

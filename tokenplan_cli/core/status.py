@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction
 from itertools import groupby
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from tokenplan_cli.core.amounts import Share
 from tokenplan_cli.core.burn import (
@@ -43,6 +43,7 @@ from tokenplan_cli.core.quotes import (
 )
 from tokenplan_cli.core.ratecard import Currency, RateCard
 from tokenplan_cli.core.validity import Expiry, ExpiryReminder, ValidityWindow, compute_expiry
+from tokenplan_cli.tuples import NamedTuple
 
 RESET_EVENT = "usage-reset"
 ZERO = Fraction(0)

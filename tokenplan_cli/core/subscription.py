@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from fractions import Fraction
-from typing import NamedTuple
 
 from tokenplan_cli.core.dates import utc_text
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.money import count, percent
 from tokenplan_cli.core.ratecard import CycleRule, Validity
 from tokenplan_cli.core.validity import ValidityWindow, add_months, validity_window
+from tokenplan_cli.tuples import NamedTuple
 
 
 class Subscription(NamedTuple):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import SECONDS_PER_HOUR, RateCard
+from tokenplan_cli.tuples import NamedTuple
 
 Window = Literal["peak", "offpeak"]
 WINDOWS: tuple[Window, ...] = ("peak", "offpeak")

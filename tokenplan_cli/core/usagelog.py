@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.core.credits import CreditBreakdown, compute_base_credits, compute_credits
 from tokenplan_cli.core.errors import BadInputError
@@ -26,6 +26,7 @@ from tokenplan_cli.core.profile import DayUsage, UsageProfile
 from tokenplan_cli.core.ratecard import OffPeakWindow, RateCard
 from tokenplan_cli.core.records import UsageRecord, normalise_model, version_hyphens
 from tokenplan_cli.core.usage import ZERO, Period, Quantities, Usage, UsageLine, Window
+from tokenplan_cli.tuples import NamedTuple
 
 SLOT = timedelta(minutes=15)
 SLOT_SECONDS = 15 * 60

@@ -7,7 +7,9 @@ they came from.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from tokenplan_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:  # values of a file that holds a plan: a command without one loads no plan rules
     from tokenplan_cli.core.subscription import Reading, Subscription

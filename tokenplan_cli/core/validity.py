@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from calendar import monthrange
 from datetime import UTC, date, datetime
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from tokenplan_cli.core.dates import SECOND, utc_text
 from tokenplan_cli.core.ratecard import CycleRule, RateCard, Validity
+from tokenplan_cli.tuples import NamedTuple
 
 MONTHS_PER_YEAR = 12  # the calendar's, not the provider's
 PlanState = Literal["not-started", "active", "expired"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from typing import NamedTuple
 
 from tokenplan_cli.core.amounts import parse_share
 from tokenplan_cli.core.errors import BadInputError
@@ -18,6 +17,7 @@ from tokenplan_cli.core.offpeak import hour_in_window
 from tokenplan_cli.core.profile import UsageProfile
 from tokenplan_cli.core.ratecard import OffPeakWindow, RateCard
 from tokenplan_cli.core.usage import Usage, UsageLine
+from tokenplan_cli.tuples import NamedTuple
 
 
 class Lever(NamedTuple):

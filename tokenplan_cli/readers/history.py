@@ -25,7 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.core.amounts import parse_amount
 from tokenplan_cli.core.burn import DayCredits, day_parts
@@ -36,6 +36,7 @@ from tokenplan_cli.core.lifecycle import rule_changes
 from tokenplan_cli.core.ratecard import SECONDS_PER_HOUR, RateCard
 from tokenplan_cli.core.usage import QUANTITY_NAMES, WINDOWS, Quantities, Usage, UsageLine
 from tokenplan_cli.readers.files import FileError, file_errors, open_regular
+from tokenplan_cli.tuples import NamedTuple
 
 WHAT = "history"
 ZERO = Fraction(0)

@@ -8,7 +8,7 @@ GitHub-flavoured report. No Rich here, so layouts are tested as plain text.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from tokenplan_cli.tuples import NamedTuple
 
 Piece = tuple[str, str]  # (text, kind): kind names a style (terminal.STYLES), "" for plain text
 Line = tuple[Piece, ...]

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from itertools import groupby
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.render.blocks import Piece
 from tokenplan_cli.render.charts import place
 from tokenplan_cli.render.layout import GLUE
 from tokenplan_cli.render.numbers import short
+from tokenplan_cli.tuples import NamedTuple
 
 HEIGHT = 10  # rows of the plot
 LABEL_WIDTH = 6  # the y-axis labels ("11B", "5.5B")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.render.blocks import Line, Piece, Surface
 from tokenplan_cli.render.layout import joined
+from tokenplan_cli.tuples import NamedTuple
 
 EIGHTHS = " ▁▂▃▄▅▆▇█"  # a column's top, in eighths of a row
 SIDE_EIGHTHS = " ▏▎▍▌▋▊▉█"  # a bar's end, in eighths of a column

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
 
 from tokenplan_cli.render.blocks import Block, Chart, Column, Gap, Line, Para, Piece, Surface, Table
+from tokenplan_cli.tuples import NamedTuple
 
 HANGING = 2  # continuation lines of a paragraph are indented this much more than its first
 RECORD_INDENT = 2

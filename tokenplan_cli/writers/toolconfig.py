@@ -21,10 +21,11 @@ import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.setup import ConfigBlock, merged, render_block
+from tokenplan_cli.tuples import NamedTuple
 from tokenplan_cli.writers.files import write_output
 
 BY_HAND = "add the block by hand (run without --write to see it)"

@@ -69,7 +69,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
+
+from tokenplan_cli.tuples import NamedTuple
 
 # --from name -> module. The order is the order of `usage report`'s listing of tools found.
 LOG_READERS = {

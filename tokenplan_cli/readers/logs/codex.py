@@ -27,7 +27,7 @@ import os
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs import LINES, Found, Skips, suffix, walk_stats
@@ -44,6 +44,7 @@ from tokenplan_cli.readers.logs.fields import (
 )
 from tokenplan_cli.readers.logs.jsonlines import line_records
 from tokenplan_cli.readers.logs.resume import Resume
+from tokenplan_cli.tuples import NamedTuple
 
 TOOL = "codex"
 VERSION = 1  # of the records read from the same lines: bump on any change

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISFIFO, S_ISSOCK
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
 from tokenplan_cli.core.ratecard import OffPeakWindow
@@ -28,6 +28,7 @@ from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import BucketKey, LogTally, bucketer_for
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LOG_READERS, Found, Skips, cannot_read
+from tokenplan_cli.tuples import NamedTuple
 
 # Below this many bytes in all, files are read in this process: starting workers would cost more.
 POOL_FROM_BYTES = 16 * 1024 * 1024

@@ -24,11 +24,12 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.readers.logs import Skips, walk_files
 from tokenplan_cli.readers.logs.fields import BadRecord, cannot_read, count, instant_from_ms
 from tokenplan_cli.readers.logs.jsonlines import is_utf8, whole_file
+from tokenplan_cli.tuples import NamedTuple
 
 UI_MESSAGES = "ui_messages.json"
 API_HISTORY = "api_conversation_history.json"

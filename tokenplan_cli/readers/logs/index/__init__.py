@@ -15,7 +15,7 @@ import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from tokenplan_cli.core.grain import Grain
 from tokenplan_cli.core.ratecard import OffPeakWindow
@@ -37,6 +37,7 @@ from tokenplan_cli.readers.logs.index.store import (
     unavailable,
 )
 from tokenplan_cli.readers.logs.scanner import ScanResult, Search
+from tokenplan_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from tokenplan_cli.readers.logs.index.run import Progress

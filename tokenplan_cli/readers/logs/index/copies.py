@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 from array import array
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any
+
+from tokenplan_cli.tuples import NamedTuple
 
 DIGEST = 16
 WIDTH = (

@@ -16,7 +16,7 @@ import sqlite3
 from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli import __version__
 from tokenplan_cli.core.ratecard import OffPeakWindow
@@ -24,6 +24,7 @@ from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LINES, WHOLE
 from tokenplan_cli.readers.logs.index.filter import DigestFilter
 from tokenplan_cli.readers.logs.scanner import LogFile, Search
+from tokenplan_cli.tuples import NamedTuple
 
 # Bump when code shared by every reader changes what a search's index holds (the records' fields, the
 # buckets, the dedupe digests); a reader's own changes bump its VERSION.

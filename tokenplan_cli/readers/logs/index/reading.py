@@ -15,7 +15,7 @@ import os
 from array import array
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.core.records import UsageRecord
@@ -23,6 +23,7 @@ from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LINES, Skips
 from tokenplan_cli.readers.logs.resume import Resume
 from tokenplan_cli.readers.logs.scanner import DIGEST, FileRequests, add_counts
+from tokenplan_cli.tuples import NamedTuple
 
 BLOCK = 4096  # bytes of the first block and of the last block before the offset, checksummed
 KEPT_WIDTH = 7  # integers per keyed request in `Part.kept`: bucket, preferred, five counts
