@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tokenplan_cli.core.dates import iso_utc, parse_instant
+from tokenplan_cli.core.dates import days_in_month, iso_utc, parse_instant
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.core.validity import ValidityWindow, compute_expiry, validity_window
@@ -182,3 +182,8 @@ def test_elapsed_and_left_days_add_up_while_the_plan_serves(
         assert plan.seconds_left(now) > 0
     else:
         assert plan.days_left(now) == 0 and plan.seconds_left(now) == 0
+
+
+@given(year=st.integers(1, 9998), month=st.integers(1, 12))
+def test_a_month_has_the_days_the_calendar_gives_it(year: int, month: int) -> None:
+    assert days_in_month(year, month) == monthrange(year, month)[1]

@@ -2,13 +2,13 @@
 
 `typing.NamedTuple` compiles code for every class it makes: each field's annotation (a string, under
 `from __future__ import annotations`, becomes a `ForwardRef`, which compiles it) and the class's
-`__new__` (`collections.namedtuple` evaluates its source). A warm `status --json` imports 106 such classes;
-making them took 41-47 ms of its 200-260 (timed in the process), more than its walk of 1 GB of logs;
-made here, 2-4 ms (a class of six fields: 42 µs, against 158-246 µs). This module makes the same classes from code compiled once per number of fields: the `__new__` of
-a class of n fields is a copy of one code object, its argument names replaced. What the classes are
-and do is `collections.namedtuple`'s (the same methods, the same errors, picklable, `_fields`,
-`_field_defaults`, `_replace`, `_asdict`, `__match_args__`); the annotations are kept as written.
-`tests/test_tuples.py` holds it to the standard library's behaviour.
+`__new__` (`collections.namedtuple` evaluates its source). A warm `status --json` makes 106 such
+classes: 41-47 ms of its 200-260 (timed in the process), more than its walk of 1 GB of logs. This
+module makes the same classes from code compiled once per number of fields: the `__new__` of a class
+of n fields is a copy of one code object, its argument names replaced (a class of six fields: 42 µs,
+against 158-246 µs). What the classes are and do is `collections.namedtuple`'s (the same methods, the
+same errors, picklable, `_fields`, `_field_defaults`, `_replace`, `_asdict`, `__match_args__`); the
+annotations are kept as written. `tests/test_tuples.py` holds it to the standard library's behaviour.
 
 Modules write `from tokenplan_cli.tuples import NamedTuple` and declare their classes as ever; type
 checkers see `typing.NamedTuple` itself.

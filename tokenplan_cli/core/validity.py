@@ -19,11 +19,10 @@ first instant it no longer does (docs/interpretations.md).
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from tokenplan_cli.core.dates import SECOND, utc_text
+from tokenplan_cli.core.dates import SECOND, days_in_month, utc_text
 from tokenplan_cli.core.ratecard import CycleRule, RateCard, Validity
 from tokenplan_cli.tuples import NamedTuple
 
@@ -110,7 +109,7 @@ def add_months(day: date, months: int) -> date:
     """
     index = day.month - 1 + months
     year, month = day.year + index // MONTHS_PER_YEAR, index % MONTHS_PER_YEAR + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
+    return date(year, month, min(day.day, days_in_month(year, month)))
 
 
 def validity_window(start: datetime, cycle: CycleRule, validity: Validity) -> ValidityWindow:
