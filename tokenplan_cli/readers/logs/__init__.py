@@ -237,14 +237,14 @@ def walk_stats(
     yield from _walk(root, take, skips, passed_over)
 
 
-def suffix(name: str) -> str:
-    """A file name's suffix as `Path.suffix` has it (`.jsonl`; none for `.jsonl` alone), for `walk_stats`.
+def has_suffix(name: str, wanted: str) -> bool:
+    """Whether a file's name has the suffix `wanted` as `Path.suffix` has it (`.jsonl`; none for `.jsonl`
+    alone), for a `wanted` of one dot: the walk asks it of every file's name, for `walk_stats`.
 
-    >>> suffix("a.jsonl"), suffix(".jsonl"), suffix("a.b.csv"), suffix("a.")
-    ('.jsonl', '', '.csv', '')
+    >>> has_suffix("a.jsonl", ".jsonl"), has_suffix(".jsonl", ".jsonl"), has_suffix("a.jsonl.x", ".jsonl")
+    (True, False, False)
     """
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
+    return len(name) > len(wanted) and name.endswith(wanted)
 
 
 def _stat(path: str) -> os.stat_result | None:

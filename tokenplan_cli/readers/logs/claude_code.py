@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import LINES, Found, Skips, suffix, walk_stats
+from tokenplan_cli.readers.logs import LINES, Found, Skips, has_suffix, walk_stats
 from tokenplan_cli.readers.logs.claude_record import SYNTHETIC, TOOL, built, whole
 from tokenplan_cli.readers.logs.fields import count
 from tokenplan_cli.readers.logs.jsonlines import line_records
@@ -63,7 +63,7 @@ def find_files(root: Path, skips: Skips) -> Iterator[Path]:
 
 
 def find_stats(root: Path, skips: Skips) -> Iterator[Found]:
-    return walk_stats(root, lambda name: suffix(name) == ".jsonl", skips)
+    return walk_stats(root, lambda name: has_suffix(name, ".jsonl"), skips)
 
 
 def read_file(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[UsageRecord]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenplan_cli.core.records import UsageRecord
-from tokenplan_cli.readers.logs import LINES, Found, Skips, suffix, walk_stats
+from tokenplan_cli.readers.logs import LINES, Found, Skips, has_suffix, walk_stats
 from tokenplan_cli.readers.logs.fields import (
     EPOCH,
     UNKNOWN_MODEL,
@@ -188,7 +188,7 @@ def find_stats(root: Path, skips: Skips) -> Iterator[Found]:
 
 
 def _is_rollout(name: str) -> bool:
-    return name.startswith("rollout-") and suffix(name) == ".jsonl"
+    return name.startswith("rollout-") and has_suffix(name, ".jsonl")
 
 
 def read_file(path: Path, skips: Skips, resume: Resume | None = None) -> Iterator[UsageRecord]:
