@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, Cli
+from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.readers.cardcache import builtin_card_path, cache_folder, load_card
 from tokenplan_cli.readers.ratecard import load_rate_card
 
@@ -97,8 +98,8 @@ def test_a_card_saved_while_it_is_read_is_never_cached_under_its_old_contents(
     env = {"TOKENPLAN_CACHE_DIR": str(tmp_path / "cache")}
     make_key = cardcache._key
 
-    def key_then_save(card_path: Path, data: bytes) -> str | None:
-        key = make_key(card_path, data)
+    def key_then_save(data: bytes, entry_format: str, code: tuple[str, ...], card_path: Path) -> str | None:
+        key = make_key(data, entry_format, code, card_path)
         card_path.write_text(new, encoding="utf-8")  # the user saves the file right now
         return key
 
@@ -187,5 +188,76 @@ def test_a_foreign_entry_is_a_missed_shortcut(tmp_path: Path, document: bytes) -
     (entry,) = entries(tmp_path)
     key = entry.name.removeprefix("card-").removesuffix(".json")
     entry.write_bytes(document.replace(b"KEY", key.encode()))
-    assert cardcache._cached(entry, key) is None
+    assert not isinstance(cardcache._cached(entry, cardcache.ENTRY_FORMAT, key), RateCard)
     assert load_card(None, env) == expected
+
+
+# Every kind of value TOML has, nested as a config may nest them.
+EVERY_KIND = """
+schema_version = 1
+text = "é \\u00e9"
+whole = -12
+point = 0.1
+big = 1e400
+special = [nan, inf, -inf]
+yes = true
+day = 2026-10-15
+instant = 2026-10-15T08:30:00.123456+05:45
+utc = 2026-10-15T08:30:00Z
+local = 2026-10-15T08:30:00
+clock = 08:30:00
+nested = [[1, 2], ["a"], [{ inline = 1 }]]
+[table.inner]
+empty = []
+[[tables]]
+one = 1
+[[tables]]
+two = 2.50
+"""
+
+
+def test_a_cached_toml_document_equals_the_document_parsed(tmp_path: Path) -> None:
+    from tokenplan_cli.readers.cardcache import load_document
+    from tokenplan_cli.readers.tomlfields import load_toml
+
+    path = tmp_path / "config.toml"
+    path.write_text(EVERY_KIND, encoding="utf-8")
+    env = {"TOKENPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    parsed = load_toml(path, "config")
+    first = load_document(path, "config", env)
+    (entry,) = (tmp_path / "cache").glob("toml-*.json")
+    second = load_document(path, "config", env)  # from the entry
+    assert repr(first) == repr(second) == repr(parsed)  # (repr: NaN is not equal to itself)
+    assert [type(value) for value in second["special"]] == [type(value) for value in parsed["special"]]
+    path.write_text(EVERY_KIND.replace("whole = -12", "whole = 13"), encoding="utf-8")
+    assert load_document(path, "config", env)["whole"] == 13  # edited: parsed again
+    assert entry.exists() and len(list((tmp_path / "cache").glob("toml-*.json"))) == 2
+
+
+def test_a_config_read_from_the_cache_imports_no_toml_parser(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "config.toml").write_text(EVERY_KIND.split("text =")[0], encoding="utf-8")
+    program = (
+        "import sys; from pathlib import Path; from tokenplan_cli.readers.config import load_config; "
+        f"load_config(Path({str(tmp_path / 'config.toml')!r})); print('tomllib' in sys.modules)"
+    )
+    env = {"TOKENPLAN_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    runs = [
+        subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True) for _ in "ab"
+    ]
+    assert [run.stdout.strip() for run in runs] == ["True", "False"], [run.stderr for run in runs]
+
+
+def test_a_config_with_an_error_is_never_cached(tmp_path: Path) -> None:
+    from tokenplan_cli.readers.cardcache import load_document
+    from tokenplan_cli.readers.files import FileError
+
+    path = tmp_path / "config.toml"
+    path.write_text("schema_version = = 1\n", encoding="utf-8")
+    env = {"TOKENPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):
+        with pytest.raises(FileError, match="TOML syntax error"):
+            load_document(path, "config", env)
+    assert list((tmp_path / "cache").glob("toml-*")) == []

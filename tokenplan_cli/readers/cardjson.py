@@ -1,9 +1,11 @@
-"""A validated `RateCard` as JSON and back, for the card cache (`readers/cardcache.py`).
+"""A validated `RateCard`, or a parsed TOML document, as JSON and back, for the cache
+(`readers/cardcache.py`).
 
 JSON, not a pickle: the cache folder is wherever the environment points (`TOKENPLAN_CACHE_DIR`,
 `XDG_CACHE_HOME`), and loading a pickle runs whatever code it names. Loading this runs none: every JSON
 object is one tagged value, rebuilt by `_revive` into a `Fraction` (from two whole numbers, never from
-text such as `1e999999999`), a `datetime`, a `date`, a `time`, a tuple, a dict, or one of the card's own
+text such as `1e999999999`), a `Decimal` (TOML's numbers with a point), a `datetime`, a `date`, a
+`time`, a tuple, a list, a dict, or one of the card's own
 record types from `core/ratecard.py`, and anything else is refused. A card holding any other kind of value
 cannot be written (`TypeError`): it is then simply not cached.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -37,6 +40,8 @@ def to_plain(value: Any) -> Any:
         return value
     if isinstance(value, Fraction):
         return {"fraction": [value.numerator, value.denominator]}
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
     if isinstance(value, datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, date):  # after datetime, which is a date too
@@ -47,9 +52,11 @@ def to_plain(value: Any) -> Any:
         return {"record": [type(value).__name__, *map(to_plain, value)]}
     if type(value) is tuple:
         return {"tuple": [to_plain(item) for item in value]}
+    if type(value) is list:
+        return {"list": [to_plain(item) for item in value]}
     if type(value) is dict and all(isinstance(key, str) for key in value):
         return {"dict": [[key, to_plain(item)] for key, item in value.items()]}
-    raise TypeError(f"a rate card holds no {type(value).__name__}")
+    raise TypeError(f"a cache entry holds no {type(value).__name__}")
 
 
 def from_json(text: str) -> Any:
@@ -85,7 +92,7 @@ def _scanner() -> Any:
 
 
 def _no_float(text: str) -> Any:
-    raise ValueError(f"a rate card entry holds no float ({text})")
+    raise ValueError(f"a cache entry holds no float ({text})")
 
 
 def _revive(tagged: dict[str, Any]) -> Any:
@@ -98,6 +105,8 @@ def _revive(tagged: dict[str, Any]) -> Any:
         if type(numerator) is not int or type(denominator) is not int:
             raise ValueError("a fraction of two whole numbers")
         return Fraction(numerator, denominator)
+    if tag == "decimal":
+        return Decimal(body)
     if tag == "datetime":
         return datetime.fromisoformat(body)
     if tag == "date":
@@ -108,6 +117,8 @@ def _revive(tagged: dict[str, Any]) -> Any:
         return RECORDS[body[0]](*body[1:])
     if tag == "tuple":
         return tuple(body)
+    if tag == "list":
+        return list(body)
     if tag == "dict":
         return dict(body)
     raise ValueError(f"unknown tag {tag!r}")

@@ -15,7 +15,8 @@ from tokenplan_cli.core.amounts import parse_amount, parse_money, parse_share
 from tokenplan_cli.core.errors import BadInputError
 from tokenplan_cli.core.subscription import Reading, Subscription
 from tokenplan_cli.core.userconfig import EMPTY, SCHEMA_VERSION, Defaults, UserConfig
-from tokenplan_cli.readers.tomlfields import FileError, Table, load_toml
+from tokenplan_cli.readers.cardcache import load_document
+from tokenplan_cli.readers.tomlfields import FileError, Table
 
 
 def load_config(path: Path) -> UserConfig:
@@ -24,7 +25,7 @@ def load_config(path: Path) -> UserConfig:
         return EMPTY
     if path.exists() and not path.is_file():
         raise FileError(f"{path}: not a regular file (the config file must be one)")
-    return parse_config(load_toml(path, "config"), str(path))
+    return parse_config(load_document(path, "config"), str(path))
 
 
 def parse_config(document: dict[str, Any], source: str) -> UserConfig:

@@ -7,7 +7,6 @@ Readers walk their document through `Table`s: each typed getter records the key 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,6 +30,8 @@ def load_toml(path: Path, what: str) -> dict[str, Any]:
 
 def parse_toml(data: bytes, path: Path, what: str) -> dict[str, Any]:
     """Parse the bytes of the TOML file at `path` with exact decimals, or raise a one-line `FileError`."""
+    import tomllib  # (where a file is parsed: a cached config is not, `readers/cardcache.py`)
+
     with file_errors(path, what):
         text = data.decode("utf-8")
         try:
