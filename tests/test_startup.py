@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -148,3 +149,24 @@ def test_estimate_json_loads_no_plan_lifecycle_code() -> None:
 
 
 ESTIMATE_ARGS = ["estimate", "--model", "mimo-v2.5-pro", "--cache-miss", "10M"]
+
+
+def test_a_log_is_read_with_msgspec_imported_without_typing_extensions() -> None:
+    """msgspec imports typing_extensions when it is installed (Typer needs it), which brought `inspect`:
+    half of msgspec's import, paid by every run that reads a log line. Without Typer in the process it
+    is left out; once imported (by Typer), msgspec uses it, and it can be imported after msgspec too."""
+    fixture = Path(__file__).parent / "fixtures" / "logs" / "claude"
+    read = (
+        "from pathlib import Path\nfrom tokenplan_cli.readers.logs import Skips, claude_code\n"
+        f"records = [r for p in sorted(Path({str(fixture)!r}).rglob('*.jsonl')) "
+        "for r in claude_code.read_file(p, Skips())]\nassert records\n"
+    )
+    alone = imported_modules(read)
+    assert "msgspec" in alone and "typing_extensions" not in alone
+    after = imported_modules(read + "import typing_extensions\nassert typing_extensions.Self\n")
+    assert "typing_extensions" in after
+    first = imported_modules(
+        "import typing_extensions\n" + read
+        + "import msgspec._utils\nassert msgspec._utils._get_type_hints.__module__ == 'typing_extensions'\n"
+    )  # fmt: skip
+    assert "msgspec" in first

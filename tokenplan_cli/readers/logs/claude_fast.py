@@ -11,15 +11,18 @@ answer or reports the fault: `tests/test_reader_claude_fast.py` holds both paths
 
 from __future__ import annotations
 
-from typing import Any
-
-from msgspec import Struct
-from msgspec.json import Decoder
+from typing import TYPE_CHECKING, Any
 
 from tokenplan_cli.core.records import UsageRecord
 from tokenplan_cli.readers.logs.claude_record import SYNTHETIC, built, whole
 from tokenplan_cli.readers.logs.fields import BadRecord
-from tokenplan_cli.readers.logs.jsonlines import FALLBACK, is_utf8
+from tokenplan_cli.readers.logs.jsonlines import FALLBACK, import_msgspec, is_utf8
+
+if TYPE_CHECKING:
+    from msgspec import Struct
+    from msgspec.json import Decoder
+else:  # (as every module imports it: `jsonlines.import_msgspec`)
+    Struct, Decoder = import_msgspec().Struct, import_msgspec().json.Decoder
 
 
 class _Usage(Struct, gc=False):

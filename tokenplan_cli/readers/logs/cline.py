@@ -140,7 +140,9 @@ def _task_record(request: UiRequest, model_info: Any, task: str) -> UsageRecord 
 
 @cache
 def _session_decoders() -> tuple[Any, Any, type[Exception], type[Exception]]:
-    import msgspec
+    from tokenplan_cli.readers.logs.jsonlines import import_msgspec
+
+    msgspec = import_msgspec()
 
     # Built with defstruct: the annotation names msgspec, which this module imports only here.
     session_file = msgspec.defstruct("SessionFile", [("messages", list[msgspec.Raw], [])])

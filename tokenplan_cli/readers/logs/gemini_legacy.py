@@ -7,10 +7,15 @@ memory of its counts, not of its text.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct
-from msgspec.json import Decoder
+from tokenplan_cli.readers.logs.jsonlines import import_msgspec
+
+if TYPE_CHECKING:
+    from msgspec import Struct
+    from msgspec.json import Decoder
+else:  # (as every module imports it: `jsonlines.import_msgspec`)
+    Struct, Decoder = import_msgspec().Struct, import_msgspec().json.Decoder
 
 
 class _Message(Struct, gc=False):

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any, BinaryIO
 
 from tokenplan_cli.core.records import UsageRecord
@@ -31,10 +33,29 @@ READ_BUFFER_BYTES = 1 << 20
 @cache
 def json_decoder() -> Callable[[bytes], Any]:
     """msgspec's JSON decoder (1.5x the throughput of json.loads on Claude Code logs), imported on first
-    use: a process that only finds the files, while workers read them, never pays its import (8 ms)."""
-    from msgspec.json import decode
+    use: a process that only finds the files, while workers read them, never pays its import."""
+    return import_msgspec().json.decode  # type: ignore[no-any-return]
 
-    return decode
+
+def import_msgspec() -> ModuleType:
+    """msgspec (with `msgspec.json`), imported without `typing_extensions` unless it is imported already.
+
+    msgspec imports `typing_extensions` when it is installed (Typer needs it), for type hints that the
+    `typing` of Python 3.11 has too, and uses `typing`'s where it is missing. That import (it brings
+    `inspect`) was half of msgspec's 23-34 ms, paid by every run that reads a log line: a status line
+    after each message, a report after an append. Every module that uses msgspec imports it here.
+    """
+    if "msgspec.json" in sys.modules:
+        return sys.modules["msgspec"]
+    hidden = "typing_extensions" not in sys.modules
+    if hidden:
+        sys.modules["typing_extensions"] = None  # type: ignore[assignment]  # (an import of it fails)
+    try:
+        import msgspec.json
+    finally:
+        if hidden and sys.modules.get("typing_extensions", ModuleType("any")) is None:
+            del sys.modules["typing_extensions"]
+    return msgspec
 
 
 def loads(data: bytes) -> Any:

@@ -487,18 +487,18 @@ def read_jobs(
     return (serve(job.task) for job in found)
 
 
-# The JSON parser of the line readers, which they import where they read (it is not needed to start).
-SHARED_PARSERS = ("msgspec.json",)
-
-
 def _share_parsers() -> None:
     """Import here, before the workers are forked, what they would each import to read: they then share
-    its pages with this process rather than each hold a copy (a few MB a worker). The parsers are those
-    of the readers imported so far (by the walk), each reader's optional `PARSERS`."""
+    its pages with this process rather than each hold a copy (a few MB a worker). The parsers are the
+    line readers' JSON parser (msgspec, which they import where they read: it is not needed to start)
+    and those of the readers imported so far (by the walk), each reader's optional `PARSERS`."""
     import sys
 
+    from tokenplan_cli.readers.logs.jsonlines import import_msgspec
+
+    import_msgspec()
     readers = (sys.modules.get(module) for module in LOG_READERS.values())
-    for name in (*SHARED_PARSERS, *(name for reader in readers for name in getattr(reader, "PARSERS", ()))):
+    for name in (name for reader in readers for name in getattr(reader, "PARSERS", ())):
         importlib.import_module(name)
 
 

@@ -57,7 +57,9 @@ INFO_FIELDS = ("tokensIn", "tokensOut", "cacheWrites", "cacheReads", "cost", "ap
 @cache
 def _decoders() -> tuple[Any, Any, Any, Any, type[Exception], type[Exception]]:
     """msgspec and the typed schemas, built on first use (workers pay the import, not the CLI)."""
-    import msgspec
+    from tokenplan_cli.readers.logs.jsonlines import import_msgspec
+
+    msgspec = import_msgspec()
 
     class UiMessage(msgspec.Struct):
         ts: Any = None
