@@ -498,3 +498,18 @@ def test_unchanged_files_are_not_read_again(
     os.utime(next(root.rglob("*.jsonl")), ns=(PAST + 10**9, PAST + 10**9))  # touched: read on, not whole
     assert comparable(indexed(searches, card, tmp_path / "cache")) == first
     assert len(read) == 1
+
+
+@settings(max_examples=EXAMPLES // 2)
+@example(ops=FILLED)
+@example(ops=TIES)
+@given(ops=st.lists(OPS, min_size=1, max_size=8))
+def test_settling_by_reading_every_row_back_answers_as_a_cold_read(
+    ops: list[tuple[str, int, int, int]],
+) -> None:
+    """A run that wrote alone settles from what it knows (`Run._settle_known`); one that another process
+    may have written beside reads every indexed row back and compares it with its walk. Here every run
+    takes that second way."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run.Run, "_settle_known", lambda self, number: self._settle_files(number, True))
+        check_steps(CASES["claude-code"], ops, CARD)

@@ -90,6 +90,10 @@ class Run:
         self.walk_done = False
         self.wrote = False
         self.unchanged = False  # whether the run found every file as indexed, and wrote nothing
+        # Whether another process wrote a search since this run planned (seen by a batch's check), and
+        # the rows this run took out: what `_settle_known` needs to settle without reading every row.
+        self.foreign = False
+        self.removed: set[int] = set()
         self.began: float | None = None  # when the transaction the batches are written in began
         # Each search's writer in that transaction: what they write is settled once, as it commits.
         self.writers: dict[int, Writer] = {}
@@ -256,6 +260,7 @@ class Run:
             row = walked.rows.get(index)
             if row is not None and (part.start == 0 or index not in usable):
                 writer.remove([row.id])
+                self.removed.add(row.id)
         fresh = []
         for index, part in parts:
             if index not in usable:
@@ -313,6 +318,7 @@ class Run:
             ).fetchone()
             if generation == plan.generation:
                 continue
+            self.foreign = True
             held = {
                 (dev, ino): (file_id, version)
                 for file_id, version, dev, ino in self.db.execute(
@@ -358,10 +364,14 @@ class Run:
             for number, plan in enumerate(self.plans):
                 if plan.search_id is None:
                     continue
-                if not writable and self._generation(plan.search_id) == plan.generation:
+                sole = not self.foreign and self._generation(plan.search_id) == plan.generation
+                if not writable and sole:
                     noted[number] = _noted(plan.rows.values())  # nothing written since it was planned
                 else:
-                    self._settle_files(number, writable)
+                    if sole:
+                        self._settle_known(number)
+                    else:
+                        self._settle_files(number, writable)
                     noted[number] = _noted_in(self.db, plan.search_id)
             result = self._answer(noted)
             self.db.execute("COMMIT")
@@ -417,10 +427,28 @@ class Run:
                 moved.append((row.id, walked.ranks[index]))
         if any(walked.action(index) == UNCHANGED for index in at.values()):
             raise Stale  # (the others were not indexed this time: they could not be read)
+        self._settled(number, gone, moved, writable)
+
+    def _settle_known(self, number: int) -> None:
+        """`_settle_files` where this run alone wrote the search since it planned: the index's files are
+        the plan's, changed by this run's writes, so the files gone and the ranks moved are known without
+        reading every row (a cold build's 12 thousand at 5 GB)."""
+        walked = self.walked
+        gone = [row.id for row in self.plans[number].gone()]
+        moved = []
+        for index, row in walked.rows.items():
+            rank = walked.ranks[index]
+            if walked.search[index] == number and row.id not in self.removed and row.rank != rank:
+                moved.append((row.id, rank))
+        self._settled(number, gone, moved, writable=True)
+
+    def _settled(self, number: int, gone: list[int], moved: list[tuple[int, int]], writable: bool) -> None:
+        """Take the files gone out and set the ranks that moved (in the transaction open)."""
         if not (gone or moved):
             return
         if not writable:
             raise Stale
+        plan = self.plans[number]
         writer = self._writer(plan)
         if gone:
             writer.remove(gone)
