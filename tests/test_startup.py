@@ -170,3 +170,14 @@ def test_a_log_is_read_with_msgspec_imported_without_typing_extensions() -> None
         + "import msgspec._utils\nassert msgspec._utils._get_type_hints.__module__ == 'typing_extensions'\n"
     )  # fmt: skip
     assert "msgspec" in first
+
+
+def test_msgspec_is_imported_as_usual_while_another_thread_runs() -> None:
+    """Another thread could be importing typing_extensions while it is hidden: then it is not hidden."""
+    code = (
+        "import threading, time\nstop = threading.Event()\n"
+        "thread = threading.Thread(target=stop.wait)\nthread.start()\n"
+        "from tokenplan_cli.readers.logs.jsonlines import import_msgspec\nimport_msgspec()\n"
+        "stop.set()\nthread.join()\n"
+    )
+    assert "typing_extensions" in imported_modules(code)

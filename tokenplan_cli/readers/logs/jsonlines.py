@@ -47,7 +47,11 @@ def import_msgspec() -> ModuleType:
     """
     if "msgspec.json" in sys.modules:
         return sys.modules["msgspec"]
-    hidden = "typing_extensions" not in sys.modules
+    # (hidden only while no other thread runs, which could be importing it meanwhile: a program of its
+    # own using `tokenplan_cli.api`)
+    threads = sys.modules.get("threading")
+    alone = threads is None or threads.active_count() == 1
+    hidden = alone and "typing_extensions" not in sys.modules
     if hidden:
         sys.modules["typing_extensions"] = None  # type: ignore[assignment]  # (an import of it fails)
     try:
