@@ -186,3 +186,30 @@ def test_answers_kept_are_few(
         indexed(searches, card, tmp_path / "cache", grain=grain)
         indexed(searches, card, tmp_path / "cache", grain=grain)
     assert len(stored(tmp_path / "cache")) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(b"not compressed", id="not-zlib"),
+        pytest.param(zlib.compress(b"{not json"), id="not-json"),
+        pytest.param(zlib.compress(b'{"buckets": [[1]]}'), id="not-an-answer"),
+        pytest.param(
+            zlib.compress(b'{"buckets": [], "skipped": [[99, 1, [1], ["x"]]], "bare": []}'), id="no-file"
+        ),
+    ],
+)
+def test_a_damaged_answer_is_a_shortcut_missed(
+    damage: bytes,
+    logs: tuple[Path, list[Search]],
+    card: RateCard,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, searches = logs
+    warmed(searches, card, tmp_path / "cache")
+    with closing(sqlite3.connect(tmp_path / "cache" / "log-index.sqlite")) as db, db:
+        db.execute("UPDATE answers SET answer = ?", (damage,))
+    spy = Spy(monkeypatch)
+    assert comparable(indexed(searches, card, tmp_path / "cache", grain=GRAIN)) == expected(searches, card)
+    assert spy.kept == [False]

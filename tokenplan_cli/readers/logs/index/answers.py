@@ -107,10 +107,13 @@ def kept_answer(
             return None
     finally:
         db.execute("COMMIT")
-    document = json.loads(zlib.decompress(row[2]))
-    result = _result(document, paths)
-    if grain is not None and document["units"] != _units(grain, result.tally):
-        return None  # the zone's rules moved an offset over these days
+    try:
+        document = json.loads(zlib.decompress(row[2]))
+        result = _result(document, paths)
+        if grain is not None and document["units"] != _units(grain, result.tally):
+            return None  # the zone's rules moved an offset over these days
+    except Exception:  # noqa: BLE001 - a damaged answer is only a shortcut missed
+        return None
     return result
 
 
@@ -130,8 +133,11 @@ def keep_answer(
     document = _document(result, paths)
     if document is None:
         return
-    document["units"] = _units(grain, result.tally) if grain is not None else None
-    blob = zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 1)
+    try:
+        document["units"] = _units(grain, result.tally) if grain is not None else None
+        blob = zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 1)
+    except (TypeError, ValueError):  # (a value JSON cannot hold: nothing is kept)
+        return
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
