@@ -232,3 +232,37 @@ def test_find_stats_is_find_files_with_one_stat_each(tmp_path: Path, tool: str, 
     assert stats_skips.by_file() == paths_skips.by_file()
     # (a folder met again through a link is reported as a loop, as `walk_files` reports it)
     assert as_file or [f.reasons for f in stats_skips.by_file()] == [("symbolic link loop",)] * 2
+
+
+def test_folders_are_stated_for_their_identity_only_once_a_loop_is_possible(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a link (or, unseen as one, a bind mount or a junction: a folder deeper than
+    `UNLINKED_DEPTH`) can lead a walk back to a folder it listed; until then no folder is stat'ed."""
+    import os
+
+    from tokenplan_cli.readers import logs
+
+    deepest = tmp_path.joinpath(*"abcde")
+    deepest.mkdir(parents=True)
+    for depth in range(1, 6):
+        (tmp_path.joinpath(*"abcde"[:depth]) / f"s{depth}.jsonl").write_text("{}\n")
+    folders = {str(tmp_path.joinpath(*"abcde"[:depth])) for depth in range(1, 6)}  # (the root is, as a root)
+    stated: list[str] = []
+    real_stat = os.stat
+
+    def counted(path: str, *args: object, **kwargs: object) -> os.stat_result:
+        stated.append(str(path))
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def walk() -> list[str]:
+        stated.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(logs.os, "stat", counted)
+            found = [path for path, _ in logs.walk_stats(tmp_path, lambda name: True, Skips())]
+        return found
+
+    every = walk()
+    assert len(every) == 5 and not folders & set(stated)
+    monkeypatch.setattr(logs, "UNLINKED_DEPTH", 2)
+    assert walk() == every and folders <= set(stated)  # deeper than 2: every folder's identity taken

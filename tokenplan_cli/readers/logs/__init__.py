@@ -264,14 +264,16 @@ def _walk(
 
     A folder is listed once: one reached again (through a symbolic link) is a loop, passed over. Only a
     link can lead back, so folders are not stat'ed for their identity until a link to a folder is met
-    (then those listed before are, once): a warm walk of 1932 folders saved as many `stat`s.
+    (then those listed before are, once): a warm walk of 1932 folders saved as many `stat`s. A bind
+    mount or a Windows junction can lead back too, unseen as a link: a folder deeper than
+    `UNLINKED_DEPTH` below the root is taken as met through one.
     """
     seen: set[tuple[int, int]] | None = None  # identities of the folders listed, once a link is met
     listed: list[str] = []  # folders listed before that
-    pending = [(str(root), False)]  # folders as strings: a Path for each of thousands cost a third
+    pending = [(str(root), False, 0)]  # folders as strings: a Path for each of thousands cost a third
     while pending:
-        folder, linked = pending.pop()
-        if linked and seen is None:
+        folder, linked, depth = pending.pop()
+        if seen is None and (linked or depth > UNLINKED_DEPTH):
             seen = _identities(listed)
         if seen is not None and not _first_visit(folder, seen, skips):
             continue
@@ -287,12 +289,17 @@ def _walk(
             try:
                 if entry.is_dir():
                     if passed_over is None or not passed_over(entry.name):
-                        subfolders.append((entry.path, entry.is_symlink()))
+                        subfolders.append((entry.path, entry.is_symlink(), depth + 1))
                 elif entry.is_file() and (taken := take(entry)) is not None:
                     yield taken
             except OSError as exc:
                 skips.add(entry.path, 0, cannot_read(exc))
         pending.extend(reversed(subfolders))
+
+
+# How deep below a walk's root folders are listed without their identities (Claude Code's are three or
+# four deep): deeper, a loop that is no symbolic link (a bind mount, a junction) is found as a link's.
+UNLINKED_DEPTH = 16
 
 
 def _first_visit(folder: str, seen: set[tuple[int, int]], skips: Skips) -> bool:
