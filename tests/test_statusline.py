@@ -160,6 +160,25 @@ def test_a_refresh_over_budget_finishes_in_the_background_for_the_next_run(
     assert shown == "Standard 0% · 11B left · lasts to Nov 1 · off-peak ×0.8 in 2h14m (stale)"
 
 
+def test_a_line_asked_for_again_at_once_is_fresh(
+    cli: Cli, held: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The host may run the next status line as soon as it has one: the refresher that gave it must not
+    still hold the lock (it remembered its line after handing it over, and the next run showed the one
+    before as stale)."""
+    from tokenplan_cli import statusline
+
+    remember = statusline._remember
+
+    def slow(line: str) -> None:
+        time.sleep(0.5)  # a loaded machine
+        remember(line)
+
+    monkeypatch.setattr(statusline, "_remember", slow)
+    first = line(cli)
+    assert line(cli) == first and not first.endswith(" (stale)")
+
+
 def test_a_module_that_fails_to_import_is_a_hint(
     cli: Cli, held: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -193,13 +193,17 @@ def _refresh(options: Options, colour: bool, write_end: int) -> NoReturn:  # pra
                 line, good = _line(options, colour), True
             except BaseException as exc:  # noqa: BLE001 - whatever it is, it is the line's hint
                 line, good = hint(exc), False
+            # Remembered and unlocked before the line is handed over: once its parent has the line, the
+            # host may run the next status line at once, whose refresher must find the lock free (it
+            # found it held, and showed the last line as stale, while this one was still remembering).
+            if good:
+                _remember(_plain(line))
+            _unlock()
             try:
                 os.write(write_end, line.encode("utf-8"))
             except OSError:  # the parent stopped waiting
                 pass
             os.close(write_end)
-            if good:
-                _remember(_plain(line))
     finally:
         os._exit(0)
 
@@ -230,6 +234,14 @@ def _locked() -> bool:
     except Exception:  # noqa: BLE001 - no lock to be had (no fcntl, an unwritable cache): refresh anyway
         return True
     return True
+
+
+def _unlock() -> None:
+    """Let the next refresher take the lock."""
+    global _lock_handle
+    if _lock_handle is not None:
+        _lock_handle.close()
+        _lock_handle = None
 
 
 def _reap(child: int) -> None:
