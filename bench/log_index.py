@@ -13,7 +13,8 @@ beside `ccusage daily --json --offline` and `python -c "import typer"`, all alte
 load of a shared machine falls on every command alike. It prints median wall seconds with their range,
 CPU seconds, the peak memory of the cold runs (proportional set size of the process and its workers,
 sampled in one extra untimed run each), the index's size on disk against the logs', the ratios the issue
-sets targets for, and checks that the index's totals are the cold read's.
+sets targets for (of medians, and pair by pair for the runs made in the same round: steadier where the
+machine's speed drifts), and checks that the index's totals are the cold read's.
 
     python bench/log_index.py [--sizes 100M,1G,5G] [--runs 5] [--out bench/out] [--keep]
 """
@@ -36,6 +37,7 @@ from usage_report import (  # noqa: E402
     ccusage_announced,
     logs_for,
     measure,
+    paired,
     tokenplan_command,
 )
 
@@ -55,6 +57,9 @@ def index_bytes(cache: Path) -> int:
         for suffix in ("", "-wal", "-shm")
         if (cache / (INDEX + suffix)).exists()
     )
+
+
+TYPER = "python -c 'import typer'"
 
 
 class Appender:
@@ -152,9 +157,9 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
             results[name].append(step())
     measure(report, env)  # the index is built and up to date
     size_on_disk = index_bytes(cache)
-    warm: dict[str, list[Run]] = {"warm (nothing new)": [], "python -c 'import typer'": []}
+    warm: dict[str, list[Run]] = {"warm (nothing new)": [], TYPER: []}
     for number in range(args.runs * 3):
-        steps = [("warm (nothing new)", report), ("python -c 'import typer'", typer)]
+        steps = [("warm (nothing new)", report), (TYPER, typer)]
         for name, command in steps if number % 2 == 0 else reversed(steps):
             warm[name].append(measure(command, env))
     appender = Appender(folder, args.out / f"append-pool-{args.seed}", args.seed)
@@ -180,12 +185,17 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
     cold, no_index, theirs_s = (median(results[n]) for n in ("cold, index", "cold, --no-index", "ccusage"))
     warm_s, typer_s = median(warm["warm (nothing new)"]), median(warm["python -c 'import typer'"])
     share = 100 * size_on_disk / truth["bytes"]
+    seconds = {name: [run.seconds for run in runs] for name, runs in (*results.items(), *warm.items())}
     print(f"  index on disk: {size_on_disk / 1e6:.1f} MB, {share:.2f} % of the logs (target < 5 %)")
     print(f"  warm: {theirs_s / warm_s:.1f}x faster than ccusage (target >= 20x); {warm_s / typer_s:.2f}x "
           f"import typer (target <= 1.3x)")  # fmt: skip
     print(f"  after 10 MB appended: {median(appended) / warm_s:.2f}x warm (target <= 1.5x)")
     print(f"  cold: throughput {theirs_s / cold:.2f}x ccusage's (target >= 1.2x); writing the index "
           f"+{100 * (cold / no_index - 1):.0f} % over --no-index (target <= 25 %)")  # fmt: skip
+    print("  the same ratios pair by pair (runs of one round):")
+    for first, second in (("warm (nothing new)", TYPER), ("ccusage", "cold, index"),
+                          ("cold, index", "cold, --no-index")):  # fmt: skip
+        print(f"    {first} / {second}: {paired(seconds[first], seconds[second])}")
     print(f"  totals after the appends: index {'==' if same else '!='} a cold read")
     if not args.keep:
         shutil.rmtree(folder)

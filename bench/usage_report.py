@@ -81,6 +81,13 @@ def measure(command: list[str], env: dict[str, str], *, sample: bool = False) ->
     return Run(elapsed, usage.ru_utime + usage.ru_stime, peak, b"".join(chunks))
 
 
+def paired(first: list[float], second: list[float]) -> str:
+    """The median of `first[i] / second[i]` over runs made in the same round, with its range: steadier
+    than a ratio of medians on a shared machine, whose speed drifts from one round to the next."""
+    ratios = sorted(a / b for a, b in zip(first, second, strict=True))
+    return f"{statistics.median(ratios):.2f}x (pairs {ratios[0]:.2f}-{ratios[-1]:.2f})"
+
+
 def ccusage_binary(out: Path, given: str | None) -> Path:
     if given:
         return Path(given)
