@@ -294,8 +294,9 @@ def indexed(searches: list[Search], card: RateCard, cache: Path, **options: Any)
 def check_steps(
     case: Case, ops: list[tuple[str, int, int, int]], card: RateCard, fresh: bool = False, **options: Any
 ) -> None:
-    """After each op, the index (a new one each step with `fresh`) answers as a cold read, three times
-    (the last may be the answer kept: `index.answers`)."""
+    """After each op, the index (a new one each step with `fresh`) answers as a cold read, four times
+    (the last two may be answers kept: `index.answers`, by a run that found every file unchanged and by
+    one that wrote)."""
     with tempfile.TemporaryDirectory() as temporary:
         root, cache = Path(temporary) / "logs", Path(temporary) / "cache"
         root.mkdir()
@@ -315,6 +316,12 @@ def check_steps(
             # and once more: the answer the run before kept, when it found every file unchanged
             kept = indexed(searches, card, cache, grain=GRAIN, **options)
             assert comparable(kept) == merged, ("kept", step, op)
+            # and by quarter hour again: the answer the step's first run kept, though it wrote
+            assert comparable(indexed(searches, card, cache, **options)) == expected, (
+                "kept after a write",
+                step,
+                op,
+            )
 
 
 # Copies that tie on tokens but differ (a source and its swapped copy): within a file, across appends,

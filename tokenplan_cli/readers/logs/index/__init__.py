@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 import sqlite3
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from tokenplan_cli.readers.logs.index.answers import (
     walk_digest,
     walked_digest,
 )
-from tokenplan_cli.readers.logs.index.plan import Stale, search_key
+from tokenplan_cli.readers.logs.index.plan import Stale, Walk, search_key
 from tokenplan_cli.readers.logs.index.store import (
     IndexUnavailable,
     connect,
@@ -158,9 +159,9 @@ def _scan(
     key = answer_key(keys, grain)
     walk = None
     if _answerable(searches) and db.execute("SELECT 1 FROM answers WHERE key = ?", (key,)).fetchone():
-        walk_skips = Skips()
+        walk_skips, seen = Skips(), time.time_ns()
         files = list(scanner.walk_searches(searches, explicit, walk_skips))
-        walk = (files, walk_skips)
+        walk = Walk(files, walk_skips, seen)
         digest = walk_digest(files) if not walk_skips.any() else None
         if digest is not None:
             kept = kept_answer(db, key, keys, digest, [found.path for found in files], grain)

@@ -21,7 +21,7 @@ from typing import Any
 from tokenplan_cli import __version__
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.readers.digests import blake2b
-from tokenplan_cli.readers.logs import LINES, WHOLE
+from tokenplan_cli.readers.logs import LINES, WHOLE, Skips
 from tokenplan_cli.readers.logs.index.filter import DigestFilter
 from tokenplan_cli.readers.logs.scanner import LogFile, Search
 from tokenplan_cli.tuples import NamedTuple
@@ -41,6 +41,15 @@ RACY_COARSE_NS = 2_000_000_000
 
 class Stale(Exception):
     """Another process changed what a run planned against: plan again."""
+
+
+class Walk(NamedTuple):
+    """A walk made before its run (to compare with a kept answer's): the files, what the walk skipped,
+    and when it began (ns since the epoch: what it found is no older than that)."""
+
+    files: Sequence[LogFile]
+    skips: Skips
+    seen: int
 
 
 class FileRow(NamedTuple):
@@ -283,8 +292,13 @@ class SearchPlan:
 
 def racy(row: FileRow) -> bool:
     """Whether the file was modified too close to the walk that indexed it for its stat to be trusted."""
-    window = RACY_COARSE_NS if row.mtime % 1_000_000_000 == 0 else RACY_NS
-    return row.mtime + window >= row.seen
+    return racy_at(row.mtime, row.seen)
+
+
+def racy_at(mtime: int, seen: int) -> bool:
+    """Whether a file modified at `mtime` was modified too close to a walk begun at `seen` (ns)."""
+    window = RACY_COARSE_NS if mtime % 1_000_000_000 == 0 else RACY_NS
+    return mtime + window >= seen
 
 
 def _whole(path: Path) -> str:

@@ -31,10 +31,12 @@ from tokenplan_cli.readers.logs.index.plan import (
     FileRow,
     SearchPlan,
     Stale,
+    Walk,
     Walked,
     assign_ranks,
     each_row,
     load_rows,
+    racy_at,
     search_key,
 )
 from tokenplan_cli.readers.logs.index.reading import DIGEST, Part, PartTask, Start, read_part
@@ -73,7 +75,7 @@ class Run:
         workers: int | None,
         pool_from_bytes: int,
         grain: Grain | None = None,
-        walk: tuple[Sequence[LogFile], Skips] | None = None,
+        walk: Walk | None = None,
     ) -> None:
         self.db = connection
         self.grain = grain
@@ -85,11 +87,12 @@ class Run:
         self.pool_from_bytes = pool_from_bytes
         # The walk's files and skips when it was walked before (for a kept answer), else walked here.
         self.walk = walk
-        self.walk_skips = walk[1] if walk is not None else Skips()
+        self.walk_skips = walk.skips if walk is not None else Skips()
         self.spare_skips = Skips()  # of files not indexed this time (they could not be read)
         self.walk_done = False
         self.wrote = False
         self.unchanged = False  # whether the run found every file as indexed, and wrote nothing
+        self.final: list[list[int]] = []  # each search's id and generation as its answer was read
         # Whether another process wrote a search since this run planned (seen by a batch's check), and
         # the rows this run took out: what `_settle_known` needs to settle without reading every row.
         self.foreign = False
@@ -97,7 +100,8 @@ class Run:
         self.began: float | None = None  # when the transaction the batches are written in began
         # Each search's writer in that transaction: what they write is settled once, as it commits.
         self.writers: dict[int, Writer] = {}
-        self.seen = time.time_ns()  # before the walk: what it finds is no older than this
+        # Before the walk: what it finds is no older than this (the rows written keep it, see `racy`).
+        self.seen = walk.seen if walk is not None else time.time_ns()
         self.plans = self._plans()
         self.walked = Walked(self.plans)  # every walked file, in walk order
 
@@ -165,7 +169,7 @@ class Run:
         """Walk, and hand out each file that must be read (from where the index left it)."""
         files: Iterable[LogFile]
         if self.walk is not None:
-            files = self.walk[0]
+            files = self.walk.files
         else:
             files = walk_searches(self.searches, self.explicit, self.walk_skips)
         for log_file in files:
@@ -374,6 +378,11 @@ class Run:
                         self._settle_files(number, writable)
                     noted[number] = _noted_in(self.db, plan.search_id)
             result = self._answer(noted)
+            self.final = [
+                [plan.search_id, self._generation(plan.search_id)]
+                for plan in self.plans
+                if plan.search_id is not None
+            ]
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -382,17 +391,19 @@ class Run:
 
     def answer_keepable(self) -> bool:
         """Whether the answer may be kept for the next walk that finds the same (`answers`): every file
-        was found as indexed, stat'ed, read from nowhere, and the walk met nothing it could not read."""
+        was stat'ed and indexed as walked, and none so soon after it was modified that the next run
+        would read it again (racy); the walk met nothing it could not read. A run that found every file
+        unchanged had none racy (it would have read it); one that wrote checks each file's stat."""
         return (
-            self.unchanged
-            and not self.walked.unstated
+            not self.walked.unstated
             and not (self.walk_skips.any() or self.spare_skips.any())
             and all(plan.companions_of is None for plan in self.plans)
+            and (self.unchanged or not any(racy_at(mtime, self.seen) for mtime in self.walked.stats[3::5]))
         )
 
     def planned(self) -> list[list[int]]:
-        """Each search's id and generation as planned (`answers.generations`)."""
-        return [[plan.search_id, plan.generation] for plan in self.plans if plan.search_id is not None]
+        """Each search's id and generation as its answer was read (`answers.generations`)."""
+        return self.final
 
     def _ranks_moved(self) -> bool:
         ranks = self.walked.ranks
