@@ -153,7 +153,7 @@ def _scan(
     threshold: int,
 ) -> ScanResult:
     """The answer kept for this walk (`answers`), else one update of the index (`Run`), whose answer is
-    kept when it found every file unchanged. Where no answer is kept for what is asked (a cold build),
+    kept when no file it walked is racy. Where no answer is kept for what is asked (a cold build),
     the run walks as it reads."""
     keys = [search_key(search, offpeak) for search in searches]
     key = answer_key(keys, grain)

@@ -1,7 +1,8 @@
 """Answers kept: a warm run whose walk finds every file as the last run found it gives that run's answer.
 
-A run that found every file unchanged (nothing read, nothing written) leaves its answer, the
-`ScanResult`, in the `answers` table, under the key of what it was asked (`answer_key`: the searches'
+A run that leaves the index holding every walked file's row of its walk, none of them racy (a run that
+found every file unchanged, or one that wrote whose files were not modified just before its walk),
+leaves its answer, the `ScanResult`, in the `answers` table, under the key of what it was asked (`answer_key`: the searches'
 keys and the grain) with a digest of its walk (`walk_digest`: each file's path, device, inode, size,
 mtime and ctime, in walk order) and the searches' generations (each write to a search moves its
 generation). The next run with that key walks as always; when the walk's digest and every generation
@@ -11,8 +12,7 @@ them or reading the tally (a warm report of 1 GB of logs spent more than half of
 
 What makes the answer equal to the run's is exactly what the run would compare: a file changed in any
 way the run sees changes its stat, and so the digest; one the run would read again for being modified
-too close to its indexing walk ("racy") was read by the run that left the answer, which therefore
-wrote, and left none. Kept answers are few (`KEPT`); a walk that met a file it could not stat, or
+too close to its indexing walk ("racy") keeps any answer from being left (`Run.answer_keepable`). Kept answers are few (`KEPT`); a walk that met a file it could not stat, or
 anything it could not read, a search whose files have companions (SQLite stores: their write-ahead
 logs), and a grain whose zone offsets changed (`units` are kept and compared), are answered the long way.
 
