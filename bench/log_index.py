@@ -191,7 +191,7 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
           f"import typer (target <= 1.3x)")  # fmt: skip
     print(f"  after 10 MB appended: {median(appended) / warm_s:.2f}x warm (target <= 1.5x)")
     print(f"  cold: throughput {theirs_s / cold:.2f}x ccusage's (target >= 1.2x); writing the index "
-          f"+{100 * (cold / no_index - 1):.0f} % over --no-index (target <= 25 %)")  # fmt: skip
+          f"{100 * (cold / no_index - 1):+.0f} % over --no-index (target <= 25 %)")  # fmt: skip
     print("  the same ratios pair by pair (runs of one round):")
     for first, second in (("warm (nothing new)", TYPER), ("ccusage", "cold, index"),
                           ("cold, index", "cold, --no-index")):  # fmt: skip
