@@ -11,7 +11,8 @@ same errors, picklable, `_fields`, `_field_defaults`, `_replace`, `_asdict`, `__
 annotations are kept as written. `tests/test_tuples.py` holds it to the standard library's behaviour.
 
 Modules write `from tokenplan_cli.tuples import NamedTuple` and declare their classes as ever; type
-checkers see `typing.NamedTuple` itself.
+checkers see `typing.NamedTuple` itself. From Python 3.14, whose class bodies may hold their annotations
+as a function (PEP 649) and whose `typing` this module was not checked against, it is `typing`'s.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+if TYPE_CHECKING or sys.version_info >= (3, 14):
     from typing import NamedTuple as NamedTuple
 else:
     try:
