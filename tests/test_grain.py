@@ -4,6 +4,7 @@ SQL agree, and reports, cycle counts and the future limit are the same from the 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -61,7 +62,7 @@ def test_offsets_are_right_on_the_days_asked_however_far_apart() -> None:
 def test_the_units_in_sql_are_the_units_in_python(zone: str, minutes: int) -> None:
     grain = report_grain(ZoneInfo(zone), minutes, [START + 1000, START + 1001, START + 5000])
     concrete = units(grain, range(START // 96, (START + SPAN) // 96 + 1))
-    with sqlite3.connect(":memory:") as connection:
+    with closing(sqlite3.connect(":memory:")) as connection:
         connection.execute("CREATE TABLE t (s INTEGER)")
         connection.executemany("INSERT INTO t VALUES (?)", ((s,) for s in range(START, START + SPAN, 7)))
         cells = ", ".join(concrete.sql("s"))

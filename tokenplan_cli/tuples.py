@@ -39,6 +39,8 @@ else:
     })  # fmt: skip
     _SPECIAL = frozenset({"__module__", "__name__", "__annotations__"})
     _GLOBALS = {"_tuple_new": tuple.__new__, "__builtins__": {}}
+    # What `_replace` raises for a name that is no field: Python 3.13 changed it, as here.
+    _REPLACE_ERROR = TypeError if sys.version_info >= (3, 13) else ValueError
     _NEW_CODE: dict[int, Any] = {}  # the code of a `__new__` of so many fields
 
     def _new(typename: str, fields: tuple[str, ...], defaults: tuple[Any, ...]) -> Any:
@@ -77,7 +79,7 @@ else:
         def _replace(self: Any, /, **changes: Any) -> Any:
             result = self._make(map(changes.pop, fields, self))
             if changes:
-                raise ValueError(f"Got unexpected field names: {list(changes)!r}")
+                raise _REPLACE_ERROR(f"Got unexpected field names: {list(changes)!r}")
             return result
 
         def __repr__(self: Any) -> str:
