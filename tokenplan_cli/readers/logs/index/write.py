@@ -424,8 +424,8 @@ def insert_copies(db: sqlite3.Connection, search: int, digests: bytes, files: ar
             _JSON_EACH = False
     if _JSON_EACH:
         db.execute(
-            f"INSERT INTO copies SELECT ?1, substr(?2, key * {DIGEST} + 1, {DIGEST}), value, 1"
-            " FROM json_each(?3) ORDER BY 2",  # (in the table's order: its pages are met in turn)
+            f"INSERT INTO copies SELECT ?, substr(?, key * {DIGEST} + 1, {DIGEST}), value, 1"
+            " FROM json_each(?) ORDER BY 2",  # (in the table's order: its pages are met in turn)
             (search, digests, json.dumps(files.tolist())),
         )
         return
