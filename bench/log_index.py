@@ -33,11 +33,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from claude_logs import Generator  # noqa: E402
 from usage_report import (  # noqa: E402
     Run,
-    benchmark_arguments,
-    ccusage_announced,
     logs_for,
     measure,
     paired,
+    run_sizes,
     tokenplan_command,
 )
 
@@ -203,10 +202,7 @@ def run_size(size: str, args: argparse.Namespace, ccusage: Path) -> None:
 
 
 def main() -> None:
-    args = benchmark_arguments(__doc__.splitlines()[0], "100M,1G,5G", 5)
-    ccusage = ccusage_announced(args)
-    for size in args.sizes.split(","):
-        run_size(size.strip(), args, ccusage)
+    run_sizes(__doc__.splitlines()[0], "100M,1G,5G", 5, run_size)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -206,11 +207,18 @@ def ccusage_announced(args: argparse.Namespace) -> Path:
     return ccusage
 
 
-def main() -> None:
-    args = benchmark_arguments(__doc__.splitlines()[0], "100M,1G", 7)
+def run_sizes(
+    description: str, sizes: str, runs: int, run_size: Callable[[str, argparse.Namespace, Path], None]
+) -> None:
+    """A log benchmark's main: its options read, ccusage announced, then `run_size` for each size."""
+    args = benchmark_arguments(description, sizes, runs)
     ccusage = ccusage_announced(args)
     for size in args.sizes.split(","):
         run_size(size.strip(), args, ccusage)
+
+
+def main() -> None:
+    run_sizes(__doc__.splitlines()[0], "100M,1G", 7, run_size)
 
 
 if __name__ == "__main__":
