@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from msgspec import Struct
     from msgspec.json import Decoder
 else:  # (as every module imports it: `jsonlines.import_msgspec`)
-    Struct, Decoder = import_msgspec().Struct, import_msgspec().json.Decoder
+    _msgspec = import_msgspec()
+    Struct, Decoder = _msgspec.Struct, _msgspec.json.Decoder
 
 
 class _Usage(Struct, gc=False):

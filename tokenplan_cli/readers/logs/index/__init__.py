@@ -177,7 +177,7 @@ def _scan(
     if run.answer_keepable():
         walked = run.walked
         digest = walked_digest(walked.search, walked.paths, walked.stats)
-        keep_answer(db, key, keys, run.planned(), digest, walked.paths, result, grain)
+        keep_answer(db, key, keys, run.final, digest, walked.paths, result, grain)
     return result
 
 

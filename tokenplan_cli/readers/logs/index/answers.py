@@ -123,15 +123,15 @@ def keep_answer(
     db: sqlite3.Connection,
     key: bytes,
     search_keys: Sequence[bytes],
-    planned: list[list[int]],
+    read_at: list[list[int]],
     digest: bytes,
     paths: Sequence[str],
     result: ScanResult,
     grain: Grain | None,
 ) -> None:
-    """Keep `result` for `key` and the walk `digest`, unless a search was written since the run planned
-    at `planned` (each search's id and generation): then the next run answers the long way. Never raises
-    for the database's sake: an answer not kept costs only time."""
+    """Keep `result` for `key` and the walk `digest`, unless a search was written since the run read its
+    answer at `read_at` (each search's id and generation): then the next run answers the long way.
+    Never raises for the database's sake: an answer not kept costs only time."""
     document = _document(result, paths)
     if document is None:
         return
@@ -143,11 +143,11 @@ def keep_answer(
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
-            if generations(db, search_keys) == planned:
+            if generations(db, search_keys) == read_at:
                 db.execute(
                     "INSERT OR REPLACE INTO answers (key, walk, generations, made, answer)"
                     " VALUES (?, ?, ?, ?, ?)",
-                    (key, digest, json.dumps(planned), time.time_ns(), blob),
+                    (key, digest, json.dumps(read_at), time.time_ns(), blob),
                 )
                 db.execute(
                     "DELETE FROM answers WHERE key NOT IN"

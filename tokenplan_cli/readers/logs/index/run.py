@@ -401,10 +401,6 @@ class Run:
             and (self.unchanged or not any(racy_at(mtime, self.seen) for mtime in self.walked.stats[3::5]))
         )
 
-    def planned(self) -> list[list[int]]:
-        """Each search's id and generation as its answer was read (`answers.generations`)."""
-        return self.final
-
     def _ranks_moved(self) -> bool:
         ranks = self.walked.ranks
         return any(row.rank != ranks[index] for index, row in self.walked.rows.items())
