@@ -2,12 +2,16 @@
 else is imported (a status line must print its line even if a module fails to load, and runs on every
 message of a session); `usage report … --json` and `status … --json`, which scripts repeat warm, are
 answered without Typer when their argv is of a shape `quick.py` reads; every other command,
-`statusline --help`, and every call `quick.py` declines go to the CLI (`cli.run`)."""
+`statusline --help`, and every call `quick.py` declines go to the CLI (`cli.run`). Python's cycle
+collector waits meanwhile, until long work begins (`collector.py`)."""
 
 import sys
 
+from tokenplan_cli import collector
+
 
 def run() -> None:
+    collector.pause()  # until long work begins (collector.py): imports and a warm answer make no cycles
     args = sys.argv[1:]
     if args[:1] == ["statusline"] and not {"-h", "--help"} & set(args[1:]):
         try:
@@ -25,6 +29,7 @@ def run() -> None:
             from tokenplan_cli.exits import leave
 
             leave(code)
+    collector.resume()
     from tokenplan_cli.cli import run as run_cli
 
     run_cli()

@@ -21,6 +21,7 @@ from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISFIFO, S_ISSOCK
 from typing import Any
 
+from tokenplan_cli import collector
 from tokenplan_cli.core.errors import BadInputError, UnknownNameError
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.core.records import UsageRecord
@@ -466,6 +467,7 @@ def read_jobs(
     (`jobs` may still be being found: the workers start while the rest are found), else here. With
     `request`, what is served is `request(job.task)`, made as the job is handed out (so that a task can
     be small while it waits)."""
+    collector.resume()  # reading logs can make garbage in bulk (collector.py)
     found: list[Job] = []
     source = iter(jobs)
     total = 0
