@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -114,6 +115,28 @@ def logs_for(out: Path, size: str, seed: int, missing: float) -> Path:
             while handle.read(1 << 20):
                 pass
     return folder
+
+
+def started_resident(cache: Path, wait_seconds: float = 30.0) -> None:
+    """Wait for the resident process (docs/resident.md) that calls with `cache` started: the figures
+    "as a user gets them" are of calls it answers. SystemExit when none started."""
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        if any("answered" in lock.read_text() for lock in cache.glob("resident-*.lock")):
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"no resident process started in {cache}")
+
+
+def stop_residents(cache: Path) -> None:
+    """Stop the resident processes of `cache` (they would leave on their own, once idle)."""
+    for lock in cache.glob("resident-*.lock"):
+        words = lock.read_text().split()
+        if words[:1] == ["pid"]:
+            try:
+                os.kill(int(words[1]), signal.SIGTERM)
+            except ProcessLookupError:
+                pass
 
 
 def tokenplan_command() -> list[str]:

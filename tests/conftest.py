@@ -41,6 +41,14 @@ def card_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def no_resident() -> Iterator[None]:
+    """No call of the tests goes to a resident process, nor starts one (`test_resident.py` allows them)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOKENPLAN_NO_RESIDENT", "1")
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def session_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The config file of the test session: never the user's own. It does not exist, so commands see
     no held plan and no defaults unless a test writes one (`config_file`)."""

@@ -102,6 +102,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "NO_COLOR": "1",
         "COLUMNS": "100",
         "TZ": "UTC",
+        "TOKENPLAN_NO_RESIDENT": "1",  # (both ways here: test_resident.py compares a resident's answers)
     }
 
 

@@ -18,7 +18,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from pathlib import Path
+
+TYPE_CHECKING = False  # (neither typing nor pathlib is imported here: a resident's client uses neither)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 APP_NAME = "tokenplan"
 XDG_PLATFORMS = ("linux", "freebsd", "openbsd", "netbsd")
@@ -28,11 +31,13 @@ NEW_FILE_MODE = 0o666  # less the umask, applied by the system when the file is 
 
 def config_file(env: Mapping[str, str] = os.environ) -> Path:
     """The config file: `$TOKENPLAN_CONFIG`, else `config.toml` in the user's config folder."""
+    from pathlib import Path
+
     if env.get("TOKENPLAN_CONFIG"):
         return Path(env["TOKENPLAN_CONFIG"]).expanduser()
     found = _xdg(env, "XDG_CONFIG_HOME", ".config")
     if found is not None:
-        return found / CONFIG_FILE_NAME
+        return Path(found, CONFIG_FILE_NAME)
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILE_NAME
@@ -40,18 +45,28 @@ def config_file(env: Mapping[str, str] = os.environ) -> Path:
 
 def user_cache_folder(env: Mapping[str, str] = os.environ) -> Path:
     """The cache folder: `$TOKENPLAN_CACHE_DIR`, else the user's cache folder for tokenplan."""
-    if env.get("TOKENPLAN_CACHE_DIR"):
-        return Path(env["TOKENPLAN_CACHE_DIR"]).expanduser()
-    found = _xdg(env, "XDG_CACHE_HOME", ".cache")
+    from pathlib import Path
+
+    found = cache_folder_text(env)
     if found is not None:
-        return found
+        return Path(found)
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def cache_folder_text(env: Mapping[str, str] = os.environ) -> str | None:
+    """`user_cache_folder` as text, where the environment or the XDG rules say it (None: ask
+    platformdirs), with no `Path` made: the resident's client (`forward.py`) finds its socket there."""
+    if env.get("TOKENPLAN_CACHE_DIR"):
+        return os.path.expanduser(env["TOKENPLAN_CACHE_DIR"])
+    return _xdg(env, "XDG_CACHE_HOME", ".cache")
+
+
 def builtin_card_path() -> Path:
     """The card shipped inside the package (or, in a source checkout, the one at the top)."""
+    from pathlib import Path
+
     package = Path(__file__).resolve().parent
     packaged = package / "rates.toml"
     return packaged if packaged.is_file() else package.parent / "rates.toml"
@@ -70,15 +85,15 @@ def new_file_beside(target: Path) -> tuple[str, int]:
     raise FileExistsError(f"no free temporary name beside {target}")
 
 
-def _xdg(env: Mapping[str, str], variable: str, under_home: str) -> Path | None:
+def _xdg(env: Mapping[str, str], variable: str, under_home: str) -> str | None:
     """tokenplan's folder by the XDG rules, where they are platformdirs' (None elsewhere, or without
     an absolute home): `$variable` when it is an absolute path, else `$HOME/under_home`."""
     if not sys.platform.startswith(XDG_PLATFORMS):
         return None
     base = env.get(variable, "")
     if os.path.isabs(base):
-        return Path(base, APP_NAME)
+        return os.path.join(base, APP_NAME)
     home = env.get("HOME", "")
     if os.path.isabs(home):
-        return Path(home.rstrip("/") or "/", under_home, APP_NAME)
+        return os.path.join(home.rstrip("/") or "/", under_home, APP_NAME)
     return None

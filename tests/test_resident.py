@@ -1,0 +1,256 @@
+"""The resident process (`resident.py`, `forward.py`): a user who calls again gets one, its answers are
+the answers this process would give (output, errors, exit codes, folder, stdin), and whatever keeps
+it from answering leaves the call to the process that was asked."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from readerkit import FIXTURES
+
+from tokenplan_cli import forward, resident
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or not hasattr(os, "pidfd_open"), reason="Linux only"
+)
+WAIT_SECONDS = 30.0  # for a resident to start, on a loaded machine
+# The console script, as users run it: its path is Python's first, wherever it is called from (under
+# `python -m`, the folder called from is, and a resident serves the calls of one folder only).
+SCRIPT = Path(sys.executable).with_name("tokenplan")
+if not SCRIPT.exists():
+    pytestmark = pytest.mark.skip(reason="no console script beside this Python")
+REPORT = ["usage", "report", "--from", "claude-code", str(FIXTURES / "claude"), "--json"]
+
+
+@pytest.fixture
+def cache() -> Iterator[Path]:
+    """A cache folder of a short path (a socket's path holds 107 bytes), its residents stopped after."""
+    folder = Path(tempfile.mkdtemp(prefix="tp-", dir="/tmp"))
+    yield folder
+    for lock in folder.glob("resident-*.lock"):
+        pid = _pid(lock)
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def environment(cache: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != forward.NO_RESIDENT}
+    return {**env, "TOKENPLAN_CACHE_DIR": str(cache), "TZ": "UTC", "NO_COLOR": "1", **extra}
+
+
+def call(
+    env: dict[str, str], *args: str, stdin: bytes = b"", cwd: Path | None = None
+) -> tuple[int, str, str]:
+    done = subprocess.run([str(SCRIPT), *args], env=env, input=stdin, capture_output=True, cwd=cwd)
+    return done.returncode, done.stdout.decode(), done.stderr.decode()
+
+
+def here(
+    env: dict[str, str], *args: str, stdin: bytes = b"", cwd: Path | None = None
+) -> tuple[int, str, str]:
+    """The call answered by the process asked (no resident)."""
+    return call({**env, forward.NO_RESIDENT: "1"}, *args, stdin=stdin, cwd=cwd)
+
+
+def _pid(lock: Path) -> int | None:
+    try:
+        words = lock.read_text().split()
+    except OSError:
+        return None
+    return int(words[1]) if words[:1] == ["pid"] else None
+
+
+def answered(cache: Path) -> int:
+    (lock,) = cache.glob("resident-*.lock")
+    words = lock.read_text().split()
+    return int(words[words.index("answered") + 1])
+
+
+def started(cache: Path, env: dict[str, str]) -> None:
+    """A resident for this Python, as a user gets one: by a second call within the idle time."""
+    for _ in range(1 if list(cache.glob("resident-*.called")) else 2):
+        call(env, *REPORT)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        sockets = list(cache.glob("resident-*.sock"))
+        locks = list(cache.glob("resident-*.lock"))
+        if sockets and locks and "answered" in locks[0].read_text():
+            return
+        time.sleep(0.05)
+    raise AssertionError("no resident started")
+
+
+def test_a_second_call_starts_a_resident_whose_answers_are_this_process_answers(cache: Path) -> None:
+    env = environment(cache)
+    call(env, *REPORT)
+    assert not list(cache.glob("resident-*.sock"))  # one call: no resident
+    started(cache, env)
+    served = call(env, *REPORT)
+    assert answered(cache) == 1
+    assert served == here(env, *REPORT) and served[0] == 0 and '"records": 4' in served[1]
+
+
+def test_a_served_call_keeps_its_exit_code_errors_folder_and_stdin(cache: Path) -> None:
+    env = environment(cache)
+    started(cache, env)
+    bad = ["status", "--json", "--now", "garbage"]
+    relative = ["usage", "report", "--from", "claude-code", "claude", "--json"]
+    session = b'{"session_id": "s", "model": {"id": "mimo-v2.5-pro"}}'
+    served = [
+        call(env, *bad),
+        call(env, *relative, cwd=FIXTURES),
+        call(env, "statusline", stdin=session),
+    ]
+    assert answered(cache) == 3
+    assert served[0][0] == 2 and "garbage" in served[0][2]
+    assert served[1][0] == 0 and '"records": 4' in served[1][1]
+    assert served[2][0] == 0 and served[2][1].strip()  # a hint: no plan is held
+    assert served == [
+        here(env, *bad),
+        here(env, *relative, cwd=FIXTURES),
+        here(env, "statusline", stdin=session),
+    ]
+
+
+def test_no_resident_is_started_or_asked_with_the_variable_set(cache: Path) -> None:
+    env = {**environment(cache), forward.NO_RESIDENT: "1"}
+    for _ in range(3):
+        assert call(env, *REPORT)[0] == 0
+    time.sleep(0.5)
+    assert not [path for path in cache.iterdir() if path.name.startswith("resident-")]
+
+
+def test_a_resident_that_does_not_take_the_call_in_time_leaves_it_to_this_process(cache: Path) -> None:
+    env = environment(cache)
+    call(env, *REPORT)  # (names the socket: the mark beside it)
+    (mark,) = cache.glob("resident-*.sock.called")
+    mute = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    mute.bind(str(mark).removesuffix(".called"))
+    mute.listen(4)  # connections wait in the backlog: nobody says READY
+    try:
+        began = time.monotonic()
+        served = call(env, *REPORT)
+        took = time.monotonic() - began
+    finally:
+        mute.close()
+    assert served == here(env, *REPORT) and served[0] == 0
+    assert took >= forward.HANDSHAKE_SECONDS
+
+
+def test_a_call_with_stdout_closed_is_answered_here(cache: Path) -> None:
+    env = environment(cache)
+    started(cache, env)
+    done = [
+        subprocess.run(
+            [str(SCRIPT), *REPORT], env=variables, capture_output=True, preexec_fn=lambda: os.close(1)
+        )
+        for variables in (env, {**env, forward.NO_RESIDENT: "1"})
+    ]
+    assert [(d.returncode, d.stderr) for d in done] == [(2, done[1].stderr)] * 2
+    assert answered(cache) == 0
+
+
+def test_a_call_of_another_python_is_declined(cache: Path) -> None:
+    import _socket
+    import marshal
+
+    env = environment(cache)
+    started(cache, env)
+    (path,) = cache.glob("resident-*.sock")
+    connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_SEQPACKET)
+    connection.connect(str(path))
+    request = {
+        "protocol": forward.PROTOCOL,
+        "identity": "another",
+        "argv": [],
+        "env": {},
+        "cwd": "/",
+        "umask": 18,
+    }
+    streams = b"".join(stream.to_bytes(4, sys.byteorder) for stream in (0, 1, 2))
+    connection.sendmsg([marshal.dumps(request)], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, streams)])
+    assert connection.recv(64) == b"no another python"
+    connection.close()
+    assert answered(cache) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["statusline"], True),
+        (["statusline", "--format", "{percent}"], True),
+        (["statusline", "--help"], False),
+        (["status", "--json"], True),
+        (["status"], False),  # Rich on a terminal: answered here
+        (["usage", "report", "--json"], True),
+        (["usage", "report", "--json", "-h"], False),
+        (["usage", "profile", "--json"], False),
+        (["watch"], False),
+    ],
+)
+def test_which_calls_go_to_a_resident(args: list[str], expected: bool) -> None:
+    assert forward.forwardable(args, {}) == expected
+    assert not forward.forwardable(args, {forward.NO_RESIDENT: "1"})
+
+
+def test_the_code_stamp_moves_with_any_file_of_the_package(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    module = tmp_path / "sub" / "module.py"
+    module.write_text("x = 1\n")
+    first = resident.code_stamp(tmp_path)
+    assert resident.code_stamp(tmp_path) == first
+    module.write_text("x = 22\n")
+    assert resident.code_stamp(tmp_path) != first
+    (tmp_path / "__pycache__").mkdir()
+    second = resident.code_stamp(tmp_path)
+    (tmp_path / "__pycache__" / "module.pyc").write_bytes(b"compiled")
+    assert resident.code_stamp(tmp_path) == second  # bytecode is no code change
+
+
+def test_an_idle_resident_leaves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "r.sock")
+    lock = resident._locked(path)
+    assert lock is not None and resident._locked(path) is None  # one resident a socket
+    monkeypatch.setattr(forward, "IDLE_SECONDS", 0.2)
+    here_now = os.getcwd()
+    listener = resident._listening(path)
+    try:
+        began = time.monotonic()
+        resident.Resident(path, listener, lock, print).run()
+        assert 0.15 <= time.monotonic() - began < WAIT_SECONDS
+    finally:
+        os.chdir(here_now)
+        listener.close()
+        lock.close()
+
+
+def test_a_resident_whose_socket_is_gone_leaves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "r.sock")
+    lock = resident._locked(path)
+    listener = resident._listening(path)
+    monkeypatch.setattr(resident, "LOOK_SECONDS", 0.05)  # (idle: 600 s)
+    here_now = os.getcwd()
+    try:
+        waiting = resident.Resident(path, listener, lock, print)
+        os.unlink(path)  # the cache folder cleared
+        began = time.monotonic()
+        waiting.run()
+        assert time.monotonic() - began < WAIT_SECONDS
+    finally:
+        os.chdir(here_now)
+        listener.close()
+        lock.close()
