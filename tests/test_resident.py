@@ -4,6 +4,7 @@ it from answering leaves the call to the process that was asked."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -29,6 +30,7 @@ WAIT_SECONDS = 30.0  # for a resident to start, on a loaded machine
 SCRIPT = Path(sys.executable).with_name("tokenplan")
 if not SCRIPT.exists():
     pytestmark = pytest.mark.skip(reason="no console script beside this Python")
+PAST = 1_700_000_000 * 10**9  # modification times long before any walk (never racy)
 REPORT = ["usage", "report", "--from", "claude-code", str(FIXTURES / "claude"), "--json"]
 
 
@@ -124,6 +126,32 @@ def test_a_served_call_keeps_its_exit_code_errors_folder_and_stdin(cache: Path) 
         here(env, *relative, cwd=FIXTURES),
         here(env, "statusline", stdin=session),
     ]
+
+
+def test_served_calls_find_the_files_made_and_removed_between_them(cache: Path, tmp_path: Path) -> None:
+    """The resident's children remember folders' listings (`readers.logs.listings`): a folder that
+    changed is listed again."""
+    logs = tmp_path / "logs"
+    shutil.copytree(FIXTURES / "claude", logs)
+    for path in [logs, *logs.rglob("*")]:
+        os.utime(path, ns=(PAST, PAST))  # long ago: every folder's listing is remembered
+    args = ["usage", "report", "--from", "claude-code", str(logs), "--json"]
+    env = environment(cache)
+    started(cache, env)
+    states = []  # each: as served, and as this process answers it
+    for _ in range(2):
+        states.append((call(env, *args), here(env, *args)))
+    session = sorted(logs.rglob("*.jsonl"))[0]
+    shutil.copy(session, session.with_name("copied-" + session.name))  # (its requests: duplicates)
+    (session.parent / "subagents").mkdir(exist_ok=True)
+    shutil.copy(session, session.parent / "subagents" / "agent-new.jsonl")
+    states.append((call(env, *args), here(env, *args)))
+    session.unlink()
+    states.append((call(env, *args), here(env, *args)))
+    assert answered(cache) == 4
+    assert all(served == answered_here and served[0] == 0 for served, answered_here in states)
+    files = [json.loads(served[1])["tools"][0]["files"] for served, _ in states]
+    assert files[1] == files[0] and files[2] == files[0] + 2 and files[3] == files[0] + 1
 
 
 def test_no_resident_is_started_or_asked_with_the_variable_set(cache: Path) -> None:
@@ -230,7 +258,9 @@ def test_an_idle_resident_leaves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     listener = resident._listening(path)
     try:
         began = time.monotonic()
-        resident.Resident(path, listener, lock, print).run()
+        idle = resident.Resident(path, listener, lock, print)
+        idle.run()
+        idle.close()
         assert 0.15 <= time.monotonic() - began < WAIT_SECONDS
     finally:
         os.chdir(here_now)
@@ -249,6 +279,7 @@ def test_a_resident_whose_socket_is_gone_leaves(tmp_path: Path, monkeypatch: pyt
         os.unlink(path)  # the cache folder cleared
         began = time.monotonic()
         waiting.run()
+        waiting.close()
         assert time.monotonic() - began < WAIT_SECONDS
     finally:
         os.chdir(here_now)

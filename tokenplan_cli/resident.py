@@ -14,9 +14,11 @@ answered), imports `PRELOADED`, listens, and for each call:
   (`entry.answer`), then exits;
 - tells the client the child's exit code when its `pidfd` says it ended.
 
-The child inherits nothing of an earlier call: each is forked from the resident as it was after its
-imports, and the resident itself runs no call. It leaves once no call came for `forward.IDLE_SECONDS`
-and no child is running, or on a call of changed code; its socket and lock go with it.
+The child inherits nothing of an earlier call but the folders' listings its siblings made
+(`readers.logs.listings`: kept in memory, each trusted only while its folder's stat is unchanged):
+each is forked from the resident as it was after its imports, and the resident itself runs no call.
+It leaves once no call came for `forward.IDLE_SECONDS` and no child is running, or on a call of
+changed code, or once its socket is gone; its socket and lock go with it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from tokenplan_cli import collector, forward
+from tokenplan_cli.readers.logs import listings
 
 # What the forwarded calls import: `entry`'s fast paths, the log index (and its update, for a call
 # that finds files changed), every log reader, and msgspec (for the lines they read).
@@ -48,6 +51,8 @@ PRELOADED = (
 )  # fmt: skip
 DECISION_SECONDS = 1.0  # for a client that was told READY to say GO (else the call is not run)
 LOOK_SECONDS = 5.0  # between looks at the socket's path: a resident whose socket is gone leaves
+UPDATE_FOLDERS = 100  # listings a datagram from a child holds
+UPDATE_BYTES = 1 << 20  # the largest datagram read
 REQUEST_BYTES = 1 << 20  # the largest call taken (argv and environment)
 UCRED = struct.Struct("3i")  # SO_PEERCRED: pid, uid, gid
 
@@ -61,7 +66,11 @@ def serve(path: str, answer: Callable[[list[str]], None]) -> NoReturn:
     try:
         listener = _listening(path)
         _preload()
-        Resident(path, listener, lock, answer).run()
+        resident = Resident(path, listener, lock, answer)
+        try:
+            resident.run()
+        finally:
+            resident.close()
     finally:
         _remove(path)
         os._exit(0)
@@ -159,6 +168,10 @@ class Resident:
         self.package = Path(forward.__file__).resolve().parent
         self.stamp = code_stamp(self.package)
         self.children: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> pid, client's connection
+        # Folders' listings the children walk with, and the socket they send those they made on.
+        self.known: dict[str, listings.Listing] = {}
+        self.updates, self.children_updates = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.updates.setblocking(False)
         self.answered = 0
         self.last_call = time.monotonic()
         self.closing = False
@@ -170,14 +183,37 @@ class Resident:
             idle_left = forward.IDLE_SECONDS - (time.monotonic() - self.last_call)
             if not self.children and (idle_left <= 0 or not self._reachable()):
                 return
-            waiting = [*self.children] if self.closing else [self.listener.fileno(), *self.children]
+            waiting = [self.updates.fileno(), *self.children]
+            if not self.closing:
+                waiting.append(self.listener.fileno())
             wait = None if self.children else min(idle_left, LOOK_SECONDS)
             ready, _, _ = select.select(waiting, [], [], wait)
             for handle in ready:
                 if handle == self.listener.fileno():
                     self._take()
+                elif handle == self.updates.fileno():
+                    self._learn()
                 else:
                     self._reap(handle)
+
+    def close(self) -> None:
+        """Close the channel the children send listings on (the listener and lock are the caller's)."""
+        self.updates.close()
+        self.children_updates.close()
+
+    def _learn(self) -> None:
+        """Keep the listings the children sent."""
+        import marshal
+
+        while True:
+            try:
+                data = self.updates.recv(UPDATE_BYTES)
+            except (BlockingIOError, InterruptedError):
+                return
+            try:
+                listings.merged(self.known, marshal.loads(data))
+            except (ValueError, EOFError, TypeError):
+                pass  # (not of a child's making)
 
     def _reachable(self) -> bool:
         """Whether clients can still find this resident: its socket is at its path (a cache folder
@@ -244,6 +280,7 @@ class Resident:
         try:
             connection.close()
             self.listener.close()
+            self.updates.close()
             for pidfd, (_, other) in self.children.items():
                 os.close(pidfd)
                 other.close()
@@ -257,12 +294,31 @@ class Resident:
             os.environ.update(request["env"])
             time.tzset()
             sys.argv = list(request["argv"])
+            listings.current = listings.Listings(self.known, self._sender())
             self.answer(sys.argv[1:])
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1
         finally:
             os._exit(code)
+
+    def _sender(self) -> Callable[[dict[str, listings.Listing]], None]:
+        """In the child: how listings made afresh go back to the resident (a datagram of at most
+        `UPDATE_FOLDERS` folders each; one that cannot be sent at once is only a shortcut missed)."""
+        import marshal
+
+        channel = self.children_updates
+        channel.setblocking(False)
+
+        def send(fresh: dict[str, listings.Listing]) -> None:
+            folders = list(fresh.items())
+            for start in range(0, len(folders), UPDATE_FOLDERS):
+                try:
+                    channel.send(marshal.dumps(dict(folders[start : start + UPDATE_FOLDERS])))
+                except OSError:
+                    return
+
+        return send
 
     def _reap(self, pidfd: int) -> None:
         pid, connection = self.children.pop(pidfd)

@@ -71,6 +71,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from tokenplan_cli.readers.logs import listings
 from tokenplan_cli.tuples import NamedTuple
 
 # --from name -> module. The order is the order of `usage report`'s listing of tools found.
@@ -206,8 +207,8 @@ def walk_files(
         yield root
         return
 
-    def take(entry: os.DirEntry[str]) -> Path | None:
-        path = Path(entry.path)
+    def take(text: str, name: str) -> Path | None:
+        path = Path(text)
         return path if wanted(path) else None
 
     yield from _walk(root, take, skips, passed_over)
@@ -226,13 +227,13 @@ def walk_stats(
         yield str(root), _stat(str(root))
         return
 
-    def take(entry: os.DirEntry[str]) -> Found | None:
-        if not wanted(entry.name):
+    def take(path: str, name: str) -> Found | None:
+        if not wanted(name):
             return None
         try:
-            return entry.path, entry.stat()
+            return path, os.stat(path)
         except OSError:  # reading it will say why
-            return entry.path, None
+            return path, None
 
     yield from _walk(root, take, skips, passed_over)
 
@@ -256,18 +257,23 @@ def _stat(path: str) -> os.stat_result | None:
 
 def _walk(
     root: Path,
-    take: Callable[[os.DirEntry[str]], Taken | None],
+    take: Callable[[str, str], Taken | None],
     skips: Skips,
     passed_over: Callable[[str], bool] | None,
 ) -> Iterator[Taken]:
-    """What `take` makes of each file under the folder `root` (None: not wanted), in `walk_files`' order.
+    """What `take(path, name)` makes of each file under the folder `root` (None: not wanted), in
+    `walk_files`' order.
 
     A folder is listed once: one reached again (through a symbolic link) is a loop, passed over. Only a
     link can lead back, so folders are not stat'ed for their identity until a link to a folder is met
     (then those listed before are, once): a warm walk of 1932 folders saved as many `stat`s. A bind
     mount or a Windows junction can lead back too, unseen as a link: a folder deeper than
-    `UNLINKED_DEPTH` below the root is taken as met through one.
+    `UNLINKED_DEPTH` below the root is taken as met through one. In a resident's child, a folder as it
+    was when last listed is not listed again (`listings`).
     """
+    memo = listings.current
+    if memo is not None:
+        memo.begin()
     seen: set[tuple[int, int]] | None = None  # identities of the folders listed, once a link is met
     listed: list[str] = []  # folders listed before that
     pending = [(str(root), False, 0)]  # folders as strings: a Path for each of thousands cost a third
@@ -277,24 +283,65 @@ def _walk(
             seen = _identities(listed)
         if seen is not None and not _first_visit(folder, seen, skips):
             continue
-        try:
-            entries = sorted(os.scandir(folder), key=_name)
-        except OSError as exc:
-            skips.add(folder, 0, cannot_read(exc))
+        found = _listing(folder, memo, skips)
+        if found is None:
             continue
         if seen is None:
             listed.append(folder)
-        subfolders = []
-        for entry in entries:
-            try:
-                if entry.is_dir():
-                    if passed_over is None or not passed_over(entry.name):
-                        subfolders.append((entry.path, entry.is_symlink(), depth + 1))
-                elif entry.is_file() and (taken := take(entry)) is not None:
-                    yield taken
-            except OSError as exc:
-                skips.add(entry.path, 0, cannot_read(exc))
-        pending.extend(reversed(subfolders))
+        files, subfolders = found
+        prefix = folder if folder.endswith(os.sep) else folder + os.sep  # (as a directory entry's path)
+        for name in files:
+            if (taken := take(prefix + name, name)) is not None:
+                yield taken
+        pending.extend(
+            (prefix + name, link, depth + 1)
+            for name, link in reversed(subfolders)
+            if passed_over is None or not passed_over(name)
+        )
+    if memo is not None:
+        memo.send()
+
+
+def _listing(
+    folder: str, memo: listings.Listings | None, skips: Skips
+) -> tuple[Sequence[str], list[tuple[str, bool]]] | None:
+    """The names of `folder`'s files, and its subfolders' (each with whether it is a symbolic link), in
+    name order: as `memo` remembers them while the folder is unchanged, else listed now (and given to
+    `memo`). None: the folder cannot be listed (said in `skips`)."""
+    stat = None
+    if memo is not None:
+        try:
+            stat = os.stat(folder)
+        except OSError:  # (listing it will say why)
+            stat = None
+        trusted = memo.trusted(folder, stat) if stat is not None else None
+        if trusted is not None:
+            return trusted[0], [(name, False) for name in trusted[1]]
+    try:
+        entries = sorted(os.scandir(folder), key=_name)
+    except OSError as exc:
+        skips.add(folder, 0, cannot_read(exc))
+        return None
+    files: list[str] = []
+    subfolders: list[tuple[str, bool]] = []
+    plain = True  # no link, nothing unreadable: a listing that may be remembered
+    for entry in entries:
+        try:
+            if entry.is_dir():
+                link = entry.is_symlink()
+                subfolders.append((entry.name, link))
+            elif entry.is_file():
+                link = entry.is_symlink()
+                files.append(entry.name)
+            else:
+                continue
+            plain = plain and not link
+        except OSError as exc:
+            skips.add(entry.path, 0, cannot_read(exc))
+            plain = False
+    if memo is not None and stat is not None and plain:
+        memo.listed(folder, stat, files, [name for name, _ in subfolders])
+    return files, subfolders
 
 
 # How deep below a walk's root folders are listed without their identities (Claude Code's are three or

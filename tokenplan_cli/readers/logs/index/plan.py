@@ -23,6 +23,7 @@ from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LINES, WHOLE, Skips
 from tokenplan_cli.readers.logs.index.filter import DigestFilter
+from tokenplan_cli.readers.logs.racy import racy_at
 from tokenplan_cli.readers.logs.scanner import LogFile, Search
 from tokenplan_cli.tuples import NamedTuple
 
@@ -30,13 +31,6 @@ from tokenplan_cli.tuples import NamedTuple
 # buckets, the dedupe digests); a reader's own changes bump its VERSION.
 LOG_INDEX_FORMAT = 1
 GAP = 1 << 20  # between the ranks of files found one after the other, so a new one fits between
-# A file modified this close to the walk that indexed it may be modified again within the same tick of
-# the file system's clock, size and times unchanged (git's "racy clean" entries): its stat proves
-# nothing, and it is read on from its offset next time (usually nothing) until its stat is older. A
-# file system that keeps times to the nanosecond ticks every few milliseconds; one that keeps whole
-# seconds (FAT, HFS+, some network shares), every one or two seconds.
-RACY_NS = 100_000_000
-RACY_COARSE_NS = 2_000_000_000
 
 
 class Stale(Exception):
@@ -293,12 +287,6 @@ class SearchPlan:
 def racy(row: FileRow) -> bool:
     """Whether the file was modified too close to the walk that indexed it for its stat to be trusted."""
     return racy_at(row.mtime, row.seen)
-
-
-def racy_at(mtime: int, seen: int) -> bool:
-    """Whether a file modified at `mtime` was modified too close to a walk begun at `seen` (ns)."""
-    window = RACY_COARSE_NS if mtime % 1_000_000_000 == 0 else RACY_NS
-    return mtime + window >= seen
 
 
 def _whole(path: Path) -> str:

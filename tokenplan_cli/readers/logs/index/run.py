@@ -36,12 +36,12 @@ from tokenplan_cli.readers.logs.index.plan import (
     assign_ranks,
     each_row,
     load_rows,
-    racy_at,
     search_key,
 )
 from tokenplan_cli.readers.logs.index.reading import DIGEST, Part, PartTask, Start, read_part
 from tokenplan_cli.readers.logs.index.store import IndexUnavailable
 from tokenplan_cli.readers.logs.index.write import Writer, add_summary, search_id
+from tokenplan_cli.readers.logs.racy import racy_at
 from tokenplan_cli.readers.logs.scanner import (
     Job,
     LogFile,
