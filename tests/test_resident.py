@@ -179,6 +179,21 @@ def test_a_resident_that_does_not_take_the_call_in_time_leaves_it_to_this_proces
     assert took >= forward.HANDSHAKE_SECONDS
 
 
+def test_a_resident_is_not_started_again_at_once_where_none_can_live(cache: Path) -> None:
+    env = environment(cache)
+    call(env, *REPORT)
+    (mark,) = cache.glob("resident-*.sock.called")
+    socket_path = Path(str(mark).removesuffix(".called"))
+    socket_path.mkdir()  # where the socket would go: no resident can bind there
+    assert call(env, *REPORT)[0] == 0  # a second call: a resident is started, and fails
+    started = socket_path.with_name(socket_path.name + ".started")
+    first_start = started.stat().st_mtime_ns
+    time.sleep(0.05)
+    for _ in range(2):
+        assert call(env, *REPORT)[0] == 0
+    assert started.stat().st_mtime_ns == first_start  # no other start within RESTART_SECONDS
+
+
 def test_a_call_with_stdout_closed_is_answered_here(cache: Path) -> None:
     env = environment(cache)
     started(cache, env)

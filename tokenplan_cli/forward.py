@@ -35,6 +35,7 @@ NO_RESIDENT = "TOKENPLAN_NO_RESIDENT"  # set (to anything but empty): answer eve
 RESIDENT_SOCKET = "TOKENPLAN_RESIDENT_SOCKET"  # set by the client in a resident's environment only
 IDLE_SECONDS = 600.0  # a resident with no call for this long leaves; a call within it starts one
 HANDSHAKE_SECONDS = 0.5  # for a resident to take a call (fork its child), else it is answered here
+RESTART_SECONDS = 30.0  # between two starts of a resident for one socket
 MAX_SOCKET_PATH = 107  # bytes, with room for the final NUL (`sun_path` holds 108 on Linux)
 # The conversation: the call (argv, environment, folder, umask); READY, or DECLINED and why; GO, with
 # the three standard streams; RUNS and the child's pid; EXITED and its exit code.
@@ -57,7 +58,7 @@ def forwarded(args: Sequence[str]) -> int | None:
     try:
         return _call(path)
     except OSError:  # no resident there, or one that would not take the call
-        if recent:
+        if recent and _may_start(path):
             _start_on_exit(path)
         return None
 
@@ -182,13 +183,30 @@ def _number(reply: bytes) -> int | None:
 def _called_recently(path: str) -> bool:
     """Whether a forwardable call was made within `IDLE_SECONDS` (this one is noted): only a user who
     calls again and again gets a resident, not one who asked once."""
+    mark = path + ".called"
+    recent = _touched_within(mark, IDLE_SECONDS)
+    return _touch(mark) and recent
+
+
+def _may_start(path: str) -> bool:
+    """Whether a resident may be started for `path` (the start is then noted): not twice within
+    `RESTART_SECONDS`, so that where one cannot live (a socket the file system will not hold), calls
+    do not each start one in vain."""
+    mark = path + ".started"
+    return not _touched_within(mark, RESTART_SECONDS) and _touch(mark)
+
+
+def _touched_within(mark: str, seconds: float) -> bool:
     import time
 
-    mark = path + ".called"
     try:
-        recent = time.time() - os.stat(mark).st_mtime < IDLE_SECONDS
+        return time.time() - os.stat(mark).st_mtime < seconds
     except OSError:
-        recent = False
+        return False
+
+
+def _touch(mark: str) -> bool:
+    """Touch the file `mark` (made if need be); False when that cannot be done."""
     try:
         os.utime(mark)
     except FileNotFoundError:
@@ -199,7 +217,7 @@ def _called_recently(path: str) -> bool:
             return False
     except OSError:
         return False
-    return recent
+    return True
 
 
 def _start_on_exit(path: str) -> None:
