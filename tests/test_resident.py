@@ -86,6 +86,11 @@ def started(cache: Path, env: dict[str, str]) -> None:
     """A resident for this Python, as a user gets one: by a second call within the idle time."""
     for _ in range(1 if list(cache.glob("resident-*.called")) else 2):
         call(env, *REPORT)
+    ready(cache)
+
+
+def ready(cache: Path) -> None:
+    """Wait until a resident started in `cache` takes calls."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         sockets = list(cache.glob("resident-*.sock"))
@@ -104,6 +109,17 @@ def test_a_second_call_starts_a_resident_whose_answers_are_this_process_answers(
     served = call(env, *REPORT)
     assert answered(cache) == 1
     assert served == here(env, *REPORT) and served[0] == 0 and '"records": 4' in served[1]
+
+
+def test_status_lines_alone_start_a_resident(cache: Path) -> None:
+    """A status bar's calls are all `statusline`: the second starts a resident, as any call's does."""
+    env = environment(cache)
+    session = b'{"session_id": "s"}'
+    lines = [call(env, "statusline", stdin=session) for _ in range(2)]
+    ready(cache)
+    served = call(env, "statusline", stdin=session)
+    assert answered(cache) == 1
+    assert lines[0] == lines[1] == served == here(env, "statusline", stdin=session)
 
 
 def test_a_served_call_keeps_its_exit_code_errors_folder_and_stdin(cache: Path) -> None:

@@ -373,6 +373,12 @@ def main(args: Sequence[str]) -> None:
         sys.stdout.flush()
     except Exception:  # noqa: BLE001 - a host that closed our stdout has nothing to show
         pass
+    try:
+        import atexit
+
+        atexit._run_exitfuncs()  # what waits for the end: a resident to start (forward.py), say
+    except BaseException:  # noqa: BLE001, S110 - the line is out: nothing may change the exit code
+        pass
     os._exit(0)
 
 
