@@ -61,7 +61,7 @@ def serve(path: str, answer: Callable[[list[str]], None]) -> NoReturn:
     """Be the resident at `path` until idle (never returns; another resident there: leave at once),
     its children answering each call with `answer(args)` (`entry.answer`)."""
     lock = _locked(path)
-    if lock is None:
+    if lock is None or not _pidfds():
         os._exit(0)
     try:
         listener = _listening(path)
@@ -74,6 +74,15 @@ def serve(path: str, answer: Callable[[list[str]], None]) -> NoReturn:
     finally:
         _remove(path)
         os._exit(0)
+
+
+def _pidfds() -> bool:
+    """Whether this kernel gives pidfds (Linux 5.3 on), by which the resident watches its children."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:
+        return False
+    return True
 
 
 def _locked(path: str) -> Any:
@@ -240,10 +249,9 @@ class Resident:
             child = os.fork()
             if child == 0:
                 self._answer(request, streams, connection)  # never returns
-            self.children[os.pidfd_open(child)] = (child, connection)  # (reaped, whatever comes next)
-            kept = True
+            kept = True  # (from here on the client hears RUNS: the call is answered, and only once)
             connection.settimeout(None)
-            connection.send(forward.RUNS + b" %d" % child)
+            self._watch(child, connection)
         except (OSError, ValueError, EOFError, TypeError, KeyError):
             pass  # a client gone, or a call not of tokenplan's making: not run
         finally:
@@ -320,21 +328,39 @@ class Resident:
 
         return send
 
+    def _watch(self, child: int, connection: socket.socket) -> None:
+        """Tell the client its call runs, and watch `child` until it ends (`_reap`)."""
+        try:
+            pidfd = os.pidfd_open(child)
+        except OSError:  # (a kernel without pidfds: checked at start, so only ever a failure here)
+            self._send(connection, forward.RUNS + b" %d" % child)
+            self._ended(child, connection)
+            return
+        self.children[pidfd] = (child, connection)
+        self._send(connection, forward.RUNS + b" %d" % child)
+
+    @staticmethod
+    def _send(connection: socket.socket, message: bytes) -> None:
+        try:
+            connection.send(message)
+        except OSError:
+            pass  # the client went away: its call still runs to its end
+
     def _reap(self, pidfd: int) -> None:
         pid, connection = self.children.pop(pidfd)
         os.close(pidfd)
+        self._ended(pid, connection)
+
+    def _ended(self, pid: int, connection: socket.socket) -> None:
+        """Wait for `pid`, and tell the client its exit code."""
         _, status = os.waitpid(pid, 0)
         self.answered += 1
         self.last_call = time.monotonic()
         self._note()  # (before the client hears: once it has its exit code, the count says so)
         code = os.waitstatus_to_exitcode(status)
         code = 128 - code if code < 0 else code  # a signal, as a shell says it
-        try:
-            connection.send(forward.EXITED + b" %d" % code)
-        except OSError:
-            pass  # the client went away
-        finally:
-            connection.close()
+        self._send(connection, forward.EXITED + b" %d" % code)
+        connection.close()
 
     def _note(self) -> None:
         """The lock file says who holds it and how many calls it answered (for a person or a test)."""
