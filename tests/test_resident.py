@@ -266,6 +266,14 @@ def test_which_calls_go_to_a_resident(args: list[str], expected: bool) -> None:
     assert not forward.forwardable(args, {forward.NO_RESIDENT: "1"})
 
 
+def test_a_call_of_other_groups_has_a_resident_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the child may read is the resident's: `sg other tokenplan …` must not reach a resident of
+    the user's usual groups."""
+    usual, groups = forward.identity(), os.getgroups()
+    monkeypatch.setattr(os, "getgroups", lambda: [*groups, 4242])
+    assert forward.identity() != usual
+
+
 def test_the_code_stamp_moves_with_any_file_of_the_package(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     module = tmp_path / "sub" / "module.py"

@@ -78,7 +78,8 @@ def forwardable(args: Sequence[str], env: dict[str, str] | os._Environ[str]) -> 
 
 def identity() -> str:
     """What a resident must share with the call it answers: this Python and how it was started (its
-    flags, warnings, path, and the variables it read as it started), and where tokenplan is."""
+    flags, warnings, path, and the variables it read as it started), where tokenplan is, and the user
+    and groups it runs as."""
     started = sorted(
         (name, value)
         for name, value in os.environ.items()
@@ -87,6 +88,7 @@ def identity() -> str:
     parts = (
         PROTOCOL, sys.executable, sys.version, tuple(sys.flags), sys.warnoptions,
         sorted(sys._xoptions.items()), sys.path, started, os.path.dirname(os.path.abspath(__file__)),
+        os.getuid(), os.getgid(), sorted(os.getgroups()),  # (what the child may read is the resident's)
     )  # fmt: skip
     return repr(parts)
 
