@@ -51,12 +51,13 @@ def forwarded(args: Sequence[str]) -> int | None:
     may then be started, once this process has answered, for the calls to come)."""
     if not forwardable(args, os.environ):
         return None
-    path = socket_path()
+    who = identity()
+    path = socket_path(who)
     if path is None:
         return None
     recent = _called_recently(path)
     try:
-        return _call(path)
+        return _call(path, who)
     except OSError:  # no resident there, or one that would not take the call
         if recent and _may_start(path):
             _start_on_exit(path)
@@ -93,9 +94,9 @@ def identity() -> str:
     return repr(parts)
 
 
-def socket_path() -> str | None:
-    """Where this Python's resident listens: in the cache folder, named for its `identity` (None:
-    no such folder is known without platformdirs, or its path is too long for a socket)."""
+def socket_path(who: str) -> str | None:
+    """Where the resident of `identity` `who` listens: in the cache folder, named for it (None: no such
+    folder is known without platformdirs, or its path is too long for a socket)."""
     from zlib import crc32
 
     from tokenplan_cli.folders import cache_folder_text
@@ -103,13 +104,14 @@ def socket_path() -> str | None:
     folder = cache_folder_text(os.environ)
     if folder is None:
         return None
-    path = os.path.join(folder, f"resident-{crc32(identity().encode('utf-8', 'surrogatepass')):08x}.sock")
+    path = os.path.join(folder, f"resident-{crc32(who.encode('utf-8', 'surrogatepass')):08x}.sock")
     return path if len(os.fsencode(path)) <= MAX_SOCKET_PATH else None
 
 
-def _call(path: str) -> int:
-    """Send the call to the resident at `path`, with this process's standard streams; its exit code
-    once its child has answered. OSError: the resident did not take the call (nothing was run).
+def _call(path: str, who: str) -> int:
+    """Send the call to the resident at `path` (of `identity` `who`), with this process's standard
+    streams; its exit code once its child has answered. OSError: the resident did not take the call
+    (nothing was run).
 
     The resident says it is `READY`, and runs the call only once this process says `GO`, with its
     standard streams: a call this process stopped waiting for (`HANDSHAKE_SECONDS`), and answers
@@ -131,7 +133,7 @@ def _call(path: str) -> int:
         umask = os.umask(0)
         os.umask(umask)
         request = {
-            "protocol": PROTOCOL, "identity": identity(), "argv": list(sys.argv), "env": dict(os.environ),
+            "protocol": PROTOCOL, "identity": who, "argv": list(sys.argv), "env": dict(os.environ),
             "cwd": os.getcwd(), "umask": umask,
         }  # fmt: skip
         connection.send(marshal.dumps(request))
