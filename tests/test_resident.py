@@ -122,6 +122,15 @@ def test_status_lines_alone_start_a_resident(cache: Path) -> None:
     assert lines[0] == lines[1] == served == here(env, "statusline", stdin=session)
 
 
+def test_a_call_made_in_the_c_locale_is_answered_by_a_resident(cache: Path, tmp_path: Path) -> None:
+    """Python started in the C locale sets LC_CTYPE itself and turns UTF-8 mode on: the resident it
+    starts must start alike (else it declines every call as another Python's)."""
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TOKENPLAN_CACHE_DIR": str(cache), "TZ": "UTC"}
+    started(cache, env)
+    served = call(env, *REPORT)
+    assert answered(cache) == 1 and served == here(env, *REPORT) and served[0] == 0
+
+
 def test_a_served_call_keeps_its_exit_code_errors_folder_and_stdin(cache: Path) -> None:
     env = environment(cache)
     started(cache, env)

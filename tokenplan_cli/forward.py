@@ -231,11 +231,33 @@ def _start_on_exit(path: str) -> None:
     atexit.register(start_resident, path)
 
 
+# What Python's locale coercion (PEP 538) sets LC_CTYPE to, when it starts in the C or POSIX locale.
+COERCED_LOCALES = ("C.UTF-8", "C.utf8", "UTF-8")
+
+
+def _started_with(env: os._Environ[str]) -> dict[str, str]:
+    """The environment this Python started with: less the LC_CTYPE its locale coercion set, if it did.
+
+    A Python started in the C locale sets LC_CTYPE (PEP 538) and turns its UTF-8 mode on (PEP 540). A
+    resident given that LC_CTYPE would start in another locale, with the mode off, and so be of another
+    `identity`, declining every call; given the environment as it was, it coerces alike. The coercion
+    is known by the mode: on, asked for by neither PYTHONUTF8 nor -X utf8, it was the C locale's.
+    """
+    started = dict(env)
+    coerced = (
+        sys.flags.utf8_mode and "PYTHONUTF8" not in env and "utf8" not in sys._xoptions
+        and "LC_ALL" not in env and env.get("LC_CTYPE") in COERCED_LOCALES
+    )  # fmt: skip
+    if coerced:
+        del started["LC_CTYPE"]
+    return started
+
+
 def start_resident(path: str) -> None:
     """A resident for `path`, started as this Python was (the same interpreter, flags and script), in
     a session of its own with its standard streams on /dev/null: no host waits for it."""
     prefix = sys.orig_argv[: len(sys.orig_argv) - len(sys.argv) + 1]
-    environment = {**os.environ, RESIDENT_SOCKET: path}
+    environment = {**_started_with(os.environ), RESIDENT_SOCKET: path}
     null = os.devnull
     actions = [(os.POSIX_SPAWN_OPEN, stream, null, os.O_RDWR, 0) for stream in (0, 1, 2)]
     try:
