@@ -333,3 +333,24 @@ def test_a_resident_whose_socket_is_gone_leaves(tmp_path: Path, monkeypatch: pyt
         os.chdir(here_now)
         listener.close()
         lock.close()
+
+
+def test_a_warm_answer_imports_nothing_beyond_what_a_resident_preloads(cache: Path) -> None:
+    """A resident's child answers with the modules it was forked with: whatever a warm call imports on
+    top is imported again by every child (a module's code run, its classes built), for every call."""
+    env = {**environment(cache), forward.NO_RESIDENT: "1", "TOKENPLAN_CONFIG": str(cache / "none.toml")}
+    probe = (
+        "import contextlib, io, json, sys\n"
+        "from tokenplan_cli import quick, resident\n"
+        "resident._preload()\n"
+        "before = set(sys.modules)\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    quick.answer(sys.argv[1:])\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))\n"
+    )
+    for args in (REPORT, ["status", "--tier", "Lite", "--start", "2026-11-01", "--used", "1B", "--json"]):
+        assert here(env, *args)[0] == 0  # the index built, the card's cache written: the next is warm
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True, check=True
+        )
+        assert json.loads(done.stdout.splitlines()[-1]) == [], args

@@ -44,7 +44,8 @@ PRELOADED = (
     "tokenplan_cli.app.status", "tokenplan_cli.app.live", "tokenplan_cli.commands.context",
     "tokenplan_cli.views.usage", "tokenplan_cli.views.held_status", "tokenplan_cli.views.live",
     "tokenplan_cli.render", "tokenplan_cli.render.jsonout", "tokenplan_cli.render.statusline",
-    "tokenplan_cli.readers.cardcache", "tokenplan_cli.readers.zones", "tokenplan_cli.writers.files",
+    "tokenplan_cli.readers.cardcache", "tokenplan_cli.readers.cardjson", "tokenplan_cli.readers.zones",
+    "tokenplan_cli.writers.files",
     "tokenplan_cli.readers.logs.index", "tokenplan_cli.readers.logs.index.run",
     "tokenplan_cli.readers.logs.index.write", "tokenplan_cli.readers.logs.index.reading",
     "tokenplan_cli.readers.logs.scanner", "tokenplan_cli.workers", "zoneinfo",
@@ -129,6 +130,9 @@ def _preload() -> None:
     for name in (*PRELOADED, *LOG_READERS.values()):
         importlib.import_module(name)
     import_msgspec()
+    for reader in map(importlib.import_module, LOG_READERS.values()):
+        for name in getattr(reader, "PARSERS", ()):  # (imported where files are read: most calls read one)
+            importlib.import_module(name)
     gc.collect()
     collector.resume()
 
