@@ -353,6 +353,29 @@ def test_the_index_answers_as_a_cold_read(tool: str, ops: list[tuple[str, int, i
     check_steps(CASES[tool], ops, CARD)
 
 
+@pytest.mark.parametrize("tool", list(CASES))
+@settings(max_examples=EXAMPLES)
+@example(ops=TIES)
+@example(ops=TAILS)
+@given(ops=st.lists(OPS, min_size=1, max_size=8))
+def test_each_run_from_the_answer_before_answers_as_a_cold_read(
+    tool: str, ops: list[tuple[str, int, int, int]]
+) -> None:
+    """One run a step, by day: each starts from the answer the one before kept (`answers.Base`) where the
+    walk finds the same files, and moves that answer's tally by what it wrote."""
+    case = CASES[tool]
+    with tempfile.TemporaryDirectory() as temporary:
+        root, cache = Path(temporary) / "logs", Path(temporary) / "cache"
+        root.mkdir()
+        folder = Folder(root, case)
+        searches = log_searches((case.tool,), [root], {}, Path("/nowhere"))
+        for step, op in enumerate(ops):
+            folder.apply(op)
+            scan = cold(searches, CARD)
+            merged = comparable(scan._replace(tally=coarsened(scan.tally, GRAIN)))
+            assert comparable(indexed(searches, CARD, cache, grain=GRAIN)) == merged, (step, op)
+
+
 @settings(max_examples=EXAMPLES // 2)
 @given(ops=st.lists(OPS, min_size=1, max_size=6))
 def test_the_index_answers_as_a_cold_read_with_workers(ops: list[tuple[str, int, int, int]]) -> None:

@@ -25,8 +25,8 @@ from tokenplan_cli.readers.logs.index.answers import (
     answer_key,
     keep_answer,
     kept_answer,
-    walk_digest,
-    walked_digest,
+    kept_base,
+    walk_columns,
 )
 from tokenplan_cli.readers.logs.index.plan import Stale, Walk, search_key
 from tokenplan_cli.readers.logs.index.store import (
@@ -152,32 +152,33 @@ def _scan(
     workers: int | None,
     threshold: int,
 ) -> ScanResult:
-    """The answer kept for this walk (`answers`), else one update of the index (`Run`), whose answer is
-    kept when no file it walked is racy. Where no answer is kept for what is asked (a cold build),
-    the run walks as it reads."""
+    """The answer kept for this walk (`answers`), else one update of the index (`Run`, from the base
+    kept with that answer when the walk found the same files), whose answer is kept (as a base only when
+    a file it walked is racy). Where no answer is kept for what is asked (a cold build), the run walks
+    as it reads."""
     keys = [search_key(search, offpeak) for search in searches]
     key = answer_key(keys, grain)
-    walk = None
+    walk, base = None, None
     if _answerable(searches) and db.execute("SELECT 1 FROM answers WHERE key = ?", (key,)).fetchone():
         walk_skips, seen = Skips(), time.time_ns()
         files = list(scanner.walk_searches(searches, explicit, walk_skips))
         walk = Walk(files, walk_skips, seen)
-        digest = walk_digest(files) if not walk_skips.any() else None
-        if digest is not None:
-            kept = kept_answer(db, key, keys, digest, [found.path for found in files], grain)
+        columns = walk_columns(files) if not walk_skips.any() else None
+        if columns is not None:
+            kept = kept_answer(db, key, keys, columns.digest(), [found.path for found in files], grain)
             if kept is not None:
                 return kept
+            base = kept_base(db, key, keys, columns, grain)
     # (what updates the index is imported only when the answer is not kept: a warm run's imports count)
     from tokenplan_cli.readers.logs.index.run import Run
     from tokenplan_cli.readers.logs.index.write import register_functions
 
     register_functions(db)
-    run = Run(db, searches, explicit, offpeak, workers, threshold, grain, walk)
+    run = Run(db, searches, explicit, offpeak, workers, threshold, grain, walk, base)
     result = run.scan(progress)
-    if run.answer_keepable():
-        walked = run.walked
-        digest = walked_digest(walked.search, walked.paths, walked.stats)
-        keep_answer(db, key, keys, run.final, digest, walked.paths, result, grain)
+    kept_for_next = run.kept(result)
+    if kept_for_next is not None:
+        keep_answer(db, key, keys, run.final, kept_for_next, grain)
     return result
 
 

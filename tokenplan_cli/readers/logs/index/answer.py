@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from tokenplan_cli.core.grain import Grain, coarsened, days_of, units
+from tokenplan_cli.core.grain import Grain, coarsened, units
 from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import SLOTS_PER_DAY, BucketKey, LogTally
 from tokenplan_cli.readers.logs import Skips
@@ -36,8 +36,8 @@ class SearchAnswer:
     """One search's part of the answer: its tally (with the tails on top), duplicates and skips.
 
     The tails are counted first, as a fine tally of what they change (`delta`); `tally(grain)` then
-    reads the search's tally out of the index, its quarter hours merged as the grain allows, and adds
-    the delta merged alike.
+    reads the search's tally out of the index, its quarter hours merged as the grain allows (or is given
+    it, by a run from a base: `Moves`), and adds the delta merged alike.
     """
 
     def __init__(
@@ -47,29 +47,35 @@ class SearchAnswer:
         self.search = search
         self.names = names
         self.delta = LogTally()  # what the tails change
+        self.indexed = LogTally()  # the search's tally as the index holds it, at the grain (`tally`)
         self.files: dict[int, FileCopies] = {}
         (crossed,) = connection.execute("SELECT crossed FROM searches WHERE id = ?", (search,)).fetchone()
         self.duplicates = crossed
 
-    def tally(self, grain: Grain | None) -> LogTally:
-        """The search's tally with the tails on top, at `grain` (None: by quarter hour)."""
-        if grain is None:
-            tally = LogTally()
-            rows = self.db.execute(
-                "SELECT series, quarter, n, hit, miss, write, output, reasoning, audio FROM tally"
-                " WHERE search = ?",
-                (self.search,),
-            )
-            for series, quarter, *counts, audio in rows:
-                tally.add(self._key(series, quarter), counts, _audio(audio))
-            for key, counts in self.delta.counts.items():
-                tally.add(key, counts, self.delta.audio.get(key, ZERO))
-            return tally
-        return self._coarse(grain)
+    def tally(self, grain: Grain | None, indexed: LogTally | None = None) -> LogTally:
+        """The search's tally with the tails on top, at `grain` (None: by quarter hour), from `indexed`
+        when given (the index's tally at that grain, as a run from a base knows it), else from the index."""
+        if indexed is None:
+            indexed = self._fine() if grain is None else self._coarse(grain)
+        self.indexed = indexed
+        if not self.delta.counts:
+            return indexed
+        merged = _merged(indexed, self.delta)
+        return merged if grain is None else coarsened(merged, grain)
+
+    def _fine(self) -> LogTally:
+        tally = LogTally()
+        rows = self.db.execute(
+            "SELECT series, quarter, n, hit, miss, write, output, reasoning, audio FROM tally"
+            " WHERE search = ?",
+            (self.search,),
+        )
+        for series, quarter, *counts, audio in rows:
+            tally.add(self._key(series, quarter), counts, _audio(audio))
+        return tally
 
     def _coarse(self, grain: Grain) -> LogTally:
-        days = days_of(key.slot for key in self.delta.counts)
-        days.update(day for (day,) in self.db.execute(DAYS, (self.search,)))
+        days = {day for (day,) in self.db.execute(DAYS, (self.search,))}
         if not days:
             return LogTally()
         concrete = units(grain, days)
@@ -94,8 +100,6 @@ class SearchAnswer:
         ):
             key = firsts[(series, offpeak, *row[:width])]
             tally.audio[key] = tally.audio.get(key, ZERO) + Fraction(row[width])
-        if self.delta.counts:
-            tally = coarsened(_merged(tally, self.delta), grain)
         return tally
 
     def _key(self, series: int, quarter: int) -> BucketKey:
@@ -146,6 +150,41 @@ class SearchAnswer:
             if winner is not None:
                 self._add(*winner.cell, (1, *winner.counts), winner.audio, -1)
             self._add(*best.cell, (1, *best.counts), best.audio)
+
+
+class Moves:
+    """What a run's writes moved a search's tally by, cell by cell (told by `write.Writer.on_moves`), and
+    whether one may have emptied a bucket (the index then drops it, and may merge a unit's quarter hours
+    under a later first one: what the tally moved by no longer says what the index holds)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[int, int], list[int]] = {}  # (series, quarter) -> six counts
+        self.audio: dict[tuple[int, int], Fraction] = {}
+        self.emptied = False
+
+    def add(self, counts: dict[tuple[int, int], list[int]], audio: dict[tuple[int, int], Fraction]) -> None:
+        for cell, moved in counts.items():
+            self.emptied = self.emptied or moved[0] < 0
+            totals = self.counts.setdefault(cell, [0] * 6)
+            for kind, value in enumerate(moved):
+                totals[kind] += value
+        for cell, seconds in audio.items():
+            self.audio[cell] = self.audio.get(cell, ZERO) + seconds
+
+    def moved(
+        self, indexed: LogTally, names: dict[int, tuple[str, str]], grain: Grain | None
+    ) -> LogTally | None:
+        """`indexed` (a search's tally as the index held it, at `grain`) moved as the index's tally was:
+        what reading it out of the index would give; None when a bucket may have been emptied."""
+        if self.emptied:
+            return None
+        fine = LogTally()
+        for (series, quarter), counts in self.counts.items():
+            tool, model = names[series]
+            key = _new_key(BucketKey, (tool, model, quarter >> 1, "offpeak" if quarter & 1 else "peak"))
+            fine.add(key, counts, self.audio.get((series, quarter), ZERO))
+        merged = _merged(indexed, fine)
+        return merged if grain is None else coarsened(merged, grain)
 
 
 def _merged(first: LogTally, then: LogTally) -> LogTally:

@@ -18,6 +18,16 @@ answers are few (`KEPT`); a walk that met a file it could not stat, or anything 
 search whose files have companions (SQLite stores: their write-ahead logs), and a grain whose zone
 offsets changed (`units` are kept and compared), are answered the long way.
 
+An answer is also the base of the next run that finds some files changed (`Base`): kept with it are
+each walked file's stat and row id, which of them were racy, and each search's tally as the index held
+it at the grain (without the cut-short last lines, which are counted afresh each time). A run whose walk
+finds the same files in the same order, with no other write to the searches since, loads and compares
+the rows of the files whose stat moved (and of those that were racy) alone, and when its writes only
+added to the tally (no bucket emptied), answers from those tallies with what it added, not from the
+tally read again: a status line after each message of a session spent most of its time on the files
+that had not changed. An answer kept from a walk that met racy files is such a base only (its `walk`
+is empty: no walk's digest is).
+
 Like the rest of the index, an answer holds no path and no message text: skips are kept by the file's
 position in the walk, and given their paths from the walk that uses them.
 """
@@ -38,8 +48,10 @@ from tokenplan_cli.core.usagelog import BucketKey, LogTally
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs.scanner import LogFile, ScanResult, ToolFiles
+from tokenplan_cli.tuples import NamedTuple
 
-ANSWER_FORMAT = 1  # bump when what an answer holds, or how it is written, changes
+ANSWER_FORMAT = 2  # bump when what an answer holds, or how it is written, changes
+STAT_WIDTH = 5  # numbers a file in a walk's stats: device, inode, size, mtime, ctime
 KEPT = 16  # answers kept, the most recently made: a status line, a watch and a few reports each have one
 _new = tuple.__new__
 
@@ -55,9 +67,22 @@ def answer_key(search_keys: Sequence[bytes], grain: Grain | None) -> bytes:
     return blake2b(b"\x1f".join([text, *search_keys]), digest_size=16).digest()
 
 
-def walk_digest(files: Sequence[LogFile]) -> bytes | None:
-    """A digest of a walk: each file's search, path and stat (device, inode, size, mtime and ctime), in
-    walk order; None when a file could not be stat'ed."""
+class WalkColumns(NamedTuple):
+    """A walk as answers compare it: a digest of each file's search and path, in walk order (`names`),
+    and their stats (`stats`: `STAT_WIDTH` numbers a file)."""
+
+    names: bytes
+    stats: array[int]
+
+    def digest(self) -> bytes:
+        """A digest of the walk (a kept answer is given for a walk with the same one)."""
+        digest = blake2b(self.names, digest_size=16)
+        digest.update(self.stats.tobytes())
+        return digest.digest()
+
+
+def walk_columns(files: Sequence[LogFile]) -> WalkColumns | None:
+    """The walk's columns; None when a file could not be stat'ed."""
     names: list[str] = []
     stats = array("q")
     for found in files:
@@ -66,19 +91,17 @@ def walk_digest(files: Sequence[LogFile]) -> bytes | None:
             return None
         names.append(f"{found.search}\x1f{found.path}")
         stats.extend((stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
-    return _digest(names, stats)
+    return WalkColumns(_names_digest(names), stats)
 
 
-def walked_digest(searches: Iterable[int], paths: Iterable[str], stats: array[int]) -> bytes:
-    """`walk_digest` of a walk held a column a field (`plan.Walked`: five numbers a file in `stats`)."""
-    return _digest([f"{search}\x1f{path}" for search, path in zip(searches, paths, strict=True)], stats)
+def walked_columns(searches: Iterable[int], paths: Iterable[str], stats: array[int]) -> WalkColumns:
+    """`walk_columns` of a walk held a column a field (`plan.Walked`: five numbers a file in `stats`)."""
+    names = [f"{search}\x1f{path}" for search, path in zip(searches, paths, strict=True)]
+    return WalkColumns(_names_digest(names), stats)
 
 
-def _digest(names: list[str], stats: array[int]) -> bytes:
-    digest = blake2b(digest_size=16)
-    digest.update("\x00".join(names).encode("utf-8", "surrogatepass"))
-    digest.update(stats.tobytes())
-    return digest.digest()
+def _names_digest(names: list[str]) -> bytes:
+    return blake2b("\x00".join(names).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def generations(db: sqlite3.Connection, search_keys: Sequence[bytes]) -> list[list[int]] | None:
@@ -90,6 +113,27 @@ def generations(db: sqlite3.Connection, search_keys: Sequence[bytes]) -> list[li
             return None
         found.append([int(row[0]), int(row[1])])
     return found
+
+
+class Base(NamedTuple):
+    """What a run starts from when a kept answer's walk found the same files (`kept_base`)."""
+
+    changed: list[int]  # the walk's positions of the files whose stat moved, or which were racy
+    ids: array[int]  # each walked file's row id, by position
+    indexed: list[LogTally]  # each search's tally as the index held it, at the answer's grain
+    walk: WalkColumns  # the walk it was found for
+    generations: list[list[int]]  # each search's id and write count the base holds for
+
+
+class Kept(NamedTuple):
+    """What a run leaves for the next (`keep_answer`)."""
+
+    result: ScanResult
+    walk: WalkColumns
+    paths: Sequence[str]
+    racy: list[int]  # positions of the files modified too near the walk: the next run reads them on
+    indexed: list[LogTally]  # each search's tally as the index holds it, at the grain (`Base.indexed`)
+    ids: array[int]  # each walked file's row id, by position
 
 
 def kept_answer(
@@ -119,36 +163,89 @@ def kept_answer(
     return result
 
 
+def kept_base(
+    db: sqlite3.Connection, key: bytes, search_keys: Sequence[bytes], walk: WalkColumns, grain: Grain | None
+) -> Base | None:
+    """The base kept for `key`, when its walk found the files `walk` finds, in the same order, and the
+    searches have not been written since (read in one snapshot); else None."""
+    db.execute("BEGIN")
+    try:
+        row = db.execute(
+            "SELECT generations, names, stats, ids, base FROM answers WHERE key = ?", (key,)
+        ).fetchone()
+        held = json.loads(row[0]) if row is not None else None
+        if row is None or row[1] != walk.names or held != generations(db, search_keys):
+            return None
+    finally:
+        db.execute("COMMIT")
+    try:
+        document = json.loads(zlib.decompress(row[4]))
+        indexed = [_tally(buckets) for buckets in document["indexed"]]
+        if grain is not None and document["units"] != _units(grain, _days(indexed)):
+            return None  # the zone's rules moved an offset over these days
+        ids = array("q", row[3])
+        changed = _changed(row[2], walk.stats.tobytes(), set(document["racy"]))
+    except Exception:  # noqa: BLE001 - a damaged base is only a shortcut missed
+        return None
+    if len(ids) * STAT_WIDTH != len(walk.stats) or not changed:
+        return None
+    return Base(changed, ids, indexed, walk, held)
+
+
+def _changed(before: bytes, now: bytes, racy: set[int]) -> list[int]:
+    """The positions whose stat differs between two walks' stats (as bytes), and the `racy` ones."""
+    width = STAT_WIDTH * 8
+    if len(before) != len(now):
+        raise ValueError("walks of different lengths")
+    if before == now:
+        return sorted(racy)
+    return [
+        position
+        for position, at in enumerate(range(0, len(now), width))
+        if position in racy or before[at : at + width] != now[at : at + width]
+    ]
+
+
 def keep_answer(
     db: sqlite3.Connection,
     key: bytes,
     search_keys: Sequence[bytes],
     read_at: list[list[int]],
-    digest: bytes,
-    paths: Sequence[str],
-    result: ScanResult,
+    kept: Kept,
     grain: Grain | None,
 ) -> None:
-    """Keep `result` for `key` and the walk `digest`, unless a search was written since the run read its
-    answer at `read_at` (each search's id and generation): then the next run answers the long way.
-    Never raises for the database's sake: an answer not kept costs only time."""
-    document = _document(result, paths)
+    """Keep `kept` for `key`, unless a search was written since the run read its answer at `read_at`
+    (each search's id and generation): then the next run answers the long way. An answer whose walk met
+    racy files is kept as a base only. Never raises for the database's sake: an answer not kept costs
+    only time."""
+    document = _document(kept.result, kept.paths)
     if document is None:
         return
     try:
-        document["units"] = _units(grain, result.tally) if grain is not None else None
+        document["units"] = _units(grain, kept.result.tally) if grain is not None else None
         blob = zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 1)
+        base = {
+            "indexed": [_buckets(tally) for tally in kept.indexed],
+            "units": _units(grain, _days(kept.indexed)) if grain is not None else None,
+            "racy": kept.racy,
+        }
+        base_blob = zlib.compress(json.dumps(base, separators=(",", ":")).encode(), 1)
     except (TypeError, ValueError):  # (a value JSON cannot hold: nothing is kept)
         return
+    walk = b"" if kept.racy else kept.walk.digest()
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
-            if generations(db, search_keys) == read_at:
+            if generations(db, search_keys) == read_at:  # (the index the run left: its rows' ids hold)
                 db.execute(
-                    "INSERT OR REPLACE INTO answers (key, walk, generations, made, answer)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (key, digest, json.dumps(read_at), time.time_ns(), blob),
-                )
+                    "INSERT OR REPLACE INTO answers"
+                    " (key, walk, generations, made, answer, names, stats, ids, base)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        key, walk, json.dumps(read_at), time.time_ns(), blob, kept.walk.names,
+                        kept.walk.stats.tobytes(), kept.ids.tobytes(), base_blob,
+                    ),
+                )  # fmt: skip
                 db.execute(
                     "DELETE FROM answers WHERE key NOT IN"
                     " (SELECT key FROM answers ORDER BY made DESC LIMIT ?)",
@@ -162,9 +259,14 @@ def keep_answer(
         return  # busy, read-only, full: the next run answers the long way
 
 
-def _units(grain: Grain, tally: LogTally) -> Any:
-    """The grain made concrete over the answer's days, as JSON holds it (lists)."""
-    concrete = units(grain, days_of(key.slot for key in tally.counts))
+def _days(tallies: Iterable[LogTally]) -> set[int]:
+    return {day for tally in tallies for day in days_of(key.slot for key in tally.counts)}
+
+
+def _units(grain: Grain, found: LogTally | set[int]) -> Any:
+    """The grain made concrete over the answer's days (or these days), as JSON holds it (lists)."""
+    days = found if isinstance(found, set) else days_of(key.slot for key in found.counts)
+    concrete = units(grain, days)
     return json.loads(json.dumps(concrete))
 
 
@@ -177,13 +279,8 @@ def _document(result: ScanResult, paths: Sequence[str]) -> dict[str, Any] | None
         bare = [[position[s.path], s.count, list(s.lines)] for s in skips.bare_totals_by_file()]
     except KeyError:
         return None
-    tally = result.tally
-    buckets = [
-        [key.tool, key.model, key.slot, key.window, counts, _text(tally.audio.get(key))]
-        for key, counts in tally.counts.items()
-    ]
     return {
-        "buckets": buckets,
+        "buckets": _buckets(result.tally),
         "skipped": skipped,
         "bare": bare,
         "tools": [list(tool) for tool in result.tools],
@@ -193,13 +290,25 @@ def _document(result: ScanResult, paths: Sequence[str]) -> dict[str, Any] | None
     }
 
 
-def _result(document: dict[str, Any], paths: Sequence[str]) -> ScanResult:
+def _buckets(tally: LogTally) -> list[list[Any]]:
+    return [
+        [key.tool, key.model, key.slot, key.window, counts, _text(tally.audio.get(key))]
+        for key, counts in tally.counts.items()
+    ]
+
+
+def _tally(buckets: list[list[Any]]) -> LogTally:
     tally = LogTally()
-    for tool, model, slot, window, counts, audio in document["buckets"]:
+    for tool, model, slot, window, counts, audio in buckets:
         key = _new(BucketKey, (tool, model, slot, window))
         tally.counts[key] = counts
         if audio is not None:
             tally.audio[key] = Fraction(audio)
+    return tally
+
+
+def _result(document: dict[str, Any], paths: Sequence[str]) -> ScanResult:
+    tally = _tally(document["buckets"])
     skips = Skips()
     for number, count, lines, reasons in document["skipped"]:
         skips.merge_file(paths[number], count, lines, reasons)

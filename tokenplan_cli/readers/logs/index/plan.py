@@ -111,6 +111,7 @@ NO_MODE = 255  # in `Walked.modes`: an unchanged file, whose reader was not aske
 UNRANKED = -(1 << 63)
 _new = tuple.__new__  # a NamedTuple from its fields' tuple, without the keyword-handling __new__
 DIGEST_BYTES = 16  # of `path_digest`
+ID_CHUNK = 500  # row ids a statement names at most (SQLite's limit on variables is 999 in old builds)
 
 
 class Walked:
@@ -153,6 +154,19 @@ class Walked:
             self.companions[index] = member.companions
         self.ranks.append(UNRANKED)
         return index
+
+    def add_known(self, files: Sequence[LogFile], stats: array[int]) -> None:
+        """Record files a run from a base walked as the base's answer found them (with their `stats`,
+        five numbers a file): unchanged, their rows left unread, so no rank nor path digest is held for
+        them (nothing of the run asks for them). All at once: a walk holds thousands."""
+        count = len(files)
+        self.search.extend(found.search for found in files)
+        self.paths += (found.path for found in files)
+        self.stats += stats
+        self.digests += bytes(DIGEST_BYTES * count)
+        self.actions += bytes([ACTION_CODES[UNCHANGED]]) * count
+        self.modes += bytes([NO_MODE]) * count
+        self.ranks += array("q", [UNRANKED]) * count
 
     def member(self, index: int) -> Member:
         search = self.plans[self.search[index]].search
@@ -313,6 +327,16 @@ def companion_stats(paths: Sequence[os.PathLike[str] | str]) -> str:
 def load_rows(connection: sqlite3.Connection, search_id: int) -> list[FileRow]:
     query = f"SELECT {ROW_COLUMNS} FROM files WHERE search = ?"
     return [_new(FileRow, row) for row in connection.execute(query, (search_id,))]
+
+
+def rows_by_id(connection: sqlite3.Connection, search_id: int, ids: Sequence[int]) -> list[FileRow]:
+    """The search's rows of these ids (those it holds)."""
+    rows = []
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        query = f"SELECT {ROW_COLUMNS} FROM files WHERE search = ? AND id IN ({', '.join('?' * len(chunk))})"
+        rows += [_new(FileRow, row) for row in connection.execute(query, (search_id, *chunk))]
+    return rows
 
 
 def each_row(connection: sqlite3.Connection, search_id: int) -> Iterator[FileRow]:

@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import threading
 import time
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 
@@ -22,13 +23,15 @@ from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.core.usage import ZERO
 from tokenplan_cli.core.usagelog import LogTally
 from tokenplan_cli.readers.logs import Skips
-from tokenplan_cli.readers.logs.index.answer import SearchAnswer, series_names
+from tokenplan_cli.readers.logs.index.answer import Moves, SearchAnswer, series_names
+from tokenplan_cli.readers.logs.index.answers import Base, Kept, walked_columns
 from tokenplan_cli.readers.logs.index.plan import (
     GAP,
     RESUME,
     UNCHANGED,
     UNRANKED,
     FileRow,
+    Member,
     SearchPlan,
     Stale,
     Walk,
@@ -36,6 +39,7 @@ from tokenplan_cli.readers.logs.index.plan import (
     assign_ranks,
     each_row,
     load_rows,
+    rows_by_id,
     search_key,
 )
 from tokenplan_cli.readers.logs.index.reading import DIGEST, Part, PartTask, Start, read_part
@@ -76,6 +80,7 @@ class Run:
         pool_from_bytes: int,
         grain: Grain | None = None,
         walk: Walk | None = None,
+        base: Base | None = None,
     ) -> None:
         self.db = connection
         self.grain = grain
@@ -102,25 +107,63 @@ class Run:
         self.writers: dict[int, Writer] = {}
         # Before the walk: what it finds is no older than this (the rows written keep it, see `racy`).
         self.seen = walk.seen if walk is not None else time.time_ns()
+        # From a base (`answers.Base`, with the walk it was found for): the files it names as changed are
+        # planned and read, the others are as the base's answer found them (`_start_from`).
+        self.base = base if walk is not None else None
+        self.members: dict[int, Member] = {}  # the changed files' plans, by walk position
+        self.first_new_id = 0  # rows this run writes have ids from here (`_ids`)
         self.plans = self._plans()
         self.walked = Walked(self.plans)  # every walked file, in walk order
+        if self.base is not None and not self._start_from(self.base):
+            self.base, self.members = None, {}
+            self.plans = self._plans()
+            self.walked = Walked(self.plans)
+        # What each search's tally moved by (a run from a base answers with it), and the index's tally
+        # at the grain as the answer read it (the next run's base).
+        self.moves = [Moves() for _ in self.plans]
+        self.indexed = [LogTally() for _ in self.plans]
 
     def _plans(self) -> list[SearchPlan]:
         """Each search's indexed files, read in one snapshot."""
         plans = []
         self.db.execute("BEGIN")
         try:
+            (last,) = self.db.execute("SELECT coalesce(max(id), 0) FROM files").fetchone()
+            self.first_new_id = last + 1
             for search in self.searches:
                 key = search_key(search, self.offpeak)
                 found = self.db.execute(
                     "SELECT id, generation FROM searches WHERE key = ?", (key,)
                 ).fetchone()
-                rows = load_rows(self.db, found[0]) if found else []
+                if not found:
+                    rows = []
+                elif self.base is None:
+                    rows = load_rows(self.db, found[0])
+                elif list(found) != self.base.generations[len(plans)]:
+                    raise Stale  # (written since the base was read: the run again, without it)
+                else:
+                    ids = self.base.ids
+                    rows = rows_by_id(self.db, found[0], [ids[position] for position in self.base.changed])
                 search_id, generation = found if found else (None, 0)
                 plans.append(SearchPlan(search, key, search_id, rows, generation))
         finally:
             self.db.execute("COMMIT")
         return plans
+
+    def _start_from(self, base: Base) -> bool:
+        """Plan the files the base names as changed; False where one is not the file the base's row
+        describes, read on or again at the same path (a file replaced, or found elsewhere): the run then
+        plans every file."""
+        assert self.walk is not None
+        files = self.walk.files
+        for position in base.changed:
+            log_file = files[position]
+            member = self.plans[log_file.search].classify(log_file)
+            row = member.row
+            if row is None or row.id != base.ids[position] or row.path != member.digest:
+                return False
+            self.members[position] = member
+        return True
 
     def scan(self, progress: Progress | None) -> ScanResult:
         jobs: Iterable[Job] = self._jobs()
@@ -167,6 +210,9 @@ class Run:
 
     def _jobs(self) -> Iterator[Job]:
         """Walk, and hand out each file that must be read (from where the index left it)."""
+        if self.base is not None:
+            yield from self._jobs_from_base()
+            return
         files: Iterable[LogFile]
         if self.walk is not None:
             files = self.walk.files
@@ -184,6 +230,26 @@ class Run:
             left = member.size - row.offset if member.action == RESUME and row is not None else member.size
             yield Job(max(left, 0), index)  # (its request is made as it is handed out: `_request`)
         self._rank_walked()
+        self.walk_done = True
+
+    def _jobs_from_base(self) -> Iterator[Job]:
+        """`_jobs` from a base: the files planned at the start are read (their ranks held), the others
+        are walked as unchanged, their rows left unread."""
+        assert self.walk is not None and self.base is not None
+        walked, files, stats = self.walked, self.walk.files, self.base.walk.stats
+        known = 0  # the first file not yet walked
+        for position in sorted(self.members):
+            walked.add_known(files[known:position], stats[known * 5 : position * 5])
+            known = position + 1
+            member, log_file = self.members[position], files[position]
+            index = walked.add(log_file.search, member)
+            row = member.row
+            assert row is not None  # (`_start_from` planned files with their rows)
+            walked.ranks[index] = row.rank
+            if member.action != UNCHANGED:
+                left = member.size - row.offset if member.action == RESUME else member.size
+                yield Job(max(left, 0), index)
+        walked.add_known(files[known:], stats[known * 5 :])
         self.walk_done = True
 
     def _request(self, index: int) -> PartTask:
@@ -347,7 +413,9 @@ class Run:
             if self.db.execute("SELECT 1 FROM searches WHERE key = ?", (plan.key,)).fetchone():
                 raise Stale
             plan.search_id = search_id(self.db, plan.key, plan.search.tool, time.time_ns())
-        return Writer(self.db, plan.search_id, self.seen, plan.digests)
+        writer = Writer(self.db, plan.search_id, self.seen, plan.digests)
+        writer.on_moves = self.moves[self.plans.index(plan)].add
+        return writer
 
     # -- finishing ------------------------------------------------------------------------------
 
@@ -369,7 +437,9 @@ class Run:
                 if plan.search_id is None:
                     continue
                 sole = not self.foreign and self._generation(plan.search_id) == plan.generation
-                if not writable and sole:
+                if self.base is not None and not sole:
+                    raise Stale  # (another process wrote: the run again, from every file's row)
+                if not writable and sole and self.base is None:
                     noted[number] = _noted(plan.rows.values())  # nothing written since it was planned
                 else:
                     if sole:
@@ -388,18 +458,6 @@ class Run:
             self.db.execute("ROLLBACK")
             raise
         return result
-
-    def answer_keepable(self) -> bool:
-        """Whether the answer may be kept for the next walk that finds the same (`answers`): every file
-        was stat'ed and indexed as walked, and none so soon after it was modified that the next run
-        would read it again (racy); the walk met nothing it could not read. A run that found every file
-        unchanged had none racy (it would have read it); one that wrote checks each file's stat."""
-        return (
-            not self.walked.unstated
-            and not (self.walk_skips.any() or self.spare_skips.any())
-            and all(plan.companions_of is None for plan in self.plans)
-            and (self.unchanged or not any(racy_at(mtime, self.seen) for mtime in self.walked.stats[3::5]))
-        )
 
     def _ranks_moved(self) -> bool:
         ranks = self.walked.ranks
@@ -488,8 +546,9 @@ class Run:
                     tails.append((file_id, rank, tail, walked.paths[index]))
             answer.add_tails(tails, skips)
             duplicates += answer.duplicates
-            found = answer.tally(self.grain)
-            if not tally.counts:
+            found = answer.tally(self.grain, self._indexed_from_base(number, names))
+            self.indexed[number] = answer.indexed
+            if len(self.plans) == 1:
                 tally = found  # (one search: no need to add)
             else:
                 for key, counts in found.counts.items():
@@ -503,6 +562,65 @@ class Run:
             duplicates=duplicates,
             bytes=sum(self.walked.stats[2::5]),
         )
+
+    def _indexed_from_base(self, number: int, names: dict[int, tuple[str, str]]) -> LogTally | None:
+        """The search's tally as the index now holds it, at the grain: the base's moved as this run moved
+        the index's (None: read it out of the index)."""
+        if self.base is None:
+            return None
+        return self.moves[number].moved(self.base.indexed[number], names, self.grain)
+
+    def kept(self, result: ScanResult) -> Kept | None:
+        """What this run leaves for the next (`answers.keep_answer`), or None: an answer is kept when every
+        file was stat'ed and indexed as walked, and the walk met nothing it could not read, for searches
+        without companions; the files modified so soon before the walk that the next run reads them again
+        (racy) are named (the answer is then a base only). A run that found every file unchanged had none
+        racy (it would have read it); one that wrote checks each file's stat."""
+        walked = self.walked
+        if (
+            walked.unstated
+            or self.walk_skips.any()
+            or self.spare_skips.any()
+            or any(plan.companions_of is not None for plan in self.plans)
+        ):
+            return None
+        mtimes = walked.stats[3::5]
+        racy = [] if self.unchanged else [i for i, mtime in enumerate(mtimes) if racy_at(mtime, self.seen)]
+        ids = self._ids()
+        if ids is None:
+            return None
+        if self.base is not None:
+            columns = self.base.walk  # (the walk this run walked, in its order)
+        else:
+            columns = walked_columns(walked.search, walked.paths, walked.stats)
+        return Kept(result, columns, walked.paths, racy, self.indexed, ids)
+
+    def _ids(self) -> array[int] | None:
+        """Each walked file's row id, by position: a file this run wrote anew has a row of an id it
+        gave (from `first_new_id`), another the row it was planned with, or the base's (None: a file has
+        no row)."""
+        walked, stats = self.walked, self.walked.stats
+        made = {}
+        for plan in self.plans:
+            if plan.search_id is not None:
+                for file_id, dev, ino in self.db.execute(
+                    "SELECT id, dev, ino FROM files WHERE search = ? AND id >= ?",
+                    (plan.search_id, self.first_new_id),
+                ):
+                    made[dev, ino] = file_id
+        if self.base is not None:  # (the base's, but where this run planned the file)
+            ids = array("q", self.base.ids)
+            indices: Iterable[int] = walked.rows
+        else:
+            ids = array("q", bytes(8 * len(walked)))
+            indices = range(len(walked))
+        for index in indices:
+            row = walked.rows.get(index)
+            found = made.get((stats[index * 5], stats[index * 5 + 1]), row.id if row is not None else None)
+            if found is None:
+                return None
+            ids[index] = found
+        return ids
 
     def _tools(self) -> dict[str, tuple[int, int]]:
         """Files and bytes walked by tool."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tokenplan_cli.folders import user_cache_folder
 
-SCHEMA = 4
+SCHEMA = 5
 FILE_NAME = "log-index.sqlite"
 # The longest a run waits for another's write to end: writes are short batches, so this is rarely met.
 BUSY_SECONDS = 2.0
@@ -99,7 +99,11 @@ CREATE TABLE answers (
     walk BLOB NOT NULL,
     generations TEXT NOT NULL,
     made INTEGER NOT NULL,
-    answer BLOB NOT NULL
+    answer BLOB NOT NULL,
+    names BLOB NOT NULL,
+    stats BLOB NOT NULL,
+    ids BLOB NOT NULL,
+    base BLOB NOT NULL
 );
 """
 # The schema's number in the high byte of `user_version`, a checksum of `TABLES` below it: a database

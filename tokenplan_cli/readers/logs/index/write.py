@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -71,6 +71,8 @@ class Writer:
         # copies meet pages all over their table, and the fewer the insertions, the fewer pages written.
         self.pending_digests = bytearray()
         self.pending_files = array("q")
+        # Told what the tally moves by at each flush (`run.Moves`: a run from a base answers with them).
+        self.on_moves: Callable[[dict[Cell, list[int]], dict[Cell, Fraction]], None] | None = None
         for statement in TEMP_TABLES.split(";"):
             connection.execute(statement)
 
@@ -273,6 +275,8 @@ class Writer:
             )
             self.unsure = []
         self.settle()
+        if self.on_moves is not None:
+            self.on_moves(self.delta, self.delta_audio)
         db.executemany(
             f"INSERT INTO tally VALUES (?,?,?,?,?,?,?,?,?,?) {_UPSERT_TALLY}, {_ADD_AUDIO}",
             (
