@@ -17,9 +17,8 @@ from typing import Any
 
 import pytest
 from readerkit import FIXTURES
-from test_log_index_laws import GRAIN, PAST, cold, comparable, indexed
+from test_log_index_laws import GRAIN, PAST, by_grain, cold, comparable, indexed
 
-from tokenplan_cli.core.grain import coarsened
 from tokenplan_cli.core.ratecard import RateCard
 from tokenplan_cli.readers.logs import index
 from tokenplan_cli.readers.logs.index import answer, answers, reading, run
@@ -83,7 +82,7 @@ class Spy:
 
 def expected(searches: list[Search], card: RateCard) -> dict[str, Any]:
     scan = cold(searches, card)
-    return comparable(scan._replace(tally=coarsened(scan.tally, GRAIN)))
+    return by_grain(scan)
 
 
 def warmed(searches: list[Search], card: RateCard, cache: Path) -> None:

@@ -32,7 +32,8 @@ from readerkit import FIXTURES
 
 from tokenplan_cli.core.grain import coarsened, report_grain
 from tokenplan_cli.core.ratecard import RateCard
-from tokenplan_cli.core.usagelog import slot_of
+from tokenplan_cli.core.usage import ZERO
+from tokenplan_cli.core.usagelog import LogTally, slot_of
 from tokenplan_cli.readers.logs import Skips
 from tokenplan_cli.readers.logs.index import reading, run, scan_with_index, write
 from tokenplan_cli.readers.logs.scanner import ScanResult, Search, log_searches, scan_files, walk_searches
@@ -281,6 +282,17 @@ def comparable(scan: ScanResult) -> dict[str, Any]:
     }
 
 
+def by_grain(scan: ScanResult) -> dict[str, Any]:
+    """`comparable` of the scan read out by local day (and UTC day), as a report by day reads it. A
+    bucket a dedupe emptied is left out first: the index drops it, and its quarter hour, were it the
+    first of its day's, would be the merged bucket's (the same day: a report shows the same)."""
+    tally = LogTally()
+    for key, counts in scan.tally.counts.items():
+        if any(counts) or scan.tally.audio.get(key):
+            tally.add(key, counts, scan.tally.audio.get(key, ZERO))
+    return comparable(scan._replace(tally=coarsened(tally, GRAIN)))
+
+
 def cold(searches: list[Search], card: RateCard) -> ScanResult:
     skips = Skips()
     return scan_files(walk_searches(searches, True, skips), card.offpeak, skips, workers=1)
@@ -310,7 +322,7 @@ def check_steps(
             expected = comparable(scan)
             assert comparable(indexed(searches, card, cache, **options)) == expected, (step, op)
             # again, nothing changed: read out by local day (and UTC day), as a report by day reads it
-            merged = comparable(scan._replace(tally=coarsened(scan.tally, GRAIN)))
+            merged = by_grain(scan)
             again = indexed(searches, card, cache, grain=GRAIN, **options)
             assert comparable(again) == merged, ("again", step, op)
             # and once more: the answer the run before kept, when it found every file unchanged
@@ -338,6 +350,11 @@ TAILS = [
 ]
 
 
+# A copy that loses to a later one empties the first hour's bucket of a day (Codex's, at least): the
+# index drops that bucket, and a day read out of the index starts at the next (`by_grain`).
+EMPTIED = [("grow", 0, 0, 0), ("concat", 1, 0, 0), ("concat", 0, 0, 0)]
+
+
 # A fraction of the profile's examples (HYPOTHESIS_PROFILE=explore runs ten times more): each example
 # is several scans, and the suite runs on a loaded two-core machine.
 EXAMPLES = max(8, settings.default.max_examples // 8)
@@ -348,6 +365,7 @@ EXAMPLES = max(8, settings.default.max_examples // 8)
 @example(ops=TIES)
 @example(ops=TAILS)
 @example(ops=COMPANIONS)
+@example(ops=EMPTIED)
 @given(ops=st.lists(OPS, min_size=1, max_size=8))
 def test_the_index_answers_as_a_cold_read(tool: str, ops: list[tuple[str, int, int, int]]) -> None:
     check_steps(CASES[tool], ops, CARD)
@@ -357,6 +375,7 @@ def test_the_index_answers_as_a_cold_read(tool: str, ops: list[tuple[str, int, i
 @settings(max_examples=EXAMPLES)
 @example(ops=TIES)
 @example(ops=TAILS)
+@example(ops=EMPTIED)
 @given(ops=st.lists(OPS, min_size=1, max_size=8))
 def test_each_run_from_the_answer_before_answers_as_a_cold_read(
     tool: str, ops: list[tuple[str, int, int, int]]
@@ -372,7 +391,7 @@ def test_each_run_from_the_answer_before_answers_as_a_cold_read(
         for step, op in enumerate(ops):
             folder.apply(op)
             scan = cold(searches, CARD)
-            merged = comparable(scan._replace(tally=coarsened(scan.tally, GRAIN)))
+            merged = by_grain(scan)
             assert comparable(indexed(searches, CARD, cache, grain=GRAIN)) == merged, (step, op)
 
 
