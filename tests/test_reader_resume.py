@@ -93,3 +93,41 @@ def test_every_reader_says_how_its_files_can_be_read_again(tool: str) -> None:
         reader.index_mode(Path(name)) for name in ("a.jsonl", "a.csv", "a.json", "a.sqlite", "a.db")
     }:
         assert "resume" in inspect.signature(reader.read_file).parameters
+
+
+class _Lines:
+    """A reader's carry that counts the lines it was given: its state is how many."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def checkpoint(self) -> int:
+        return self.seen
+
+
+@pytest.mark.parametrize("before", [b"", b"zero\n"])
+def test_a_line_cut_short_and_then_written_on_starts_the_tail(tmp_path: Path, before: bytes) -> None:
+    # A tool writes on while the file is read: a line read before its newline was written is followed by
+    # more. From that line on, what is read is the tail (counted this time, not indexed), and the next
+    # reading starts at it, with the state before it.
+    from tokenplan_cli.readers.logs.jsonlines import numbered_lines
+
+    path = tmp_path / "growing.jsonl"
+    path.write_bytes(before + b"one\nthr")
+    start = len(before)
+    carry, resume = _Lines(), Resume(start, before.count(b"\n"))
+    got = []
+    for number, line in numbered_lines(path, Skips(), resume, carry):
+        got.append((number, line, resume.tail))
+        carry.seen = number
+        if len(got) == 1:
+            with open(path, "ab") as handle:
+                handle.write(b"ee\nfour\n")
+    cut = next(at for at, (_, line, _) in enumerate(got) if not line.endswith(b"\n"))
+    assert 0 < cut < len(got) - 1  # (the case: a line without its newline, then more)
+    assert [tail for *_, tail in got] == [at >= cut for at in range(len(got))]
+    assert (resume.offset, resume.line, resume.state) == (
+        start + sum(len(line) for _, line, _ in got[:cut]),
+        got[cut][0] - 1,
+        got[cut - 1][0],
+    )

@@ -88,6 +88,9 @@ def numbered_lines(
     A file that cannot be opened is reported in `skips` as "cannot read: …" on line 0; one that fails
     while read, on the line it failed at. With `resume`, reading starts at its offset (numbered on from
     its line) and `resume` is kept up to date with `carry`'s state (see `readers.logs.resume`).
+
+    The file is opened when this is called (its callers iterate at once): the lines come from the
+    generator that reads them, not through one more that would hand each on (this runs for every line).
     """
     try:
         handle = open(path, "rb", buffering=READ_BUFFER_BYTES)
@@ -95,10 +98,13 @@ def numbered_lines(
         skips.add(path, 0, cannot_read(exc))
         if resume is not None:
             resume.failed = True
-        return
+        return iter(())
     if resume is not None:
-        yield from _resumed_lines(handle, path, skips, resume, carry)
-        return
+        return _resumed_lines(handle, path, skips, resume, carry)
+    return _lines(handle, path, skips)
+
+
+def _lines(handle: BinaryIO, path: Path, skips: Skips) -> Iterator[tuple[int, bytes]]:
     line_number = 0
     with handle:
         try:
@@ -146,22 +152,39 @@ def _read_at_most(handle: BinaryIO, most: int) -> bytes:
 def _resumed_lines(
     handle: BinaryIO, path: Path, skips: Skips, resume: Resume, carry: Carry | None
 ) -> Iterator[tuple[int, bytes]]:
-    """`numbered_lines` from `resume`'s offset, keeping `resume` up to date."""
-    offset, line_number = resume.offset, resume.line
+    """`numbered_lines` from `resume`'s offset, keeping `resume` up to date.
+
+    Each line is handed on once the next one is read, so that no offset is summed line by line: a line
+    without its newline (a tool still writing it) is nearly always the last, whose offset is the end's
+    less its length; one met before another (the file grew meanwhile) has its offset from the position
+    read to. Either is `cut_short` before it is handed on, as the reader's state is before it.
+    """
+    last: tuple[int, bytes] | None = None
     with handle:
         try:
-            handle.seek(offset)
-            for line in handle:
-                line_number += 1
-                if line[-1:] != b"\n":  # only a last line can lack it: a tool is still writing it
-                    resume.cut_short(offset, line_number - 1, carry)
-                yield line_number, line
-                offset += len(line)
+            handle.seek(resume.offset)
+            lines = enumerate(handle, resume.line + 1)
+            last = next(lines, None)
+            if last is None:
+                resume.reached_end(resume.offset, resume.line, carry)
+                return
+            for following in lines:
+                if last[1][-1:] != b"\n":  # (rare: see above)
+                    resume.cut_short(handle.tell() - len(following[1]) - len(last[1]), last[0] - 1, carry)
+                yield last
+                last = following
+            number, line = last
+            end = handle.tell()
         except OSError as exc:
-            skips.add(path, line_number + 1, cannot_read(exc))
+            if last is not None:  # (read, not yet handed on)
+                yield last
+            skips.add(path, (last[0] if last is not None else resume.line) + 1, cannot_read(exc))
             resume.failed = True
             return
-    resume.reached_end(offset, line_number, carry)
+        if line[-1:] != b"\n":
+            resume.cut_short(end - len(line), number - 1, carry)
+        yield last
+    resume.reached_end(end, number, carry)
 
 
 def is_utf8(data: bytes) -> bool:
