@@ -124,6 +124,17 @@ def test_a_run_killed_at_any_point_leaves_an_index_that_answers_right(tmp_path: 
     assert found["note"] == ""
 
 
+def test_the_index_is_written_ahead_and_synced_only_at_checkpoints(tmp_path: Path) -> None:
+    # WAL with synchronous=NORMAL (docs/log-index.md): a kill loses no commit, and a commit waits for
+    # no disk (SQLite's default, FULL, synced the log at every commit: a cold build's and a status
+    # line's). Both are a connection's settings, so every connection the index makes must have them.
+    path = tmp_path / store.FILE_NAME
+    for _ in range(2):  # the one that creates the index, and one that opens it
+        with closing(store.connect(path)) as connection:
+            assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            assert connection.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+
+
 # -- faults: one note, a cold read, the command goes on ---------------------------------------------
 
 REPORT = ["usage", "report", "--from", "claude-code", str(FIXTURES / "claude"), "--as-of", AS_OF, "--json"]
