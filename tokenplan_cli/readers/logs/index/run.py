@@ -284,7 +284,10 @@ class Run:
         """One batch of parts into the index (the whole run again if another process changed one of
         their files since this run planned), in the transaction open: one is begun where none is, and
         committed once it is `COMMIT_SECONDS` old (a commit writes every page the transaction changed,
-        and a batch's copies change pages all over their table: fewer commits, fewer pages written)."""
+        and a batch's copies change pages all over their table: fewer commits, fewer pages written).
+        Each such commit is checkpointed at once, while the workers still read: what the log holds when
+        the connection closes (SQLite checkpoints it then, and syncs) is the last commits' alone, so
+        the end of a cold build waits for less (at 1 GB, 10 ms to close rather than 35-40)."""
         if self.began is None:
             self.db.execute("BEGIN IMMEDIATE")
             self.began = time.monotonic()
@@ -299,6 +302,7 @@ class Run:
             self.wrote = True
             if time.monotonic() - self.began >= COMMIT_SECONDS:
                 self._commit()
+                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # (waits for no reader, blocks none)
         except BaseException:
             self._rollback()
             raise
