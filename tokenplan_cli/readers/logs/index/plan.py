@@ -28,8 +28,8 @@ from tokenplan_cli.readers.logs.scanner import LogFile, Search
 from tokenplan_cli.tuples import NamedTuple
 
 # Bump when code shared by every reader changes what a search's index holds (the records' fields, the
-# buckets, the dedupe digests); a reader's own changes bump its VERSION.
-LOG_INDEX_FORMAT = 1
+# buckets, the dedupe digests, the checksummed blocks); a reader's own changes bump its VERSION.
+LOG_INDEX_FORMAT = 2
 GAP = 1 << 20  # between the ranks of files found one after the other, so a new one fits between
 
 
