@@ -133,6 +133,7 @@ def test_the_index_is_written_ahead_and_synced_only_at_checkpoints(tmp_path: Pat
         with closing(store.connect(path)) as connection:
             assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
             assert connection.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+            assert connection.execute("PRAGMA cache_size").fetchone() == (-512,)  # (flat memory: store.CACHE)
 
 
 # -- faults: one note, a cold read, the command goes on ---------------------------------------------
