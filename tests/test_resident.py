@@ -354,7 +354,12 @@ def test_a_warm_answer_imports_nothing_beyond_what_a_resident_preloads(cache: Pa
             assert here(env, *args)[0] == 0  # the index built, the card's cache written
         else:
             (cache / "log-index.sqlite").unlink()  # the files read again, by their reader's parser
-        done = subprocess.run(
-            [sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True, check=True
+        done = subprocess.run(  # (from the cache folder: the package installed, as the script runs it)
+            [sys.executable, "-c", probe, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=cache,
         )
         assert json.loads(done.stdout.splitlines()[-1]) == [], args
