@@ -3,8 +3,8 @@
 A run that leaves the index holding every walked file's row of its walk, none of them racy (a run that
 found every file unchanged, or one that wrote whose files were not modified just before its walk),
 leaves its answer, the `ScanResult`, in the `answers` table, under the key of what it was asked
-(`answer_key`: the searches' keys and the grain) with a digest of its walk (`walk_digest`: each file's
-path, device, inode, size, mtime and ctime, in walk order) and the searches' generations (each write to
+(`answer_key`: the searches' keys and the grain) with a digest of its walk (`WalkColumns.digest`: each
+file's path, device, inode, size, mtime and ctime, in walk order) and the searches' generations (each write to
 a search moves its generation). The next run with that key walks as always; when the walk's digest and
 every generation are those kept, the index holds what it held for that walk, and the run the answer
 came from would be run again to the same end: the kept answer is returned, without loading the files'
@@ -13,7 +13,7 @@ time there).
 
 What makes the answer equal to the run's is exactly what the run would compare: a file changed in any
 way the run sees changes its stat, and so the digest; one the run would read again for being modified
-too close to its indexing walk ("racy") keeps any answer from being left (`Run.answer_keepable`). Kept
+too close to its indexing walk ("racy") keeps the answer from being given (`Run.kept`). Kept
 answers are few (`KEPT`); a walk that met a file it could not stat, or anything it could not read, a
 search whose files have companions (SQLite stores: their write-ahead logs), and a grain whose zone
 offsets changed (`units` are kept and compared), are answered the long way.
