@@ -224,11 +224,8 @@ class Run:
             index = self.walked.add(log_file.search, member)
             if not plan.rows:  # nothing indexed to keep the order of: its rank is known now
                 self.walked.ranks[index] = plan.walked * GAP
-            if member.action == UNCHANGED:
-                continue
-            row = member.row
-            left = member.size - row.offset if member.action == RESUME and row is not None else member.size
-            yield Job(max(left, 0), index)  # (its request is made as it is handed out: `_request`)
+            if member.action != UNCHANGED:
+                yield _job(index, member)  # (its request is made as it is handed out: `_request`)
         self._rank_walked()
         self.walk_done = True
 
@@ -247,8 +244,7 @@ class Run:
             assert row is not None  # (`_start_from` planned files with their rows)
             walked.ranks[index] = row.rank
             if member.action != UNCHANGED:
-                left = member.size - row.offset if member.action == RESUME else member.size
-                yield Job(max(left, 0), index)
+                yield _job(index, member)
         walked.add_known(files[known:], stats[known * 5 :])
         self.walk_done = True
 
@@ -636,6 +632,13 @@ class Run:
             files, size = tools.get(plan.search.tool, (0, 0))
             tools[plan.search.tool] = (files + len(sizes), size + sum(sizes))
         return tools
+
+
+def _job(index: int, member: Member) -> Job:
+    """The job of reading a walked file: its bytes left to read (from the offset, when read on)."""
+    row = member.row
+    left = member.size - row.offset if member.action == RESUME and row is not None else member.size
+    return Job(max(left, 0), index)
 
 
 # Of a search's indexed files: the copies met again within them, and by identity those with skips or a
