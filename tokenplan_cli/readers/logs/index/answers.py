@@ -156,7 +156,7 @@ def kept_answer(
     try:
         document = json.loads(zlib.decompress(row[2]))
         result = _result(document, paths)
-        if grain is not None and document["units"] != _units(grain, result.tally):
+        if grain is not None and document["units"] != _units(grain, _days([result.tally])):
             return None  # the zone's rules moved an offset over these days
     except Exception:  # noqa: BLE001 - a damaged answer is only a shortcut missed
         return None
@@ -221,12 +221,17 @@ def keep_answer(
     document = _document(kept.result, kept.paths)
     if document is None:
         return
+    days, indexed_days = _days([kept.result.tally]), _days(kept.indexed)
     try:
-        document["units"] = _units(grain, kept.result.tally) if grain is not None else None
+        document["units"] = None if grain is None else _units(grain, days)
         blob = zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 1)
+        if grain is None or indexed_days == days:  # (the same days as the answer's, most often)
+            indexed_units = document["units"]
+        else:
+            indexed_units = _units(grain, indexed_days)
         base = {
             "indexed": [_buckets(tally) for tally in kept.indexed],
-            "units": _units(grain, _days(kept.indexed)) if grain is not None else None,
+            "units": indexed_units,
             "racy": kept.racy,
         }
         base_blob = zlib.compress(json.dumps(base, separators=(",", ":")).encode(), 1)
@@ -263,11 +268,9 @@ def _days(tallies: Iterable[LogTally]) -> set[int]:
     return {day for tally in tallies for day in days_of(key.slot for key in tally.counts)}
 
 
-def _units(grain: Grain, found: LogTally | set[int]) -> Any:
-    """The grain made concrete over the answer's days (or these days), as JSON holds it (lists)."""
-    days = found if isinstance(found, set) else days_of(key.slot for key in found.counts)
-    concrete = units(grain, days)
-    return json.loads(json.dumps(concrete))
+def _units(grain: Grain, days: set[int]) -> Any:
+    """The grain made concrete over these days, as JSON holds it (lists)."""
+    return json.loads(json.dumps(units(grain, days)))
 
 
 def _document(result: ScanResult, paths: Sequence[str]) -> dict[str, Any] | None:
