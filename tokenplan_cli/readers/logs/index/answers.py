@@ -173,8 +173,10 @@ def kept_base(
         row = db.execute(
             "SELECT generations, names, stats, ids, base FROM answers WHERE key = ?", (key,)
         ).fetchone()
-        held = json.loads(row[0]) if row is not None else None
-        if row is None or row[1] != walk.names or held != generations(db, search_keys):
+        if row is None or row[1] != walk.names:
+            return None
+        held: list[list[int]] = json.loads(row[0])
+        if held != generations(db, search_keys):
             return None
     finally:
         db.execute("COMMIT")

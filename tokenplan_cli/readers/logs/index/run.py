@@ -125,7 +125,7 @@ class Run:
 
     def _plans(self) -> list[SearchPlan]:
         """Each search's indexed files, read in one snapshot."""
-        plans = []
+        plans: list[SearchPlan] = []
         self.db.execute("BEGIN")
         try:
             (last,) = self.db.execute("SELECT coalesce(max(id), 0) FROM files").fetchone()
