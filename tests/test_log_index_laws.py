@@ -309,31 +309,39 @@ def check_steps(
     """After each op, the index (a new one each step with `fresh`) answers as a cold read, four times
     (the last two may be answers kept: `index.answers`, by a run that found every file unchanged and by
     one that wrote)."""
+    for step, op, temporary, searches in stepped(case, ops):
+        cache = temporary / (f"cache-{step}" if fresh else "cache")
+        scan = cold(searches, card)
+        expected = comparable(scan)
+        assert comparable(indexed(searches, card, cache, **options)) == expected, (step, op)
+        # again, nothing changed: read out by local day (and UTC day), as a report by day reads it
+        merged = by_grain(scan)
+        again = indexed(searches, card, cache, grain=GRAIN, **options)
+        assert comparable(again) == merged, ("again", step, op)
+        # and once more: the answer the run before kept, when it found every file unchanged
+        kept = indexed(searches, card, cache, grain=GRAIN, **options)
+        assert comparable(kept) == merged, ("kept", step, op)
+        # and by quarter hour again: the answer the step's first run kept, though it wrote
+        assert comparable(indexed(searches, card, cache, **options)) == expected, (
+            "kept after a write",
+            step,
+            op,
+        )
+
+
+def stepped(
+    case: Case, ops: list[tuple[str, int, int, int]]
+) -> Iterator[tuple[int, tuple[str, int, int, int], Path, list[Search]]]:
+    """Each op applied in turn to the case's files in a new folder: the step, the op, the folder the
+    logs are in (a cache may go beside them) and the searches that find them."""
     with tempfile.TemporaryDirectory() as temporary:
-        root, cache = Path(temporary) / "logs", Path(temporary) / "cache"
+        root = Path(temporary) / "logs"
         root.mkdir()
         folder = Folder(root, case)
         searches = log_searches((case.tool,), [root], {}, Path("/nowhere"))
         for step, op in enumerate(ops):
             folder.apply(op)
-            if fresh:
-                cache = Path(temporary) / f"cache-{step}"
-            scan = cold(searches, card)
-            expected = comparable(scan)
-            assert comparable(indexed(searches, card, cache, **options)) == expected, (step, op)
-            # again, nothing changed: read out by local day (and UTC day), as a report by day reads it
-            merged = by_grain(scan)
-            again = indexed(searches, card, cache, grain=GRAIN, **options)
-            assert comparable(again) == merged, ("again", step, op)
-            # and once more: the answer the run before kept, when it found every file unchanged
-            kept = indexed(searches, card, cache, grain=GRAIN, **options)
-            assert comparable(kept) == merged, ("kept", step, op)
-            # and by quarter hour again: the answer the step's first run kept, though it wrote
-            assert comparable(indexed(searches, card, cache, **options)) == expected, (
-                "kept after a write",
-                step,
-                op,
-            )
+            yield step, op, Path(temporary), searches
 
 
 # Copies that tie on tokens but differ (a source and its swapped copy): within a file, across appends,
@@ -382,17 +390,9 @@ def test_each_run_from_the_answer_before_answers_as_a_cold_read(
 ) -> None:
     """One run a step, by day: each starts from the answer the one before kept (`answers.Base`) where the
     walk finds the same files, and moves that answer's tally by what it wrote."""
-    case = CASES[tool]
-    with tempfile.TemporaryDirectory() as temporary:
-        root, cache = Path(temporary) / "logs", Path(temporary) / "cache"
-        root.mkdir()
-        folder = Folder(root, case)
-        searches = log_searches((case.tool,), [root], {}, Path("/nowhere"))
-        for step, op in enumerate(ops):
-            folder.apply(op)
-            scan = cold(searches, CARD)
-            merged = by_grain(scan)
-            assert comparable(indexed(searches, CARD, cache, grain=GRAIN)) == merged, (step, op)
+    for step, op, temporary, searches in stepped(CASES[tool], ops):
+        merged = by_grain(cold(searches, CARD))
+        assert comparable(indexed(searches, CARD, temporary / "cache", grain=GRAIN)) == merged, (step, op)
 
 
 @settings(max_examples=EXAMPLES // 2)
