@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import time
 import zlib
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -50,34 +51,24 @@ class Spy:
         self.read: list[str] = []
         self.rows: list[int] = []
         self.moved: list[Any] = []
-        kept_answer, kept_base, read_part = answers.kept_answer, answers.kept_base, reading.read_part
-        rows_by_id, moved = run.rows_by_id, answer.Moves.moved
-
-        def spied_kept(*args: Any) -> Any:
-            found = kept_answer(*args)
-            self.kept.append(found is not None)
-            return found
-
-        def spied_base(*args: Any) -> Any:
-            found = kept_base(*args)
-            self.bases.append(found is not None)
-            return found
-
-        def spied_rows(*args: Any) -> Any:
-            found = rows_by_id(*args)
-            self.rows.append(len(found))
-            return found
-
-        def spied_moved(*args: Any) -> Any:
-            found = moved(*args)
-            self.moved.append(found)
-            return found
-
-        monkeypatch.setattr(index, "kept_answer", spied_kept)
-        monkeypatch.setattr(index, "kept_base", spied_base)
-        monkeypatch.setattr(run, "rows_by_id", spied_rows)
-        monkeypatch.setattr(answer.Moves, "moved", spied_moved)
+        read_part = reading.read_part
+        spy(monkeypatch, index, "kept_answer", lambda found: self.kept.append(found is not None))
+        spy(monkeypatch, index, "kept_base", lambda found: self.bases.append(found is not None))
+        spy(monkeypatch, run, "rows_by_id", lambda found: self.rows.append(len(found)))
+        spy(monkeypatch, answer.Moves, "moved", self.moved.append)
         monkeypatch.setattr(run, "read_part", lambda task: self.read.append(task[2]) or read_part(task))
+
+
+def spy(monkeypatch: pytest.MonkeyPatch, where: Any, name: str, note: Callable[[Any], Any]) -> None:
+    """`where.name` replaced by itself, each of whose results is given to `note` on its way back."""
+    real = getattr(where, name)
+
+    def spied(*args: Any) -> Any:
+        found = real(*args)
+        note(found)
+        return found
+
+    monkeypatch.setattr(where, name, spied)
 
 
 def expected(searches: list[Search], card: RateCard) -> dict[str, Any]:
