@@ -435,7 +435,9 @@ def test_batches_of_one_file_answer_as_a_cold_read(
         check_steps(CASES["claude-code"], ops, CARD, fresh, workers=2, pool_from_bytes=0)
 
 
-@pytest.mark.parametrize(("name", "value"), [("_JSON_EACH", False), ("SETTLED", 1)])
+@pytest.mark.parametrize(
+    ("name", "value"), [("_JSON_EACH", False), ("SETTLED", 1), ("FRESH_ROWS", 1), ("FRESH_ROWS", 3)]
+)
 @settings(max_examples=EXAMPLES // 2)
 @example(ops=TIES)
 @example(ops=FILLED)
@@ -444,7 +446,8 @@ def test_copies_written_row_by_row_or_settled_one_by_one_answer_as_a_cold_read(
     name: str, value: object, ops: list[tuple[str, int, int, int]]
 ) -> None:
     """Where SQLite has no `json_each`, a batch's copies go in one row at a time; a transaction's
-    digests are settled some at a time, their files' blobs read again for each group."""
+    digests are settled some at a time, their files' blobs read again for each group; the copies later
+    runs add are moved into the large table at every flush, or once a few are held."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(write, name, value)
         check_steps(CASES["claude-code"], ops, CARD)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tokenplan_cli.folders import user_cache_folder
 
-SCHEMA = 5
+SCHEMA = 6
 FILE_NAME = "log-index.sqlite"
 # The longest a run waits for another's write to end: writes are short batches, so this is rarely met.
 BUSY_SECONDS = 2.0
@@ -93,6 +93,13 @@ CREATE TABLE loose (
     PRIMARY KEY (file, series, quarter)
 ) WITHOUT ROWID;
 CREATE TABLE copies (
+    search INTEGER NOT NULL,
+    digest BLOB NOT NULL,
+    file INTEGER NOT NULL,
+    counted INTEGER NOT NULL,
+    PRIMARY KEY (search, digest, file)
+) WITHOUT ROWID;
+CREATE TABLE fresh_copies (
     search INTEGER NOT NULL,
     digest BLOB NOT NULL,
     file INTEGER NOT NULL,

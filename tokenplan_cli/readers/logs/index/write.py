@@ -1,13 +1,20 @@
 """Writing into the log index: files' old contributions out, parts in, and the counted copy of every
 request touched settled again, all inside the caller's transaction.
 
-A search's `tally` is kept equal to its files' `loose` sums plus the copies marked counted in `copies`,
+A search's `tally` is kept equal to its files' `loose` sums plus the copies marked counted (`COPIES`),
 and exactly one copy of each digest is counted: the one the scanner's rule picks (preferred, then more
 tokens, then the file ranked first). Each step keeps both: a new copy goes in counted (the tally up by
 it), then the digests that may have another copy in the search are settled again, which flips `counted`
 on the copies that lose or win and moves the tally by exactly those. `searches.crossed` is the number of
 copies not counted (the cross-file duplicates). A copy's counts are in its file's blobs (`copies.py`);
 they are read only for the digests settled. The tally's moves are summed here and written once a flush.
+
+A search's copies are in two tables of one layout (`COPIES`). A digest is random, so copies inserted
+into a large table land on most of its pages: 10 MB appended at 1 GB of logs wrote 126 of its 127 pages
+(2 MB) into the log at every commit, and copied them back at the checkpoint. A cold build fills
+`copies`, in large sorted batches, where that cannot be helped; every later run adds to `fresh_copies`,
+a few pages, which is moved into `copies` once it holds `FRESH_ROWS`. A copy is in one of them, never
+both, so every read looks in the two and every change is made in the one that holds it.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ _ADD_AUDIO = (
 )
 FILE_BLOBS = "digests, kept, buckets, kept_audio, rank"
 CHUNK = 500  # ids or digests a statement names at most
+COPIES = ("copies", "fresh_copies")  # the large table a cold build fills, and the one later runs add to
+FRESH_ROWS = 8192  # copies in `fresh_copies` (of a search) that are moved into `copies` at a flush
 SETTLED = 1000  # digests settled with one reading of their files' blobs
 ZERO = Fraction(0)
 
@@ -67,10 +76,12 @@ class Writer:
         self.touched: set[bytes] = set()  # digests to settle
         self.unsure: list[tuple[bytes, int]] = []  # new copies (digest, file) to look for elsewhere
         self.files: dict[int, FileCopies] = {}  # files whose copies were read this batch
-        # New files' copies, inserted together when the copies are next read or at the flush: a batch's
-        # copies meet pages all over their table, and the fewer the insertions, the fewer pages written.
+        # New copies (of new files, and those appended to files indexed), inserted together when the
+        # copies are next read or at the flush: a batch's copies meet pages all over their table, and
+        # the fewer the insertions, the fewer pages written.
         self.pending_digests = bytearray()
         self.pending_files = array("q")
+        self.added_fresh = False  # whether copies went into `fresh_copies` since the last flush
         # Told what the tally moves by at each flush (`run.Moves`: a run from a base answers with them).
         self.on_moves: Callable[[dict[Cell, list[int]], dict[Cell, Fraction]], None] | None = None
         for statement in TEMP_TABLES.split(";"):
@@ -103,19 +114,24 @@ class Writer:
             )
         )
         for digest, file_id, at, counted in db.execute(
-            "SELECT p.digest, p.file, p.position, c.counted FROM probe p JOIN copies c"
-            " ON c.search = ? AND c.digest = p.digest AND c.file = p.file",
-            (search,),
+            " UNION ALL ".join(
+                f"SELECT p.digest, p.file, p.position, c.counted FROM probe p JOIN {table} c"
+                " ON c.search = ? AND c.digest = p.digest AND c.file = p.file"
+                for table in COPIES
+            ),
+            (search,) * len(COPIES),
         ).fetchall():
             if counted:
                 self._count(held[file_id].copy(at), -1)
             else:
                 self.crossed -= 1
             self.touched.add(digest)
-        db.execute(
-            "DELETE FROM copies WHERE search = ? AND (digest, file) IN (SELECT digest, file FROM probe)",
-            (search,),
-        )
+        for table in COPIES:
+            db.execute(
+                f"DELETE FROM {table} WHERE search = ?"
+                " AND (digest, file) IN (SELECT digest, file FROM probe)",
+                (search,),
+            )
         db.execute("DELETE FROM loose WHERE file IN (SELECT id FROM gone)")
         db.execute("DELETE FROM files WHERE id IN (SELECT id FROM gone)")
         for file_id in ids:
@@ -154,11 +170,31 @@ class Writer:
         self.db.executemany("INSERT INTO loose VALUES (?,?,?,?,?,?,?,?,?,?)", loose)
 
     def _insert_pending(self) -> None:
-        """The new files' copies into `copies`, counted, in one statement."""
+        """The new copies in, counted, in one statement: into `copies` for a cold build, else into
+        `fresh_copies` (see the module's docstring)."""
         if not self.pending_files:
             return
-        insert_copies(self.db, self.search, bytes(self.pending_digests), self.pending_files)
+        table = COPIES[0] if self.seen_digests is not None else COPIES[1]
+        insert_copies(self.db, self.search, bytes(self.pending_digests), self.pending_files, table)
         self.pending_digests, self.pending_files = bytearray(), array("q")
+        self.added_fresh = self.added_fresh or table == COPIES[1]
+
+    def _move_fresh(self) -> None:
+        """`fresh_copies` into `copies` once it holds `FRESH_ROWS` of the search's copies (in key order:
+        the large table's pages are met once each)."""
+        if not self.added_fresh:
+            return
+        self.added_fresh = False
+        db, search, (large, fresh) = self.db, self.search, COPIES
+        held = db.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {fresh} WHERE search = ? LIMIT ?)", (search, FRESH_ROWS)
+        ).fetchone()[0]
+        if held < FRESH_ROWS:
+            return
+        db.execute(
+            f"INSERT INTO {large} SELECT * FROM {fresh} WHERE search = ? ORDER BY digest, file", (search,)
+        )
+        db.execute(f"DELETE FROM {fresh} WHERE search = ?", (search,))
 
     def _file_row(
         self, file_id: int, member: Member, part: Part, rank: int, cells: list[Cell]
@@ -178,7 +214,6 @@ class Writer:
         of it the file already kept (the better one stays, the first read between equals)."""
         stat, row = member.stat, member.row
         assert stat is not None and row is not None
-        self._insert_pending()
         file_id, search = row.id, self.search
         held = self._file_copies([file_id])[file_id]
         cells = self._cells(part)
@@ -190,7 +225,7 @@ class Writer:
             ),
         )
         self._move_by(cells, part.loose, part.loose_audio)
-        within, new = 0, []
+        within = 0
         fields = iter(part.kept)
         for n, (bucket, preferred, *counts) in enumerate(zip(*[fields] * WIDTH, strict=True)):
             digest = part.digests[n * DIGEST : (n + 1) * DIGEST]
@@ -201,7 +236,8 @@ class Writer:
             position = held.position(digest)
             if position is None:
                 held.append(digest, kept, audio)
-                new.append((search, digest, file_id))
+                self.pending_digests += digest
+                self.pending_files.append(file_id)
                 self._count(copy, 1)
                 if self.seen_digests is not None:
                     if any(True for _ in self.seen_digests.met(digest, DIGEST)):
@@ -213,19 +249,22 @@ class Writer:
             if not copy.better_within(held.copy(position)):
                 continue
             (counted,) = self.db.execute(
-                "SELECT counted FROM copies WHERE search = ? AND digest = ? AND file = ?",
-                (search, digest, file_id),
+                " UNION ALL ".join(
+                    f"SELECT counted FROM {table} WHERE search = ? AND digest = ? AND file = ?"
+                    for table in COPIES
+                ),
+                (search, digest, file_id) * len(COPIES),
             ).fetchone()
             if counted:
                 self._count(held.copy(position), -1)
-                self.db.execute(
-                    "UPDATE copies SET counted = 0 WHERE search = ? AND digest = ? AND file = ?",
-                    (search, digest, file_id),
-                )
+                for table in COPIES:
+                    self.db.execute(
+                        f"UPDATE {table} SET counted = 0 WHERE search = ? AND digest = ? AND file = ?",
+                        (search, digest, file_id),
+                    )
                 self.crossed += 1
             held.replace(position, kept, audio)
             self.touched.add(digest)
-        self.db.executemany("INSERT INTO copies VALUES (?,?,?,1)", new)
         skips = merged_skips(json.loads(row.skips) if row.skips else None, _skips_list(part.skips))
         self.db.execute(
             "UPDATE files SET size = ?, mtime = ?, ctime = ?, seen = ?, companions = ?, offset = ?,"
@@ -252,8 +291,10 @@ class Writer:
         self.touched.update(
             digest
             for (digest,) in self.db.execute(
-                "SELECT digest FROM copies WHERE search = ? GROUP BY digest HAVING count(*) > 1",
-                (self.search,),
+                "SELECT digest FROM ("
+                + " UNION ALL ".join(f"SELECT digest FROM {table} WHERE search = ?" for table in COPIES)
+                + ") GROUP BY digest HAVING count(*) > 1",
+                (self.search,) * len(COPIES),
             )
         )
 
@@ -268,13 +309,18 @@ class Writer:
             self.touched.update(
                 digest
                 for (digest,) in db.execute(
-                    "SELECT p.digest FROM probe p WHERE EXISTS (SELECT 1 FROM copies c WHERE c.search = ?"
-                    " AND c.digest = p.digest AND c.file != p.file)",
-                    (search,),
+                    "SELECT p.digest FROM probe p WHERE "
+                    + " OR ".join(
+                        f"EXISTS (SELECT 1 FROM {table} c WHERE c.search = ?"
+                        " AND c.digest = p.digest AND c.file != p.file)"
+                        for table in COPIES
+                    ),
+                    (search,) * len(COPIES),
                 )
             )
             self.unsure = []
         self.settle()
+        self._move_fresh()
         if self.on_moves is not None:
             self.on_moves(self.delta, self.delta_audio)
         db.executemany(
@@ -301,9 +347,10 @@ class Writer:
         flips = []
         for start in range(0, len(touched), SETTLED):
             self._settle(touched[start : start + SETTLED], flips)
-        self.db.executemany(
-            "UPDATE copies SET counted = ? WHERE search = ? AND digest = ? AND file = ?", flips
-        )
+        for table in COPIES:
+            self.db.executemany(
+                f"UPDATE {table} SET counted = ? WHERE search = ? AND digest = ? AND file = ?", flips
+            )
 
     def _settle(self, digests: list[bytes], flips: list[tuple[int, int, bytes, int]]) -> None:
         """Settle some digests (their files' copies read for them alone: a transaction's digests touch
@@ -416,9 +463,16 @@ def file_copies(
     return {file_id: cache[file_id] for file_id in ids}
 
 
-def insert_copies(db: sqlite3.Connection, search: int, digests: bytes, files: array) -> None:  # type: ignore[type-arg]
-    """Counted copies of `digests` (DIGEST bytes each) held by `files` (a file id each): one statement
-    that splits the digests itself where SQLite has `json_each`, without a row of Python objects each."""
+def insert_copies(
+    db: sqlite3.Connection,
+    search: int,
+    digests: bytes,
+    files: array,  # type: ignore[type-arg]
+    table: str,
+) -> None:
+    """Counted copies of `digests` (DIGEST bytes each) held by `files` (a file id each) into `table`: one
+    statement that splits the digests itself where SQLite has `json_each`, without a row of Python
+    objects each."""
     global _JSON_EACH
     if _JSON_EACH is None:
         try:
@@ -428,13 +482,13 @@ def insert_copies(db: sqlite3.Connection, search: int, digests: bytes, files: ar
             _JSON_EACH = False
     if _JSON_EACH:
         db.execute(
-            f"INSERT INTO copies SELECT ?, substr(?, key * {DIGEST} + 1, {DIGEST}), value, 1"
+            f"INSERT INTO {table} SELECT ?, substr(?, key * {DIGEST} + 1, {DIGEST}), value, 1"
             " FROM json_each(?) ORDER BY 2",  # (in the table's order: its pages are met in turn)
             (search, digests, json.dumps(files.tolist())),
         )
         return
     db.executemany(
-        "INSERT INTO copies VALUES (?,?,?,1)",
+        f"INSERT INTO {table} VALUES (?,?,?,1)",
         sorted((search, digests[n * DIGEST : (n + 1) * DIGEST], file_id) for n, file_id in enumerate(files)),
     )
 
@@ -459,8 +513,11 @@ def held_copies(
         chunk = listed[start : start + CHUNK]
         marks = ",".join("?" * len(chunk))
         for digest, file_id, counted in db.execute(
-            f"SELECT digest, file, counted FROM copies WHERE search = ? AND digest IN ({marks})",
-            (search, *chunk),
+            " UNION ALL ".join(
+                f"SELECT digest, file, counted FROM {table} WHERE search = ? AND digest IN ({marks})"
+                for table in COPIES
+            ),
+            (search, *chunk) * len(COPIES),
         ):
             found.setdefault(digest, []).append((file_id, counted))
     if contested:
@@ -494,7 +551,8 @@ def search_id(connection: sqlite3.Connection, key: bytes, tool: str, used: int) 
 
 def forget_search(connection: sqlite3.Connection, search: int) -> None:
     connection.execute("DELETE FROM loose WHERE file IN (SELECT id FROM files WHERE search = ?)", (search,))
-    connection.execute("DELETE FROM copies WHERE search = ?", (search,))
+    for table in COPIES:
+        connection.execute(f"DELETE FROM {table} WHERE search = ?", (search,))
     connection.execute("DELETE FROM tally WHERE search = ?", (search,))
     connection.execute("DELETE FROM files WHERE search = ?", (search,))
     connection.execute("DELETE FROM searches WHERE id = ?", (search,))
