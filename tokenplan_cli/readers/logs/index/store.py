@@ -78,7 +78,10 @@ CREATE TABLE files (
     buckets BLOB NOT NULL,
     kept_audio TEXT
 );
-CREATE INDEX files_by_search ON files (search);
+-- (with `within`: its sum a search is read from this index, not from the rows and their blobs)
+CREATE INDEX files_by_search ON files (search, within);
+-- the few files an answer reads skips or a tail of, found without reading every row
+CREATE INDEX files_noted ON files (search) WHERE skips IS NOT NULL OR tail IS NOT NULL;
 CREATE TABLE series (
     id INTEGER PRIMARY KEY,
     tool TEXT NOT NULL,
