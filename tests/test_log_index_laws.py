@@ -453,6 +453,36 @@ def test_copies_written_row_by_row_or_settled_one_by_one_answer_as_a_cold_read(
         check_steps(CASES["claude-code"], ops, CARD)
 
 
+def test_later_runs_add_their_copies_to_the_small_table_until_it_is_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build fills `copies`; a run after an append adds its copies to `fresh_copies`, leaving the
+    large table's pages alone, until the small one holds `FRESH_ROWS` and is moved (`write.COPIES`)."""
+    root = tmp_path / "logs"
+    shutil.copytree(FIXTURES / "claude", root)
+    searches = log_searches(("claude-code",), [root], {}, Path("/nowhere"))
+    cache = tmp_path / "cache"
+    target = sorted(root.rglob("*.jsonl"))[0]
+    line = next(line for line in target.read_bytes().splitlines(True) if b'"output_tokens"' in line)
+
+    def rows() -> tuple[int, int]:
+        with closing(sqlite3.connect(cache / "log-index.sqlite")) as db:
+            return tuple(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in write.COPIES)
+
+    def appended(number: int) -> tuple[int, int]:
+        with open(target, "ab") as handle:  # a new request: the message id of none before
+            handle.write(re.sub(rb'"id": ?"msg_[^"]*"', f'"id":"msg_added_{number}"'.encode(), line))
+        assert comparable(indexed(searches, CARD, cache)) == comparable(cold(searches, CARD))
+        return rows()
+
+    assert comparable(indexed(searches, CARD, cache)) == comparable(cold(searches, CARD))
+    large, small = rows()
+    assert large > 0 and small == 0
+    assert appended(1) == (large, 1)
+    monkeypatch.setattr(write, "FRESH_ROWS", 2)
+    assert appended(2) == (large + 2, 0)
+
+
 # -- SQLite stores: rows added, changed and deleted in place, the store copied ----------------------
 
 
