@@ -117,14 +117,15 @@ def coarsened(tally: LogTally, grain: Grain) -> LogTally:
     """The tally with the quarter hours of each unit of `grain` merged (a bucket at the first of them)."""
     if not tally.counts:
         return LogTally()
-    concrete = units(grain, days_of(key.slot for key in tally.counts))
+    unit = units(grain, days_of(key.slot for key in tally.counts)).unit
+    cells = [(key.tool, key.model, key.window, unit(key.slot)) for key in tally.counts]  # (once a key)
     first_of: dict[tuple[Any, ...], int] = {}
-    for key in tally.counts:
-        cell = (key.tool, key.model, key.window, concrete.unit(key.slot))
-        first_of[cell] = min(first_of.get(cell, key.slot), key.slot)
+    for key, cell in zip(tally.counts, cells, strict=True):
+        first = first_of.get(cell)
+        if first is None or key.slot < first:
+            first_of[cell] = key.slot
     merged = LogTally()
-    for key, counts in tally.counts.items():
-        cell = (key.tool, key.model, key.window, concrete.unit(key.slot))
+    for (key, counts), cell in zip(tally.counts.items(), cells, strict=True):
         target = tuple.__new__(BucketKey, (key.tool, key.model, first_of[cell], key.window))
         merged.add(target, counts, tally.audio.get(key, ZERO))
     return merged
