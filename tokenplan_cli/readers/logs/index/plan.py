@@ -14,7 +14,7 @@ import importlib
 import os
 import sqlite3
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +216,16 @@ class Walked:
         if len(self.plans) == 1:  # (the one search of `--from TOOL`: every file)
             return iter(range(len(self.paths)))
         return (index for index, number in enumerate(self.search) if number == plan)
+
+    def holding(self, plan: int, identities: Collection[tuple[int, int]]) -> list[int]:
+        """The files walked for `plans[plan]` whose identity is one of `identities`, in walk order: a few
+        among thousands, found by their inodes without an identity made for each file."""
+        inodes = {ino for _, ino in identities}
+        return [
+            index
+            for index, ino in enumerate(self.stats[1::5])
+            if ino in inodes and self.search[index] == plan and self.identity(index) in identities
+        ]
 
     def sizes(self, plan: int) -> list[int]:
         """The sizes of the files walked for `plans[plan]`, in walk order."""

@@ -535,11 +535,8 @@ class Run:
             within, noted = noted_by_plan[number]
             duplicates += within
             tails = []
-            for index in walked.of_plan(number) if noted else ():  # in walk order
-                row = noted.get(walked.identity(index))  # type: ignore[arg-type]
-                if row is None:
-                    continue
-                file_id, rank, file_skips, tail = row
+            for index in walked.holding(number, noted.keys()) if noted else ():  # in walk order
+                file_id, rank, file_skips, tail = noted[walked.identity(index)]  # type: ignore[index]
                 if file_skips is not None:
                     add_summary(skips, walked.paths[index], json.loads(file_skips))
                 if tail is not None:
