@@ -414,7 +414,8 @@ class Run:
                 raise Stale
             plan.search_id = search_id(self.db, plan.key, plan.search.tool, time.time_ns())
         writer = Writer(self.db, plan.search_id, self.seen, plan.digests)
-        writer.on_moves = self.moves[self.plans.index(plan)].add
+        if self.base is not None:  # (only a run from a base answers with its moves: a cold build's are
+            writer.on_moves = self.moves[self.plans.index(plan)].add  # every bucket, at every commit)
         return writer
 
     # -- finishing ------------------------------------------------------------------------------

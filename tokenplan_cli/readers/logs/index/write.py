@@ -174,7 +174,7 @@ class Writer:
         `fresh_copies` (see the module's docstring)."""
         if not self.pending_files:
             return
-        table = COPIES[0] if self.seen_digests is not None else COPIES[1]
+        table = COPIES[0] if self.seen_digests is not None else COPIES[1]  # (see `_tables`)
         insert_copies(self.db, self.search, bytes(self.pending_digests), self.pending_files, table)
         self.pending_digests, self.pending_files = bytearray(), array("q")
         self.added_fresh = self.added_fresh or table == COPIES[1]
@@ -347,10 +347,15 @@ class Writer:
         flips = []
         for start in range(0, len(touched), SETTLED):
             self._settle(touched[start : start + SETTLED], flips)
-        for table in COPIES:
+        for table in self._tables():
             self.db.executemany(
                 f"UPDATE {table} SET counted = ? WHERE search = ? AND digest = ? AND file = ?", flips
             )
+
+    def _tables(self) -> tuple[str, ...]:
+        """The tables that may hold the search's copies: during a cold build, `copies` alone (its search
+        held nothing when the transaction began, and no other process writes while it is held)."""
+        return COPIES[:1] if self.seen_digests is not None else COPIES
 
     def _settle(self, digests: list[bytes], flips: list[tuple[int, int, bytes, int]]) -> None:
         """Settle some digests (their files' copies read for them alone: a transaction's digests touch
