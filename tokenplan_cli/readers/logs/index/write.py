@@ -14,7 +14,8 @@ into a large table land on most of its pages: 10 MB appended at 1 GB of logs wro
 (2 MB) into the log at every commit, and copied them back at the checkpoint. A cold build fills
 `copies`, in large sorted batches, where that cannot be helped; every later run adds to `fresh_copies`,
 a few pages, which is moved into `copies` once it holds `FRESH_ROWS`. A copy is in one of them, never
-both, so every read looks in the two and every change is made in the one that holds it.
+both, so every read and every change looks in the two (a cold build's settling in `copies` alone, which
+holds all of its copies: `_tables`).
 """
 
 from __future__ import annotations
