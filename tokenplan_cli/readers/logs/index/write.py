@@ -226,20 +226,21 @@ class Writer:
             ),
         )
         self._move_by(cells, part.loose, part.loose_audio)
+        # Every copy of the part counted, as most are new to the file (summed by the worker, bucket by
+        # bucket); those the file held already are taken back out below, one by one.
+        self._move_by(cells, part.keyed_sums, part.keyed_sums_audio)
         within = 0
         fields = iter(part.kept)
         for n, (bucket, preferred, *counts) in enumerate(zip(*[fields] * WIDTH, strict=True)):
             digest = part.digests[n * DIGEST : (n + 1) * DIGEST]
             cell = cells[bucket]
             audio = part.keyed_audio.get(n, ZERO)
-            copy = Copy(preferred, sum(counts), held.rank, cell, tuple(counts), audio)
             kept = (held.bucket_of(cell), preferred, *counts)
             position = held.position(digest)
             if position is None:
                 held.append(digest, kept, audio)
                 self.pending_digests += digest
                 self.pending_files.append(file_id)
-                self._count(copy, 1)
                 if self.seen_digests is not None:
                     if any(True for _ in self.seen_digests.met(digest, DIGEST)):
                         self.touched.add(digest)
@@ -247,6 +248,8 @@ class Writer:
                     self.unsure.append((digest, file_id))
                 continue
             within += 1  # met again within the file
+            copy = Copy(preferred, sum(counts), held.rank, cell, tuple(counts), audio)
+            self._count(copy, -1)  # (not new: counted above)
             if not copy.better_within(held.copy(position)):
                 continue
             (counted,) = self.db.execute(
