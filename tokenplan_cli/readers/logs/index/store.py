@@ -43,6 +43,14 @@ CACHE = "PRAGMA cache_size = -512"
 # The five token kinds and the audio seconds (an exact fraction as text) of a request or a sum of them.
 KINDS = """hit INTEGER NOT NULL, miss INTEGER NOT NULL, write INTEGER NOT NULL,
     output INTEGER NOT NULL, reasoning INTEGER NOT NULL, audio TEXT,"""
+# A file's copy of a keyed request: the columns of both copies tables (`write.COPIES`).
+COPY = """
+    search INTEGER NOT NULL,
+    digest BLOB NOT NULL,
+    file INTEGER NOT NULL,
+    counted INTEGER NOT NULL,
+    PRIMARY KEY (search, digest, file)
+"""
 TABLES = f"""
 CREATE TABLE searches (
     id INTEGER PRIMARY KEY,
@@ -95,20 +103,8 @@ CREATE TABLE loose (
     n INTEGER NOT NULL, {KINDS}
     PRIMARY KEY (file, series, quarter)
 ) WITHOUT ROWID;
-CREATE TABLE copies (
-    search INTEGER NOT NULL,
-    digest BLOB NOT NULL,
-    file INTEGER NOT NULL,
-    counted INTEGER NOT NULL,
-    PRIMARY KEY (search, digest, file)
-) WITHOUT ROWID;
-CREATE TABLE fresh_copies (
-    search INTEGER NOT NULL,
-    digest BLOB NOT NULL,
-    file INTEGER NOT NULL,
-    counted INTEGER NOT NULL,
-    PRIMARY KEY (search, digest, file)
-) WITHOUT ROWID;
+CREATE TABLE copies ({COPY}) WITHOUT ROWID;
+CREATE TABLE fresh_copies ({COPY}) WITHOUT ROWID;
 CREATE TABLE tally (
     search INTEGER NOT NULL,
     series INTEGER NOT NULL,
