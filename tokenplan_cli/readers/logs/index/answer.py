@@ -103,8 +103,7 @@ class SearchAnswer:
         return tally
 
     def _key(self, series: int, quarter: int) -> BucketKey:
-        tool, model = self.names[series]
-        return _new_key(BucketKey, (tool, model, quarter >> 1, "offpeak" if quarter & 1 else "peak"))
+        return bucket_key(self.names, series, quarter)
 
     def _add(self, series: int, quarter: int, counts: Sequence[int], audio: Fraction, sign: int = 1) -> None:
         self.delta.add(self._key(series, quarter), counts, audio, sign)
@@ -180,11 +179,15 @@ class Moves:
             return None
         fine = LogTally()
         for (series, quarter), counts in self.counts.items():
-            tool, model = names[series]
-            key = _new_key(BucketKey, (tool, model, quarter >> 1, "offpeak" if quarter & 1 else "peak"))
-            fine.add(key, counts, self.audio.get((series, quarter), ZERO))
+            fine.add(bucket_key(names, series, quarter), counts, self.audio.get((series, quarter), ZERO))
         merged = _merged(indexed, fine)
         return merged if grain is None else coarsened(merged, grain)
+
+
+def bucket_key(names: dict[int, tuple[str, str]], series: int, quarter: int) -> BucketKey:
+    """The tally's bucket of a cell of the index: its series' names, and the quarter hour and window."""
+    tool, model = names[series]
+    return _new_key(BucketKey, (tool, model, quarter >> 1, "offpeak" if quarter & 1 else "peak"))
 
 
 def _merged(first: LogTally, then: LogTally) -> LogTally:
