@@ -23,6 +23,7 @@ from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.readers.digests import blake2b
 from tokenplan_cli.readers.logs import LINES, WHOLE, Skips
 from tokenplan_cli.readers.logs.index.filter import DigestFilter
+from tokenplan_cli.readers.logs.index.store import chunked
 from tokenplan_cli.readers.logs.racy import racy_at
 from tokenplan_cli.readers.logs.scanner import LogFile, Search
 from tokenplan_cli.tuples import NamedTuple
@@ -111,7 +112,6 @@ NO_MODE = 255  # in `Walked.modes`: an unchanged file, whose reader was not aske
 UNRANKED = -(1 << 63)
 _new = tuple.__new__  # a NamedTuple from its fields' tuple, without the keyword-handling __new__
 DIGEST_BYTES = 16  # of `path_digest`
-ID_CHUNK = 500  # row ids a statement names at most (SQLite's limit on variables is 999 in old builds)
 
 
 class Walked:
@@ -342,9 +342,8 @@ def load_rows(connection: sqlite3.Connection, search_id: int) -> list[FileRow]:
 def rows_by_id(connection: sqlite3.Connection, search_id: int, ids: Sequence[int]) -> list[FileRow]:
     """The search's rows of these ids (those it holds)."""
     rows = []
-    for start in range(0, len(ids), ID_CHUNK):
-        chunk = ids[start : start + ID_CHUNK]
-        query = f"SELECT {ROW_COLUMNS} FROM files WHERE search = ? AND id IN ({', '.join('?' * len(chunk))})"
+    for chunk, marks in chunked(ids):
+        query = f"SELECT {ROW_COLUMNS} FROM files WHERE search = ? AND id IN ({marks})"
         rows += [_new(FileRow, row) for row in connection.execute(query, (search_id, *chunk))]
     return rows
 

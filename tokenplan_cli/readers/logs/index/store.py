@@ -14,13 +14,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from tokenplan_cli.folders import user_cache_folder
 
 SCHEMA = 6
 FILE_NAME = "log-index.sqlite"
+T = TypeVar("T")
 # The longest a run waits for another's write to end: writes are short batches, so this is rarely met.
 BUSY_SECONDS = 2.0
 # A cold build inserts copies all over their table's key space, and each commit writes every page it
@@ -39,6 +41,7 @@ SYNCHRONOUS = "PRAGMA synchronous = NORMAL"
 # (`run.COMMIT_SECONDS`) it is 54-56 MB, and 43 MB at 1 GB (50 before), as fast within the noise. A run
 # reads what it needs once, in key order: a larger cache would save it little.
 CACHE = "PRAGMA cache_size = -512"
+CHUNK = 500  # values a statement names at most (SQLite's limit on variables is 999 in old builds)
 
 # The five token kinds and the audio seconds (an exact fraction as text) of a request or a sum of them.
 KINDS = """hit INTEGER NOT NULL, miss INTEGER NOT NULL, write INTEGER NOT NULL,
@@ -129,6 +132,13 @@ CREATE TABLE answers (
 SCHEMA_SHIFT = 24
 USER_VERSION = SCHEMA << SCHEMA_SHIFT | zlib.crc32(TABLES.encode()) & ((1 << SCHEMA_SHIFT) - 1)
 UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL")
+
+
+def chunked(values: Sequence[T]) -> Iterator[tuple[Sequence[T], str]]:
+    """`values` a `CHUNK` at a time, each with the placeholders a statement names them by (`?,?,…`)."""
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 class IndexUnavailable(Exception):

@@ -32,6 +32,7 @@ from tokenplan_cli.readers.logs.index.copies import DIGEST, WIDTH, Copy, FileCop
 from tokenplan_cli.readers.logs.index.filter import DigestFilter
 from tokenplan_cli.readers.logs.index.plan import Member
 from tokenplan_cli.readers.logs.index.reading import Part
+from tokenplan_cli.readers.logs.index.store import chunked
 
 KEEP_SEARCHES = 16
 FILE_COLUMNS = 24  # of the files table, in the order store.TABLES declares them
@@ -44,7 +45,6 @@ _ADD_AUDIO = (
     "audio = CASE WHEN excluded.audio IS NULL THEN audio ELSE fraction_add(audio, excluded.audio) END"
 )
 FILE_BLOBS = "digests, kept, buckets, kept_audio, rank"
-CHUNK = 500  # ids or digests a statement names at most
 COPIES = ("copies", "fresh_copies")  # the large table a cold build fills, and the one later runs add to
 FRESH_ROWS = 8192  # copies in `fresh_copies` (of a search) that are moved into `copies` at a flush
 SETTLED = 1000  # digests settled with one reading of their files' blobs
@@ -464,9 +464,7 @@ def file_copies(
 ) -> dict[int, FileCopies]:
     """The copies each file holds (from `cache` where it has them, which keeps those read)."""
     missing = [file_id for file_id in dict.fromkeys(ids) if file_id not in cache]
-    for start in range(0, len(missing), CHUNK):
-        chunk = missing[start : start + CHUNK]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in chunked(missing):
         for file_id, *blobs in db.execute(f"SELECT id, {FILE_BLOBS} FROM files WHERE id IN ({marks})", chunk):
             cache[file_id] = load(blobs)
     return {file_id: cache[file_id] for file_id in ids}
@@ -518,9 +516,7 @@ def held_copies(
     a cold build settles are lone (the Bloom filter was wrong), so their files' blobs are not read."""
     found: dict[bytes, list[tuple[int, int]]] = {}
     listed = list(digests)
-    for start in range(0, len(listed), CHUNK):
-        chunk = listed[start : start + CHUNK]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in chunked(listed):
         for digest, file_id, counted in db.execute(
             " UNION ALL ".join(
                 f"SELECT digest, file, counted FROM {table} WHERE search = ? AND digest IN ({marks})"
