@@ -115,12 +115,11 @@ class Writer:
             )
         )
         for digest, file_id, at, counted in db.execute(
-            " UNION ALL ".join(
-                f"SELECT p.digest, p.file, p.position, c.counted FROM probe p JOIN {table} c"
-                " ON c.search = ? AND c.digest = p.digest AND c.file = p.file"
-                for table in COPIES
-            ),
-            (search,) * len(COPIES),
+            *in_both(
+                "SELECT p.digest, p.file, p.position, c.counted FROM probe p JOIN {table} c"
+                " ON c.search = ? AND c.digest = p.digest AND c.file = p.file",
+                (search,),
+            )
         ).fetchall():
             if counted:
                 self._count(held[file_id].copy(at), -1)
@@ -253,11 +252,10 @@ class Writer:
             if not copy.better_within(held.copy(position)):
                 continue
             (counted,) = self.db.execute(
-                " UNION ALL ".join(
-                    f"SELECT counted FROM {table} WHERE search = ? AND digest = ? AND file = ?"
-                    for table in COPIES
-                ),
-                (search, digest, file_id) * len(COPIES),
+                *in_both(
+                    "SELECT counted FROM {table} WHERE search = ? AND digest = ? AND file = ?",
+                    (search, digest, file_id),
+                )
             ).fetchone()
             if counted:
                 self._count(held.copy(position), -1)
@@ -292,13 +290,11 @@ class Writer:
     def touch_every_copy(self) -> None:
         """Settle, at the next flush, every digest the search holds more than one copy of."""
         self._insert_pending()
+        union, params = in_both("SELECT digest FROM {table} WHERE search = ?", (self.search,))
         self.touched.update(
             digest
             for (digest,) in self.db.execute(
-                "SELECT digest FROM ("
-                + " UNION ALL ".join(f"SELECT digest FROM {table} WHERE search = ?" for table in COPIES)
-                + ") GROUP BY digest HAVING count(*) > 1",
-                (self.search,) * len(COPIES),
+                f"SELECT digest FROM ({union}) GROUP BY digest HAVING count(*) > 1", params
             )
         )
 
@@ -518,11 +514,10 @@ def held_copies(
     listed = list(digests)
     for chunk, marks in chunked(listed):
         for digest, file_id, counted in db.execute(
-            " UNION ALL ".join(
-                f"SELECT digest, file, counted FROM {table} WHERE search = ? AND digest IN ({marks})"
-                for table in COPIES
-            ),
-            (search, *chunk) * len(COPIES),
+            *in_both(
+                f"SELECT digest, file, counted FROM {{table}} WHERE search = ? AND digest IN ({marks})",
+                (search, *chunk),
+            )
         ):
             found.setdefault(digest, []).append((file_id, counted))
     if contested:
@@ -561,6 +556,12 @@ def forget_search(connection: sqlite3.Connection, search: int) -> None:
     connection.execute("DELETE FROM tally WHERE search = ?", (search,))
     connection.execute("DELETE FROM files WHERE search = ?", (search,))
     connection.execute("DELETE FROM searches WHERE id = ?", (search,))
+
+
+def in_both(query: str, params: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """`query` (naming its table `{table}`) over each of `COPIES`, its rows one after the other (a copy
+    is in one table or the other), and the parameters for it."""
+    return " UNION ALL ".join(query.format(table=table) for table in COPIES), params * len(COPIES)
 
 
 def register_functions(connection: sqlite3.Connection) -> None:
