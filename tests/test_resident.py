@@ -76,10 +76,18 @@ def _pid(lock: Path) -> int | None:
     return int(words[1]) if words[:1] == ["pid"] else None
 
 
-def answered(cache: Path) -> int:
+def answered(cache: Path, calls: int) -> int:
+    """The calls the resident says it answered, once it says `calls` (or `WAIT_SECONDS` passed): a child
+    with work left once its answer is out tells the client before it ends (`afterwards`), and the count
+    moves when it ends."""
     (lock,) = cache.glob("resident-*.lock")
-    words = lock.read_text().split()
-    return int(words[words.index("answered") + 1])
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        words = lock.read_text().split()
+        count = int(words[words.index("answered") + 1])
+        if count >= calls or time.monotonic() > deadline:
+            return count
+        time.sleep(0.02)
 
 
 def started(cache: Path, env: dict[str, str]) -> None:
@@ -107,7 +115,7 @@ def test_a_second_call_starts_a_resident_whose_answers_are_this_process_answers(
     assert not list(cache.glob("resident-*.sock"))  # one call: no resident
     started(cache, env)
     served = call(env, *REPORT)
-    assert answered(cache) == 1
+    assert answered(cache, 1) == 1
     assert served == here(env, *REPORT) and served[0] == 0 and '"records": 4' in served[1]
 
 
@@ -118,7 +126,7 @@ def test_status_lines_alone_start_a_resident(cache: Path) -> None:
     lines = [call(env, "statusline", stdin=session) for _ in range(2)]
     ready(cache)
     served = call(env, "statusline", stdin=session)
-    assert answered(cache) == 1
+    assert answered(cache, 1) == 1
     assert lines[0] == lines[1] == served == here(env, "statusline", stdin=session)
 
 
@@ -128,7 +136,7 @@ def test_a_call_made_in_the_c_locale_is_answered_by_a_resident(cache: Path, tmp_
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TOKENPLAN_CACHE_DIR": str(cache), "TZ": "UTC"}
     started(cache, env)
     served = call(env, *REPORT)
-    assert answered(cache) == 1 and served == here(env, *REPORT) and served[0] == 0
+    assert answered(cache, 1) == 1 and served == here(env, *REPORT) and served[0] == 0
 
 
 def test_a_served_call_keeps_its_exit_code_errors_folder_and_stdin(cache: Path) -> None:
@@ -142,7 +150,7 @@ def test_a_served_call_keeps_its_exit_code_errors_folder_and_stdin(cache: Path) 
         call(env, *relative, cwd=FIXTURES),
         call(env, "statusline", stdin=session),
     ]
-    assert answered(cache) == 3
+    assert answered(cache, 3) == 3
     assert served[0][0] == 2 and "garbage" in served[0][2]
     assert served[1][0] == 0 and '"records": 4' in served[1][1]
     assert served[2][0] == 0 and served[2][1].strip()  # a hint: no plan is held
@@ -151,6 +159,37 @@ def test_a_served_call_keeps_its_exit_code_errors_folder_and_stdin(cache: Path) 
         here(env, *relative, cwd=FIXTURES),
         here(env, "statusline", stdin=session),
     ]
+
+
+def test_a_served_call_that_writes_the_index_is_answered_and_then_readies_it(
+    cache: Path, tmp_path: Path
+) -> None:
+    """A child that wrote the index tells the client its answer's exit code before it keeps that answer
+    for the next call and closes the index (`afterwards`): both are done all the same."""
+    import sqlite3
+
+    logs = tmp_path / "logs"
+    shutil.copytree(FIXTURES / "claude", logs)
+    for path in [logs, *logs.rglob("*")]:
+        os.utime(path, ns=(PAST, PAST))  # (never racy: its answer is kept whole)
+    args = ["usage", "report", "--from", "claude-code", str(logs), "--json"]
+    env = environment(cache)
+    started(cache, env)
+    index = cache / "log-index.sqlite"
+
+    def kept_answers() -> int:
+        db = sqlite3.connect(index)
+        try:
+            return int(db.execute("SELECT count(*) FROM answers").fetchone()[0])
+        finally:
+            db.close()
+
+    before = kept_answers()
+    served = call(env, *args)  # (a search the index did not hold: its files are read and written)
+    assert answered(cache, 1) == 1
+    assert not index.with_name(index.name + "-wal").exists()  # (closed: checkpointed, the log removed)
+    assert kept_answers() == before + 1
+    assert served == here(env, *args) and served[0] == 0 and '"records": 4' in served[1]
 
 
 def test_served_calls_find_the_files_made_and_removed_between_them(cache: Path, tmp_path: Path) -> None:
@@ -173,7 +212,7 @@ def test_served_calls_find_the_files_made_and_removed_between_them(cache: Path, 
     states.append((call(env, *args), here(env, *args)))
     session.unlink()
     states.append((call(env, *args), here(env, *args)))
-    assert answered(cache) == 4
+    assert answered(cache, 4) == 4
     assert all(served == answered_here and served[0] == 0 for served, answered_here in states)
     files = [json.loads(served[1])["tools"][0]["files"] for served, _ in states]
     assert files[1] == files[0] and files[2] == files[0] + 2 and files[3] == files[0] + 1
@@ -204,6 +243,37 @@ def test_a_resident_that_does_not_take_the_call_in_time_leaves_it_to_this_proces
     assert took >= forward.HANDSHAKE_SECONDS
 
 
+def test_a_child_that_says_its_exit_code_before_the_resident_says_it_runs_is_heard(tmp_path: Path) -> None:
+    """A child with work left once its answer is out tells the client its exit code itself, maybe
+    before the resident has said RUNS: the call ran, and is not answered again here."""
+    import threading
+
+    path = str(tmp_path / "r.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind(path)
+    listener.listen(1)
+
+    def quick_child() -> None:
+        connection, _ = listener.accept()
+        connection.recv(1 << 20)  # the call
+        connection.send(forward.READY)
+        _, ancillary, _, _ = connection.recvmsg(16, socket.CMSG_SPACE(3 * 4))  # GO, and the streams
+        for _, _, payload in ancillary:
+            for at in range(0, len(payload) - len(payload) % 4, 4):
+                os.close(int.from_bytes(payload[at : at + 4], sys.byteorder))
+        connection.send(forward.EXITED + b" 3")
+        connection.send(forward.RUNS + b" 1234")
+        connection.close()
+
+    server = threading.Thread(target=quick_child)
+    server.start()
+    try:
+        assert forward._call(path, forward.identity()) == 3
+    finally:
+        server.join()
+        listener.close()
+
+
 def test_a_resident_is_not_started_again_at_once_where_none_can_live(cache: Path) -> None:
     env = environment(cache)
     call(env, *REPORT)
@@ -229,7 +299,7 @@ def test_a_call_with_stdout_closed_is_answered_here(cache: Path) -> None:
         for variables in (env, {**env, forward.NO_RESIDENT: "1"})
     ]
     assert [(d.returncode, d.stderr) for d in done] == [(2, done[1].stderr)] * 2
-    assert answered(cache) == 0
+    assert answered(cache, 0) == 0
 
 
 def test_a_call_of_another_python_is_declined(cache: Path) -> None:
@@ -253,7 +323,7 @@ def test_a_call_of_another_python_is_declined(cache: Path) -> None:
     connection.sendmsg([marshal.dumps(request)], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, streams)])
     assert connection.recv(64) == b"no another python"
     connection.close()
-    assert answered(cache) == 0
+    assert answered(cache, 0) == 0
 
 
 @pytest.mark.parametrize(

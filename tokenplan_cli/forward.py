@@ -38,7 +38,8 @@ HANDSHAKE_SECONDS = 0.5  # for a resident to take a call (fork its child), else 
 RESTART_SECONDS = 30.0  # between two starts of a resident for one socket
 MAX_SOCKET_PATH = 107  # bytes, with room for the final NUL (`sun_path` holds 108 on Linux)
 # The conversation: the call (argv, environment, folder, umask); READY, or DECLINED and why; GO, with
-# the three standard streams; RUNS and the child's pid; EXITED and its exit code.
+# the three standard streams; RUNS and the child's pid; EXITED and its exit code (from the child itself
+# where it has work left once its answer is out, `afterwards`: then maybe before RUNS).
 READY = b"ready"
 DECLINED = b"no"
 GO = b"go"
@@ -144,6 +145,9 @@ def _call(path: str, who: str) -> int:
         streams = b"".join(stream.to_bytes(4, sys.byteorder) for stream in (0, 1, 2))
         connection.sendmsg([GO], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, streams)])
         reply = connection.recv(64)
+        code = _number(reply) if reply.startswith(EXITED + b" ") else None
+        if code is not None:  # (its child answered, and handed over, before the resident said RUNS)
+            return code
         if not reply.startswith(RUNS + b" "):  # (it ended before its child began: nothing ran)
             raise OSError("the resident stopped before it answered")
         return _exit_code(connection, _number(reply))

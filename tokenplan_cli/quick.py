@@ -32,6 +32,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from tokenplan_cli import afterwards
+
 JSON_FLAG = "--json"
 # The CLI's `--rates` reads this variable when the option is not given (Typer's envvar): declined.
 RATES_VARIABLE = "TOKENPLAN_RATES"
@@ -158,15 +160,21 @@ def _held(work: Callable[[], int | None]) -> int | None:
     if stdout is None:
         return None  # (started with stdout closed: the CLI says so)
     sys.stdout, sys.stderr = held_out, held_err
+    afterwards.accept(True)  # (what readies the index for the next call waits for the answer)
     try:
         code = work()
     except KeyboardInterrupt:
+        afterwards.finish(None)
         return 130  # as the CLI's boundary: nothing more is written
     except Exception:  # noqa: BLE001 - the CLI runs the call again and reports it
+        afterwards.finish(None)  # (before the CLI's run, which would find it undone)
         return None
     finally:
+        afterwards.accept(False)
         sys.stdout, sys.stderr = stdout, stderr
-    return _write(held_out.getvalue(), held_err.getvalue(), code or 0)
+    code = _write(held_out.getvalue(), held_err.getvalue(), code or 0)
+    afterwards.finish(code)  # (the answer is out)
+    return code
 
 
 def _write(out: str, err: str, code: int) -> int:

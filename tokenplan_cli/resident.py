@@ -12,7 +12,9 @@ answered), imports `PRELOADED`, listens, and for each call:
 - says READY, waits for GO (which brings the client's standard streams), and forks: the child takes
   the client's streams, folder, environment, umask and argv, and answers as the client would have
   (`entry.answer`), then exits;
-- tells the client the child's exit code when its `pidfd` says it ended.
+- tells the client the child's exit code when its `pidfd` says it ended. (A child with work left
+  once its answer is out, such as keeping that answer for the next call, tells the client itself and
+  lets go of its streams first: `afterwards`. The count of calls answered then moves once it ends.)
 
 The child inherits nothing of an earlier call but the folders' listings its siblings made
 (`readers.logs.listings`: kept in memory, each trusted only while its folder's stat is unchanged):
@@ -30,10 +32,11 @@ import struct
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
-from tokenplan_cli import collector, forward
+from tokenplan_cli import afterwards, collector, forward
 from tokenplan_cli.readers.logs import listings
 
 # What the forwarded calls import: `entry`'s fast paths, the log index (and its update, for a call
@@ -290,7 +293,7 @@ class Resident:
         """In the child: become the client's process for the call, and answer it."""
         code = 1
         try:
-            connection.close()
+            afterwards.hand_over = partial(_hand_over, connection)
             self.listener.close()
             self.updates.close()
             for pidfd, (_, other) in self.children.items():
@@ -375,6 +378,21 @@ class Resident:
             self.lock.flush()
         except OSError:
             pass
+
+
+def _hand_over(connection: socket.socket, code: int) -> None:
+    """In the child, its answer out and work for the next call left to do (`afterwards`): the client's
+    streams let go (a host that reads them to their end waits for this process no longer), and the
+    client told its exit code, now rather than once the child has ended (the resident then tells it
+    again, to no one)."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for number in (0, 1, 2):
+        os.dup2(devnull, number)
+    os.close(devnull)
+    try:
+        connection.send(forward.EXITED + b" %d" % code)
+    finally:
+        connection.close()
 
 
 def _request(data: bytes) -> dict[str, Any]:

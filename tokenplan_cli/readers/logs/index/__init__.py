@@ -15,14 +15,18 @@ import os
 import sqlite3
 import time
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tokenplan_cli import afterwards
 from tokenplan_cli.core.grain import Grain
 from tokenplan_cli.core.ratecard import OffPeakWindow
 from tokenplan_cli.readers.logs import Skips, scanner
 from tokenplan_cli.readers.logs.index.answers import (
+    AnswerRow,
     answer_key,
+    answer_row,
     keep_answer,
     kept_answer,
     kept_base,
@@ -126,20 +130,38 @@ def scan_with_index(
     for _ in range(ATTEMPTS):
         connection = connect(path)
         try:
-            result = _scan(connection, searches, explicit, offpeak, grain, progress, workers, threshold)
+            result, row, wrote = _scan(
+                connection, searches, explicit, offpeak, grain, progress, workers, threshold
+            )
         except Stale:
+            connection.close()
             continue
-        except sqlite3.Error as exc:
+        except BaseException as exc:
+            connection.close()
+            if not isinstance(exc, sqlite3.Error):
+                raise
             if is_damage(exc):
                 delete(path)
             raise unavailable(exc) from None
-        finally:
-            connection.close()
+        if row is None and not wrote:
+            connection.close()  # (nothing to checkpoint)
+        else:
+            afterwards.later(partial(_ready_for_next, connection, row))  # (once the answer is out)
         all_skips = Skips()
         all_skips.merge(skips)
         all_skips.merge(result.skips)
         return result._replace(skips=all_skips)
     raise IndexUnavailable("the log index is busy (other tokenplans keep changing it); logs read without it")
+
+
+def _ready_for_next(db: sqlite3.Connection, row: AnswerRow | None) -> None:
+    """The run's answer kept for the next run, and the connection closed (which checkpoints what the
+    run wrote): work for the next call, not this one's."""
+    try:
+        if row is not None:
+            keep_answer(db, row)
+    finally:
+        db.close()
 
 
 def _scan(
@@ -151,11 +173,11 @@ def _scan(
     progress: Progress | None,
     workers: int | None,
     threshold: int,
-) -> ScanResult:
+) -> tuple[ScanResult, AnswerRow | None, bool]:
     """The answer kept for this walk (`answers`), else one update of the index (`Run`, from the base
-    kept with that answer when the walk found the same files), whose answer is kept (as a base only when
-    a file it walked is racy). Where no answer is kept for what is asked (a cold build), the run walks
-    as it reads."""
+    kept with that answer when the walk found the same files); the row that keeps its answer (as a base
+    only when a file it walked is racy; None: nothing to keep); whether the index was written. Where no
+    answer is kept for what is asked (a cold build), the run walks as it reads."""
     keys = [search_key(search, offpeak) for search in searches]
     key = answer_key(keys, grain)
     walk, base = None, None
@@ -167,7 +189,7 @@ def _scan(
         if columns is not None:
             kept = kept_answer(db, key, keys, columns.digest(), [found.path for found in files], grain)
             if kept is not None:
-                return kept
+                return kept, None, False
             base = kept_base(db, key, keys, columns, grain)
     # (what updates the index is imported only when the answer is not kept: a warm run's imports count)
     from tokenplan_cli.readers.logs.index.run import Run
@@ -177,9 +199,8 @@ def _scan(
     run = Run(db, searches, explicit, offpeak, workers, threshold, grain, walk, base)
     result = run.scan(progress)
     kept_for_next = run.kept(result)
-    if kept_for_next is not None:
-        keep_answer(db, key, keys, run.final, kept_for_next, grain)
-    return result
+    row = None if kept_for_next is None else answer_row(key, keys, run.final, kept_for_next, grain)
+    return result, row, not run.unchanged
 
 
 def _answerable(searches: Sequence[Search]) -> bool:

@@ -209,21 +209,29 @@ def _changed(before: bytes, now: bytes, racy: set[int]) -> list[int]:
     ]
 
 
-def keep_answer(
-    db: sqlite3.Connection,
-    key: bytes,
-    search_keys: Sequence[bytes],
-    read_at: list[list[int]],
-    kept: Kept,
-    grain: Grain | None,
-) -> None:
-    """Keep `kept` for `key`, unless a search was written since the run read its answer at `read_at`
-    (each search's id and generation): then the next run answers the long way. An answer whose walk met
-    racy files is kept as a base only. Never raises for the database's sake: an answer not kept costs
-    only time."""
+class AnswerRow(NamedTuple):
+    """A kept answer as the `answers` table holds it, made while the answer is as the run left it (what
+    the caller does with the answer afterwards, such as dropping records of the future, is not kept)."""
+
+    key: bytes
+    search_keys: Sequence[bytes]  # of the searches it answers, in order
+    walk: bytes
+    read_at: list[list[int]]  # each search's id and generation as the run read its answer
+    answer: bytes
+    names: bytes
+    stats: bytes
+    ids: bytes
+    base: bytes
+
+
+def answer_row(
+    key: bytes, search_keys: Sequence[bytes], read_at: list[list[int]], kept: Kept, grain: Grain | None
+) -> AnswerRow | None:
+    """The row that keeps `kept` for `key` (None: it cannot be kept). An answer whose walk met racy
+    files is kept as a base only."""
     document = _document(kept.result, kept.paths)
     if document is None:
-        return
+        return None
     days, indexed_days = _days([kept.result.tally]), _days(kept.indexed)
     try:
         document["units"] = None if grain is None else _units(grain, days)
@@ -239,19 +247,37 @@ def keep_answer(
         }
         base_blob = zlib.compress(_json_bytes(base), 1)
     except (TypeError, ValueError):  # (a value JSON cannot hold: nothing is kept)
-        return
+        return None
     walk = b"" if kept.racy else kept.walk.digest()
+    return AnswerRow(
+        key,
+        search_keys,
+        walk,
+        read_at,
+        blob,
+        kept.walk.names,
+        kept.walk.stats.tobytes(),
+        kept.ids.tobytes(),
+        base_blob,
+    )
+
+
+def keep_answer(db: sqlite3.Connection, row: AnswerRow) -> None:
+    """Keep `row`, unless a search was written since the run read its answer (then the next run answers
+    the long way). Never raises for the database's sake: an answer not kept costs only time."""
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
-            if generations(db, search_keys) == read_at:  # (the index the run left: its rows' ids hold)
+            if (
+                generations(db, row.search_keys) == row.read_at
+            ):  # (the index the run left: its rows' ids hold)
                 db.execute(
                     "INSERT OR REPLACE INTO answers"
                     " (key, walk, generations, made, answer, names, stats, ids, base)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        key, walk, json.dumps(read_at), time.time_ns(), blob, kept.walk.names,
-                        kept.walk.stats.tobytes(), kept.ids.tobytes(), base_blob,
+                        row.key, row.walk, json.dumps(row.read_at), time.time_ns(), row.answer, row.names,
+                        row.stats, row.ids, row.base,
                     ),
                 )  # fmt: skip
                 db.execute(
