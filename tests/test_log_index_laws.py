@@ -483,6 +483,28 @@ def test_later_runs_add_their_copies_to_the_small_table_until_it_is_moved(
     assert appended(2) == (large + 2, 0)
 
 
+def test_files_new_to_the_index_found_together_with_the_same_new_requests_count_them_once(
+    tmp_path: Path,
+) -> None:
+    """Two files a later run finds, each holding the same requests, none of which the index holds (a
+    new session, copied): each counts once, though neither copy was in the index when the run began
+    (the run's new copies are looked for among each other's too: `Writer.flush`)."""
+    root = tmp_path / "logs"
+    shutil.copytree(FIXTURES / "claude", root)
+    searches = log_searches(("claude-code",), [root], {}, Path("/nowhere"))
+    cache = tmp_path / "cache"
+    assert comparable(indexed(searches, CARD, cache)) == comparable(cold(searches, CARD))
+    source = sorted(root.rglob("*.jsonl"))[0]
+    line = next(line for line in source.read_bytes().splitlines(True) if b'"output_tokens"' in line)
+    session = re.sub(rb'"id": ?"msg_[^"]*"', b'"id":"msg_new_session"', line)
+    for name in ("new-a.jsonl", "new-b.jsonl"):
+        source.with_name(name).write_bytes(session)
+        os.utime(source.with_name(name), ns=(PAST, PAST))
+    expected = comparable(cold(searches, CARD))
+    assert comparable(indexed(searches, CARD, cache)) == expected
+    assert expected["duplicates"] >= 1
+
+
 # -- SQLite stores: rows added, changed and deleted in place, the store copied ----------------------
 
 
