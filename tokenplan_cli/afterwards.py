@@ -25,7 +25,7 @@ hand_over: Callable[[int], None] | None = None
 
 
 def accept(accepting: bool) -> None:
-    """Whether `later` may let work wait for `finish` (only where the call leaves by `exits.leave`)."""
+    """Whether `later` may let work wait for `finish` (only where the caller then calls `finish`)."""
     global _accepting
     _accepting = accepting
 

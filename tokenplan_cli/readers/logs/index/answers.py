@@ -268,9 +268,8 @@ def keep_answer(db: sqlite3.Connection, row: AnswerRow) -> None:
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
-            if (
-                generations(db, row.search_keys) == row.read_at
-            ):  # (the index the run left: its rows' ids hold)
+            # (the index the run left: its rows' ids hold)
+            if generations(db, row.search_keys) == row.read_at:
                 db.execute(
                     "INSERT OR REPLACE INTO answers"
                     " (key, walk, generations, made, answer, names, stats, ids, base)"
