@@ -2,13 +2,13 @@
 kept for it, the connection closed, which checkpoints the write-ahead log and syncs it), not what this
 call answers.
 
-A call that wrote the index (1 GB of logs, 10 MB appended) spent 6-9 ms of its 130 ms there, after its
-answer was known. So the calls `quick.py` answers let that work wait (`later`) until their output is
-written and flushed (`finish`). In a resident's child the client is then told its exit code, and the
-child lets go of the client's streams (`hand_over`, set by `resident.py`), before the work is done: the
-caller waits for none of it. In a process of its own the work is still done before the process leaves
-(its host waits for the exit). Everywhere else (the Typer CLI, a watch that reads the logs again and
-again, the status line) `later` does the work at once.
+A call that wrote the index (1 GB of logs, 10 MB appended) spent 9-15 ms (a median of 10) of its 128
+ms there, after its answer was known. So the calls `quick.py` answers let that work wait (`later`) until
+their output is written and flushed (`finish`). In a resident's child the client is then told its exit
+code, and the child lets go of the client's streams (`hand_over`, set by `resident.py`), before the work
+is done: the caller waits for none of it. In a process of its own the work is still done before the
+process leaves (its host waits for the exit). Everywhere else (the Typer CLI, a watch that reads the
+logs again and again, the status line) `later` does the work at once.
 
 Whatever the work raises is dropped: the answer is out, and work left undone only leaves the next run
 more to do (an answer not kept is made again; a transaction not committed is rolled back).
