@@ -505,6 +505,36 @@ def test_files_new_to_the_index_found_together_with_the_same_new_requests_count_
     assert expected["duplicates"] >= 1
 
 
+def test_a_run_settles_hundreds_of_copies_met_again_under_sqlites_oldest_limit_of_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session of 600 requests copied: its 600 digests, settled at once, are asked of both copies
+    tables in statements that name at most 999 values (SQLite before 3.32 allows no more)."""
+    real_connect = sqlite3.connect
+
+    def oldest_limit(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = real_connect(*args, **kwargs)
+        connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", oldest_limit)
+    root = tmp_path / "logs"
+    shutil.copytree(FIXTURES / "claude", root)
+    searches = log_searches(("claude-code",), [root], {}, Path("/nowhere"))
+    source = sorted(root.rglob("*.jsonl"))[0]
+    line = next(line for line in source.read_bytes().splitlines(True) if b'"output_tokens"' in line)
+    session = source.with_name("many.jsonl")
+    session.write_bytes(
+        b"".join(re.sub(rb'"id": ?"msg_[^"]*"', b'"id":"msg_many_%d"' % n, line) for n in range(600))
+    )
+    cache = tmp_path / "cache"
+    assert comparable(indexed(searches, CARD, cache)) == comparable(cold(searches, CARD))
+    shutil.copy(session, session.with_name("many-copy.jsonl"))
+    expected = comparable(cold(searches, CARD))
+    assert comparable(indexed(searches, CARD, cache)) == expected
+    assert expected["duplicates"] >= 600
+
+
 # -- SQLite stores: rows added, changed and deleted in place, the store copied ----------------------
 
 

@@ -134,10 +134,10 @@ USER_VERSION = SCHEMA << SCHEMA_SHIFT | zlib.crc32(TABLES.encode()) & ((1 << SCH
 UNWRITABLE = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR", "SQLITE_FULL")
 
 
-def chunked(values: Sequence[T]) -> Iterator[tuple[Sequence[T], str]]:
-    """`values` a `CHUNK` at a time, each with the placeholders a statement names them by (`?,?,…`)."""
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start : start + CHUNK]
+def chunked(values: Sequence[T], size: int = CHUNK) -> Iterator[tuple[Sequence[T], str]]:
+    """`values` `size` at a time, each with the placeholders a statement names them by (`?,?,…`)."""
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
         yield chunk, ",".join("?" * len(chunk))
 
 

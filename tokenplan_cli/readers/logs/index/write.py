@@ -32,7 +32,7 @@ from tokenplan_cli.readers.logs.index.copies import DIGEST, WIDTH, Copy, FileCop
 from tokenplan_cli.readers.logs.index.filter import DigestFilter
 from tokenplan_cli.readers.logs.index.plan import Member
 from tokenplan_cli.readers.logs.index.reading import Part
-from tokenplan_cli.readers.logs.index.store import chunked
+from tokenplan_cli.readers.logs.index.store import CHUNK, chunked
 
 KEEP_SEARCHES = 16
 FILE_COLUMNS = 24  # of the files table, in the order store.TABLES declares them
@@ -512,7 +512,7 @@ def held_copies(
     a cold build settles are lone (the Bloom filter was wrong), so their files' blobs are not read."""
     found: dict[bytes, list[tuple[int, int]]] = {}
     listed = list(digests)
-    for chunk, marks in chunked(listed):
+    for chunk, marks in chunked(listed, CHUNK // len(COPIES)):  # (`in_both` names each once a table)
         for digest, file_id, counted in db.execute(
             *in_both(
                 f"SELECT digest, file, counted FROM {{table}} WHERE search = ? AND digest IN ({marks})",
