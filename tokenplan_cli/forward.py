@@ -145,7 +145,7 @@ def _call(path: str, who: str) -> int:
         streams = b"".join(stream.to_bytes(4, sys.byteorder) for stream in (0, 1, 2))
         connection.sendmsg([GO], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, streams)])
         reply = connection.recv(64)
-        code = _number(reply) if reply.startswith(EXITED + b" ") else None
+        code = _exited(reply)
         if code is not None:  # (its child answered, and handed over, before the resident said RUNS)
             return code
         if not reply.startswith(RUNS + b" "):  # (it ended before its child began: nothing ran)
@@ -170,7 +170,7 @@ def _exit_code(connection: socket, child: int | None) -> int:
             continue
         except OSError:
             reply = b""
-        code = _number(reply) if reply.startswith(EXITED + b" ") else None
+        code = _exited(reply)
         if code is not None:
             return code
         if sys.argv[1:2] == ["statusline"]:
@@ -180,6 +180,11 @@ def _exit_code(connection: socket, child: int | None) -> int:
 
         os.write(2, b"tokenplan: error: the resident process stopped while it answered; run the call again\n")
         return int(ExitCode.INTERNAL)
+
+
+def _exited(reply: bytes) -> int | None:
+    """The exit code an EXITED reply gives, or None (another reply)."""
+    return _number(reply) if reply.startswith(EXITED + b" ") else None
 
 
 def _number(reply: bytes) -> int | None:
